@@ -1,0 +1,225 @@
+"""The validated data set: places, reference layers and the plan, loaded once from ``geodata/``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+
+from soja_map.config import Settings
+from soja_map.errors import Problem, ValidationError
+from soja_map.geo import to_metric_xy
+from soja_map.io import decode_utf8
+from soja_map.plan import CATALOGUE_FILE, Catalogue, Plan
+from soja_map.schema import (
+    CATEGORIES,
+    FIELDS,
+    GEOGRAPHIC_CRS,
+    METRIC_CRS,
+    STUDY_AREA_BUFFER_M,
+    Role,
+)
+from soja_map.towns import Town, TownIndex
+from soja_map.validate import ParsedLayer, Report, validate_paths
+
+BOUNDARY_FILE = "boundary.geojson"
+TOWNS_FILE = "towns.geojson"
+SOURCES_FILE = "SOURCES.md"
+
+PLACE_COLUMNS = [c for c in FIELDS if c not in {"id"}]
+
+
+def boundary_geometry(geodata_dir: Path) -> BaseGeometry | None:
+    """The city boundary (union of city_boundary features in boundary.geojson), or None."""
+    path = Path(geodata_dir) / BOUNDARY_FILE
+    try:
+        doc = json.loads(decode_utf8(path.read_bytes()))
+        geoms = [
+            shapely.geometry.shape(f["geometry"])
+            for f in doc["features"]
+            if f.get("properties", {}).get("category") == "city_boundary" and f.get("geometry")
+        ]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return shapely.union_all(geoms) if geoms else None
+
+
+def study_area(boundary: BaseGeometry, buffer_m: float = STUDY_AREA_BUFFER_M) -> BaseGeometry:
+    """The boundary buffered by ``buffer_m`` metres (in EPSG:6673), back in lon/lat."""
+    to_metric = Transformer.from_crs(GEOGRAPHIC_CRS, METRIC_CRS, always_xy=True).transform
+    to_geo = Transformer.from_crs(METRIC_CRS, GEOGRAPHIC_CRS, always_xy=True).transform
+    buffered = transform(to_metric, boundary).buffer(buffer_m, quad_segs=16)
+    return transform(to_geo, buffered)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the app, the export and the analysis read; built by ``load_dataset``."""
+
+    catalogue: Catalogue
+    plan: Plan
+    places: gpd.GeoDataFrame  # role=place features, index = id; city-wide items have no geometry
+    references: dict[str, gpd.GeoDataFrame]  # category -> reference features
+    layers: dict[str, dict[str, Any]]  # file stem -> the layer's metadata
+    boundary: BaseGeometry | None
+    study_area: BaseGeometry | None
+    geodata_dir: Path
+    report: Report | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def towns(self) -> gpd.GeoDataFrame:
+        return self.references.get("town", _empty_frame())
+
+    @property
+    def school_districts(self) -> gpd.GeoDataFrame:
+        return self.references.get("school_district", _empty_frame())
+
+    @property
+    def located(self) -> gpd.GeoDataFrame:
+        """Places with a geometry (not the city-wide items)."""
+        return self.places[self.places.geometry.notna()]
+
+    @property
+    def city_wide(self) -> gpd.GeoDataFrame:
+        return self.places[self.places.geometry.isna()]
+
+    def town_index(self) -> TownIndex:
+        return town_index_from_frame(self.towns)
+
+    def sources_text(self) -> str:
+        path = self.geodata_dir / SOURCES_FILE
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+    def as_of_range(self) -> tuple[str, str]:
+        dates = sorted(d for d in self.places["as_of"].dropna())
+        return (dates[0], dates[-1]) if dates else ("", "")
+
+
+def town_index_from_frame(towns: gpd.GeoDataFrame) -> TownIndex:
+    return TownIndex(
+        Town(
+            name=row.town or row.name_ja,
+            koaza=(row.attributes or {}).get("koaza", "") or "",
+            lon=row.geometry.x,
+            lat=row.geometry.y,
+            town_id=str(idx),
+        )
+        for idx, row in towns.iterrows()
+    )
+
+
+def _empty_frame() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {c: [] for c in ["id", *PLACE_COLUMNS]}, geometry=[], crs=GEOGRAPHIC_CRS
+    ).set_index("id")
+
+
+def frame_from_layers(layers: Sequence[ParsedLayer], plan: Plan) -> gpd.GeoDataFrame:
+    """One GeoDataFrame of every feature of valid layers, with projects/policies derived from measures."""
+    rows: list[dict[str, Any]] = []
+    geoms: list[BaseGeometry | None] = []
+    for layer in layers:
+        for props, geom in zip(layer.properties, layer.geometries, strict=True):
+            row = {c: props.get(c) for c in FIELDS}
+            row["scope"] = row["scope"] or "site"
+            row["measures"] = tuple(props.get("measures") or ())
+            row["attributes"] = props.get("attributes") or {}
+            row["layer"] = layer.name
+            rows.append(row)
+            geoms.append(geom)
+    # object dtype keeps None as None (pandas' string dtype would turn it into NaN)
+    frame = pd.DataFrame(rows, columns=[*FIELDS, "layer"], dtype=object)
+    frame["projects"] = [tuple(plan.projects_for(m)) for m in frame["measures"]]
+    frame["policies"] = [tuple(plan.policies_for(m)) for m in frame["measures"]]
+    gdf = gpd.GeoDataFrame(
+        frame, geometry=gpd.GeoSeries(geoms, crs=GEOGRAPHIC_CRS), crs=GEOGRAPHIC_CRS
+    )
+    return gdf.set_index("id", drop=False).rename_axis(None)
+
+
+def add_derived_columns(
+    places: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, boundary: BaseGeometry | None
+) -> gpd.GeoDataFrame:
+    """``town_area``: the place's 大字/町丁目 from its address, else the nearest town point's (points in
+    Soja only); ``search_key``: the normalised text search matches against."""
+    from soja_map.filters import normalise_text  # noqa: PLC0415 - filters imports nothing from here
+
+    town_area = places["town"].astype(object).copy()
+    missing = town_area.isna() & places.geometry.notna() & (places.geom_type == "Point")
+    if boundary is not None:
+        missing &= places.geometry.within(boundary)
+    if missing.any() and len(towns):
+        tx, ty = to_metric_xy(
+            shapely.get_x(towns.geometry.values), shapely.get_y(towns.geometry.values)
+        )
+        px, py = to_metric_xy(
+            shapely.get_x(places.geometry[missing].values),
+            shapely.get_y(places.geometry[missing].values),
+        )
+        nearest = np.argmin(
+            (px[:, None] - tx[None, :]) ** 2 + (py[:, None] - ty[None, :]) ** 2, axis=1
+        )
+        town_area[missing] = towns["town"].to_numpy()[nearest]
+    places["town_area"] = town_area
+    places["search_key"] = [
+        normalise_text(" ".join(str(v) for v in (r.name_ja, r.name_en, r.address, r.town) if v))
+        for r in places.itertuples()
+    ]
+    return places
+
+
+def load_dataset(settings: Settings, *, extra_paths: Sequence[Path] = ()) -> Dataset:
+    """Validate every file in the geodata folder and build the data set; raise with every problem."""
+    geodata_dir = Path(settings.geodata_dir)
+    if not (geodata_dir / CATALOGUE_FILE).is_file():
+        raise ValidationError(
+            [
+                Problem(
+                    file=str(geodata_dir / CATALOGUE_FILE),
+                    code="catalogue-missing",
+                    message="the plan catalogue is missing: is SOJA_MAP_GEODATA / --geodata the right folder?",
+                )
+            ]
+        )
+    boundary = boundary_geometry(geodata_dir)
+    area = study_area(boundary) if boundary is not None else None
+    report = validate_paths(
+        [geodata_dir, *extra_paths], catalogue=None, plan_id=settings.plan_id, study_area=area
+    )
+    if not report.ok or report.catalogue is None:
+        raise ValidationError(report.errors)
+    catalogue = report.catalogue
+    plan = catalogue.plan(settings.plan_id)
+    everything = frame_from_layers(report.layers, plan)
+    roles = everything["category"].map(lambda c: CATEGORIES[c].role)
+    places = add_derived_columns(
+        everything[roles == Role.PLACE].copy(),
+        everything[everything["category"] == "town"],
+        boundary,
+    )
+    references = {
+        cat: everything[(everything["category"] == cat)]
+        for cat in everything.loc[roles == Role.REFERENCE, "category"].unique()
+    }
+    layers = {layer.name: layer.metadata for layer in report.layers}
+    return Dataset(
+        catalogue=catalogue,
+        plan=plan,
+        places=places,
+        references=references,
+        layers=layers,
+        boundary=boundary,
+        study_area=area,
+        geodata_dir=geodata_dir,
+        report=report,
+    )

@@ -1,0 +1,201 @@
+"""Selection of places by project, policy, measure, category, town and text: one filter for map, tables and export."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from soja_map.errors import CatalogueError
+from soja_map.plan import Plan
+from soja_map.schema import CATEGORIES
+
+Lang = Literal["ja", "en"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What to show. Empty tuples mean "no restriction" except ``projects`` (None = all projects)."""
+
+    projects: tuple[str, ...] | None = None
+    policies: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    towns: tuple[str, ...] = ()
+    text: str = ""
+    include_city_wide: bool = True
+
+    def check(self, plan: Plan) -> Filter:
+        """Raise CatalogueError naming every unknown id; return self for chaining."""
+        bad = [p for p in self.projects or () if p not in plan.project_by_id]
+        bad += [p for p in self.policies if p not in plan.policies]
+        bad += [m for m in self.measures if m not in plan.measures]
+        bad += [c for c in self.categories if c not in CATEGORIES]
+        if bad:
+            raise CatalogueError(f"unknown project/policy/measure/category: {', '.join(bad)}")
+        return self
+
+    def is_default(self) -> bool:
+        return self == Filter()
+
+    def describe(self, plan: Plan, lang: Lang = "ja") -> str:
+        """One human line saying what this filter shows (for titles, exports and screen readers)."""
+        ja = lang == "ja"
+        parts: list[str] = []
+        if self.projects is not None:
+            names = [getattr(plan.project(p), f"name_{lang}") for p in self.projects]
+            parts.append(
+                ("重点プロジェクト: " if ja else "Priority projects: ") + (", ".join(names) or "-")
+            )
+        if self.policies:
+            names = [getattr(plan.policy(p), f"name_{lang}") for p in self.policies]
+            parts.append(("方針: " if ja else "Policies: ") + ", ".join(names))
+        if self.measures:
+            names = [getattr(plan.measure(m), f"name_{lang}") for m in self.measures]
+            parts.append(("施策: " if ja else "Measures: ") + ", ".join(names))
+        if self.categories:
+            names = [getattr(CATEGORIES[c], f"label_{lang}") for c in self.categories]
+            parts.append(("分類: " if ja else "Categories: ") + ", ".join(names))
+        if self.towns:
+            parts.append(("町域: " if ja else "Towns: ") + ", ".join(self.towns))
+        if self.text:
+            parts.append(("検索: " if ja else "Search: ") + self.text)
+        if not parts:
+            return "すべての場所" if ja else "All places"
+        return " / ".join(parts)
+
+
+_KATA_TO_HIRA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+_DROP = re.compile(r"[\s・･\-‐ー―()（）「」『』\[\]【】.,、。]")
+
+
+def normalise_text(text: str | None) -> str:
+    """Fold width (NFKC), case and kana (katakana -> hiragana) and drop spaces and punctuation."""
+    if not isinstance(text, str) or not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).lower().translate(_KATA_TO_HIRA)
+    return _DROP.sub("", folded)
+
+
+def _any_in(values: pd.Series, wanted: set[str]) -> np.ndarray:
+    return np.fromiter(
+        (bool(wanted.intersection(v)) for v in values), dtype=bool, count=len(values)
+    )
+
+
+def mask(places: gpd.GeoDataFrame, flt: Filter) -> np.ndarray:
+    """Boolean array: which rows of ``places`` the filter keeps."""
+    keep = np.ones(len(places), dtype=bool)
+    if flt.projects is not None:
+        keep &= _any_in(places["projects"], set(flt.projects))
+    if flt.policies:
+        keep &= _any_in(places["policies"], set(flt.policies))
+    if flt.measures:
+        keep &= _any_in(places["measures"], set(flt.measures))
+    if flt.categories:
+        keep &= places["category"].isin(flt.categories).to_numpy()
+    if flt.towns:
+        column = places["town_area"] if "town_area" in places else places["town"]
+        keep &= column.isin(flt.towns).to_numpy()
+    if flt.text:
+        needle = normalise_text(flt.text)
+        haystack = search_keys(places)
+        keep &= np.fromiter((needle in h for h in haystack), dtype=bool, count=len(places))
+    if not flt.include_city_wide:
+        keep &= places.geometry.notna().to_numpy()
+    return keep
+
+
+def select(places: gpd.GeoDataFrame, flt: Filter) -> gpd.GeoDataFrame:
+    return places[mask(places, flt)]
+
+
+def search_keys(places: pd.DataFrame) -> list[str]:
+    """The normalised text each place is found by (names, address, town, category labels)."""
+    if "search_key" in places:
+        return list(places["search_key"])
+    return [
+        normalise_text(" ".join(str(v) for v in (r.name_ja, r.name_en, r.address, r.town) if v))
+        for r in places.itertuples()
+    ]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    score: (
+        int  # 0 = exact name, 1 = name starts with, 2 = name contains, 3 = address/other contains
+    )
+
+
+def search(places: gpd.GeoDataFrame, query: str, *, limit: int = 20) -> list[SearchHit]:
+    """Places whose name (ja/en) or address matches ``query``, best first; width/kana insensitive."""
+    needle = normalise_text(query)
+    if not needle:
+        return []
+    hits: list[SearchHit] = []
+    for row, key in zip(places.itertuples(), search_keys(places), strict=True):
+        names = [normalise_text(row.name_ja), normalise_text(row.name_en)]
+        if needle in names:
+            score = 0
+        elif any(n.startswith(needle) for n in names if n):
+            score = 1
+        elif any(needle in n for n in names if n):
+            score = 2
+        elif needle in key:
+            score = 3
+        else:
+            continue
+        hits.append(SearchHit(str(row.Index), score))
+    hits.sort(key=lambda h: (h.score, len(places.at[h.id, "name_ja"]), h.id))
+    return hits[:limit]
+
+
+@dataclass(frozen=True)
+class Counts:
+    by_project: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    located: int = 0
+
+
+def counts(selected: gpd.GeoDataFrame, plan: Plan) -> Counts:
+    """How many places per project (a place may count under several) and per category."""
+    by_project: Counter[str] = Counter(p for ps in selected["projects"] for p in ps)
+    by_category: Counter[str] = Counter(selected["category"])
+    return Counts(
+        by_project={p.id: by_project.get(p.id, 0) for p in plan.projects},
+        by_category=dict(sorted(by_category.items(), key=lambda kv: list(CATEGORIES).index(kv[0]))),
+        total=len(selected),
+        located=int(selected.geometry.notna().sum()),
+    )
+
+
+def measures_for_place(places: gpd.GeoDataFrame, place_id: str, plan: Plan) -> list[dict[str, str]]:
+    """Place -> plan: every measure a place serves, with its policy and project (plan order)."""
+    served = set(places.at[place_id, "measures"])
+    out = []
+    for project in plan.projects:
+        for m in project.measures:
+            if m.id in served:
+                policy = plan.policies[m.policy]
+                out.append(
+                    {
+                        "measure": m.id,
+                        "measure_ja": m.name_ja,
+                        "measure_en": m.name_en,
+                        "policy": policy.id,
+                        "policy_ja": policy.name_ja,
+                        "policy_en": policy.name_en,
+                        "project": project.id,
+                        "project_ja": project.name_ja,
+                        "project_en": project.name_en,
+                    }
+                )
+    return out

@@ -1,0 +1,576 @@
+"""Turn a staff spreadsheet (CSV in UTF-8 / UTF-8-BOM / Shift_JIS, or xlsx) into validated places."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from soja_map.errors import ConflictError, Problem, ValidationError, raise_if_problems
+from soja_map.io import dumps_feature_collection, feature
+from soja_map.plan import Plan
+from soja_map.schema import CATEGORIES, Role
+from soja_map.towns import TownIndex
+from soja_map.validate import ParsedLayer, Validator, duplicate_id_problems
+
+ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "Shift_JIS (CP932)"))
+
+# Spreadsheet header (normalised: NFKC, lower case, no spaces) -> place field.
+HEADER_ALIASES: dict[str, str] = {
+    **dict.fromkeys(("id", "識別子", "コード"), "id"),
+    **dict.fromkeys(("name_ja", "name", "名称", "施設名", "名前", "施設名称"), "name_ja"),
+    **dict.fromkeys(("name_en", "英語名", "英語名称", "英名"), "name_en"),
+    **dict.fromkeys(("category", "分類", "種別", "カテゴリ"), "category"),
+    **dict.fromkeys(("measures", "measure", "施策", "施策id"), "measures"),
+    **dict.fromkeys(("address", "住所", "所在地"), "address"),
+    **dict.fromkeys(("lat", "latitude", "緯度"), "lat"),
+    **dict.fromkeys(("lon", "lng", "long", "longitude", "経度"), "lon"),
+    **dict.fromkeys(("description", "説明", "概要", "備考"), "description"),
+    **dict.fromkeys(("as_of", "時点", "基準日", "更新日", "年月日"), "as_of"),
+    **dict.fromkeys(("as_of_note", "時点の注記"), "as_of_note"),
+    **dict.fromkeys(
+        ("source_publisher", "publisher", "出典", "提供者", "出典元"), "source_publisher"
+    ),
+    **dict.fromkeys(("source_dataset", "dataset", "データセット", "資料名"), "source_dataset"),
+    **dict.fromkeys(
+        ("source_reference", "reference", "url", "出典url", "参照"), "source_reference"
+    ),
+    **dict.fromkeys(("licence", "license", "ライセンス", "利用条件"), "licence"),
+}
+LAYER_FOR_CATEGORY: dict[str, str] = {
+    "rail_station": "rail_stations",
+    "rail_line": "rail_lines",
+    "bus_stop": "bus",
+    "bus_route": "bus",
+    "demand_transport": "transport_services",
+    "tourism_site": "tourism",
+    "park": "tourism",
+    "heritage_site": "heritage",
+    "nursery": "child_rearing",
+    "kodomo_en": "child_rearing",
+    "kindergarten": "child_rearing",
+    "child_support_centre": "child_rearing",
+    "after_school_club": "child_rearing",
+    "school": "schools",
+    "welfare_facility": "community",
+    "medical_facility": "medical",
+    "community_centre": "community",
+    "city_office": "community",
+    "evacuation_shelter": "shelters",
+    "shop": "industry",
+    "industrial_site": "industry",
+}
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Values for columns a spreadsheet does not have (from command-line options)."""
+
+    category: str | None = None
+    measures: tuple[str, ...] = ()
+    source_publisher: str | None = None
+    source_dataset: str | None = None
+    source_reference: str | None = None
+    licence: str | None = None
+    as_of: str | None = None
+
+
+@dataclass
+class Table:
+    rows: list[dict[str, str]]  # field name (or original header for extras) -> cell text
+    encoding: str
+    extra_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    target: Path
+    added: list[str]
+    replaced: list[str]
+    unchanged: list[str]
+    encoding: str
+    address_matches: dict[str, str]  # place id -> town used for its position
+    written: bool
+
+
+def _norm_header(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def read_table(path: Path) -> tuple[Table | None, list[Problem]]:
+    """Read CSV (UTF-8, UTF-8 with BOM, Shift_JIS/CP932) or xlsx into rows keyed by place field."""
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [
+            Problem(file=file, code="unreadable", message=f"cannot read the file ({exc.strerror})")
+        ]
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        grid, encoding = _read_xlsx(data, file)
+        if grid is None:
+            return None, [
+                Problem(file=file, code="not-xlsx", message="not a readable Excel workbook")
+            ]
+    else:
+        text = None
+        encoding = ""
+        for codec, label in ENCODINGS:
+            try:
+                text = data.decode(codec)
+                encoding = label
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            return None, [
+                Problem(
+                    file=file,
+                    code="not-text",
+                    message="the file is neither UTF-8 nor Shift_JIS text; save it from Excel as "
+                    "'CSV UTF-8' or 'CSV (comma delimited)'",
+                )
+            ]
+        grid = list(csv.reader(io.StringIO(text, newline="")))
+    grid = [row for row in grid if any(cell.strip() for cell in row)]
+    if not grid:
+        return None, [Problem(file=file, code="empty", message="the file has no header row")]
+    header = [h.strip() for h in grid[0]]
+    fields: list[str] = []
+    extras: list[str] = []
+    problems: list[Problem] = []
+    for h in header:
+        key = HEADER_ALIASES.get(_norm_header(h))
+        if key is None:
+            extras.append(h)
+            key = h
+        if key in fields:
+            problems.append(
+                Problem(
+                    file=file,
+                    code="header-duplicate",
+                    field=h,
+                    value=h,
+                    row=1,
+                    message=f"two columns mean '{key}'",
+                    expected="one column per field",
+                )
+            )
+        fields.append(key)
+    rows = []
+    for n, cells in enumerate(grid[1:], start=2):
+        if len(cells) > len(fields):
+            problems.append(
+                Problem(
+                    file=file,
+                    code="row-too-long",
+                    row=n,
+                    value=len(cells),
+                    message="the row has more cells than the header",
+                    expected=f"{len(fields)} cells",
+                )
+            )
+        rows.append({f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields)})
+    return Table(rows=rows, encoding=encoding, extra_columns=[e for e in extras if e]), problems
+
+
+def _read_xlsx(data: bytes, file: str) -> tuple[list[list[str]] | None, str]:
+    import openpyxl  # noqa: PLC0415 - only needed for Excel input
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        return None, ""
+    sheet = wb.worksheets[0]
+    grid = []
+    for row in sheet.iter_rows(values_only=True):
+        grid.append([_cell_text(v) for v in row])
+    wb.close()
+    return grid, "xlsx"
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def normalise_date(text: str) -> str:
+    """Accept what Excel writes (2025/10/01, 2025年10月1日) and return ISO; else the text unchanged."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    m = re.match(r"^(\d{4})[/.年-](\d{1,2})(?:[/.月-](\d{1,2})日?)?月?$", t)
+    if m:
+        y, mo, d = m.groups()
+        return f"{y}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
+    return t
+
+
+def _split_measures(text: str) -> list[str]:
+    return [m.strip() for m in re.split(r"[;、,|]", text) if m.strip()]
+
+
+def row_to_feature(
+    row: dict[str, str],
+    n: int,
+    *,
+    file: str,
+    defaults: Defaults,
+    plan: Plan,
+    towns: TownIndex,
+    extra_columns: Sequence[str],
+) -> tuple[dict[str, Any] | None, list[Problem], str | None]:
+    """One spreadsheet row -> a Feature (not yet schema-validated), its problems and the matched town."""
+    problems: list[Problem] = []
+
+    def problem(
+        code: str, message: str, fld: str, value: Any = None, expected: str | None = None
+    ) -> None:
+        problems.append(
+            Problem(
+                file=file,
+                code=code,
+                message=message,
+                row=n,
+                field=fld,
+                value=value,
+                expected=expected,
+            )
+        )
+
+    name = row.get("name_ja", "")
+    category = row.get("category") or defaults.category
+    if not category:
+        problem(
+            "field-missing",
+            "no category: add a category column or pass --category",
+            "category",
+            expected=", ".join(CATEGORIES),
+        )
+    elif category not in CATEGORIES:
+        problem("category-unknown", "unknown category", "category", category, ", ".join(CATEGORIES))
+    measures: list[str] = []
+    raw_measures = _split_measures(row.get("measures", "")) or list(defaults.measures)
+    for m in raw_measures:
+        try:
+            measures.append(plan.resolve_measure(m))
+        except ValueError:
+            problem(
+                "measure-unknown",
+                "unknown measure (use an id or the exact name from the plan)",
+                "measures",
+                m,
+            )
+    if not raw_measures and category in CATEGORIES:
+        measures = list(plan.default_measures.get(category, ()))
+        if not measures and CATEGORIES[category].role is Role.PLACE:
+            problem(
+                "measure-missing",
+                f"category '{category}' has no default measure: pass --measure",
+                "measures",
+            )
+
+    address = row.get("address") or None
+    lat_text, lon_text = row.get("lat", ""), row.get("lon", "")
+    geometry: dict[str, Any] | None = None
+    accuracy = "surveyed"
+    position_note: str | None = None
+    town_name: str | None = None
+    matched: str | None = None
+    if lat_text or lon_text:
+        try:
+            lat, lon = (
+                float(unicodedata.normalize("NFKC", lat_text)),
+                float(unicodedata.normalize("NFKC", lon_text)),
+            )
+            geometry = {"type": "Point", "coordinates": [lon, lat]}
+            accuracy = "approximate"
+            position_note = "coordinates supplied in the spreadsheet"
+        except ValueError:
+            fld = "lat" if not _is_number(lat_text) else "lon"
+            problem(
+                "coordinate-invalid",
+                "a coordinate is not a number (both lat and lon are needed)",
+                fld,
+                lat_text if fld == "lat" else lon_text,
+                "decimal degrees, e.g. lat 34.67 and lon 133.74",
+            )
+        if address:
+            town = towns.match(address).town
+            town_name = town.name if town else None
+    elif address:
+        match = towns.match(address)
+        if match.town is None:
+            problem(
+                "address-unmatched",
+                f"the address matches no 大字/町丁目 of 総社市 ({match.reason}); not guessed",
+                "address",
+                address,
+                "an address in 総社市, or lat/lon columns",
+            )
+        else:
+            t = match.town
+            geometry = {"type": "Point", "coordinates": [t.lon, t.lat]}
+            accuracy = "address_town"
+            position_note = f"{t.label}の代表点（住所から大字・町丁目まで一致）: the site may be up to ~1 km away"
+            town_name = t.name
+            matched = t.label
+    else:
+        problem(
+            "position-missing",
+            "the row has neither an address nor lat/lon",
+            "address",
+            expected="an address in 総社市, or lat and lon columns",
+        )
+
+    as_of = normalise_date(row.get("as_of") or defaults.as_of or "")
+    source = {
+        "publisher": row.get("source_publisher") or defaults.source_publisher or "",
+        "dataset": row.get("source_dataset") or defaults.source_dataset or Path(file).name,
+        "reference": row.get("source_reference") or defaults.source_reference or Path(file).name,
+    }
+    if not source["publisher"]:
+        problem(
+            "field-missing",
+            "no source publisher: add a 出典 column or pass --source-publisher",
+            "source.publisher",
+        )
+    licence = row.get("licence") or defaults.licence or ""
+    if not licence:
+        problem("field-missing", "no licence: add a ライセンス column or pass --licence", "licence")
+    if not as_of:
+        problem(
+            "field-missing",
+            "no as-of date: add a 時点 column or pass --as-of",
+            "as_of",
+            expected="YYYY-MM-DD",
+        )
+    fid = row.get("id") or _row_id(category or "place", name, address, lat_text, lon_text)
+    attributes = {c: row[c] for c in extra_columns if row.get(c)}
+    props: dict[str, Any] = {
+        "id": fid,
+        "name_ja": name,
+        "name_en": row.get("name_en") or None,
+        "category": category or "",
+        "measures": measures,
+        "address": address,
+        "description": row.get("description", ""),
+        "source": source,
+        "licence": licence,
+        "as_of": as_of or None,
+        "position_accuracy": accuracy,
+        "position_note": position_note,
+        "town": town_name,
+        "attributes": attributes,
+    }
+    if row.get("as_of_note"):
+        props["as_of_note"] = row["as_of_note"]
+    if not as_of:
+        props["as_of_note"] = None
+    return (
+        feature(props, geometry) if geometry or problems else feature(props, None),
+        problems,
+        matched,
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(unicodedata.normalize("NFKC", text))
+    except ValueError:
+        return False
+    return True
+
+
+def _row_id(category: str, name: str, address: str | None, lat: str, lon: str) -> str:
+    key = "|".join([name, address or "", lat, lon])
+    return f"{category.replace('_', '-')}.{hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:8]}"
+
+
+def import_table(
+    path: Path,
+    *,
+    geodata_dir: Path,
+    existing: Sequence[ParsedLayer],
+    plan: Plan,
+    towns: TownIndex,
+    validator: Validator,
+    defaults: Defaults,
+    target: Path | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Read, convert, validate and merge a spreadsheet into a layer file; all or nothing.
+
+    Raises ValidationError (or ConflictError) with every problem found; nothing is written then.
+    """
+    file = str(path)
+    table, problems = read_table(path)
+    raise_if_problems(problems)
+    assert table is not None
+    features: list[dict[str, Any]] = []
+    rows_of: list[int] = []
+    matches: dict[str, str] = {}
+    for n, row in enumerate(table.rows, start=2):
+        feat, found, matched = row_to_feature(
+            row,
+            n,
+            file=file,
+            defaults=defaults,
+            plan=plan,
+            towns=towns,
+            extra_columns=table.extra_columns,
+        )
+        problems.extend(found)
+        if feat is not None:
+            features.append(feat)
+            rows_of.append(n)
+            if matched:
+                matches[feat["id"]] = matched
+    # The same rules as `soja-map validate`, reported against spreadsheet rows.
+    _, found = validator.check_document({"type": "FeatureCollection", "features": features}, file)
+    reported = {(p.row, p.field) for p in problems}
+    for p in found:
+        row_number = rows_of[p.feature_index] if p.feature_index is not None else None
+        if (row_number, p.field) in reported:
+            continue  # already explained in spreadsheet terms
+        problems.append(
+            Problem(
+                file=p.file,
+                code=p.code,
+                message=p.message,
+                row=row_number,
+                feature_id=p.feature_id,
+                field=p.field,
+                value=p.value,
+                expected=p.expected,
+                severity=p.severity,
+            )
+        )
+    raise_if_problems(problems)
+
+    categories = {f["properties"]["category"] for f in features}
+    if target is None:
+        layer_names = {LAYER_FOR_CATEGORY.get(c, c) for c in categories}
+        if len(layer_names) != 1:
+            raise ValidationError(
+                [
+                    Problem(
+                        file=file,
+                        code="target-ambiguous",
+                        message=f"rows of several layers ({', '.join(sorted(layer_names))}): "
+                        "pass --into FILE or import them separately",
+                    )
+                ]
+            )
+        target = geodata_dir / f"{layer_names.pop()}.geojson"
+    target = Path(target)
+
+    current = next((layer for layer in existing if layer.path.resolve() == target.resolve()), None)
+    old_features = (
+        [_as_feature(p, g) for p, g in zip(current.properties, current.geometries, strict=True)]
+        if current
+        else []
+    )
+    metadata = (
+        current.metadata
+        if current
+        else {
+            "layer": target.stem,
+            "title_ja": target.stem,
+            "title_en": target.stem,
+            "complete": False,
+        }
+    )
+    by_id = {f["properties"]["id"]: i for i, f in enumerate(old_features)}
+    merged = list(old_features)
+    added, replaced, unchanged = [], [], []
+    conflicts: list[Problem] = []
+    seen_new: set[str] = set()
+    for feat, n in zip(features, rows_of, strict=True):
+        fid = feat["properties"]["id"]
+        if fid in seen_new:
+            conflicts.append(
+                Problem(
+                    file=file,
+                    code="id-duplicate",
+                    row=n,
+                    field="id",
+                    value=fid,
+                    message="the same id is on two rows of the spreadsheet",
+                )
+            )
+            continue
+        seen_new.add(fid)
+        if fid in by_id:
+            old = merged[by_id[fid]]
+            if _same(old, feat):
+                unchanged.append(fid)
+            elif replace:
+                merged[by_id[fid]] = feat
+                replaced.append(fid)
+            else:
+                diff = sorted(
+                    k
+                    for k in set(old["properties"]) | set(feat["properties"])
+                    if old["properties"].get(k) != feat["properties"].get(k)
+                )
+                if old.get("geometry") != feat.get("geometry"):
+                    diff.append("geometry")
+                conflicts.append(
+                    Problem(
+                        file=file,
+                        code="id-conflict",
+                        row=n,
+                        field="id",
+                        value=fid,
+                        message=f"{target.name} already has a different place with this id "
+                        f"(differs in {', '.join(diff)}); pass --replace to overwrite it",
+                        expected="a new id, the same content, or --replace",
+                    )
+                )
+        else:
+            merged.append(feat)
+            added.append(fid)
+    raise_if_problems(conflicts, error=ConflictError)
+
+    # Validate the merged file as it would be written, and ids across every other layer.
+    text = dumps_feature_collection(merged, metadata)
+    layer, found = validator.check_document(json.loads(text), str(target))
+    others = [x for x in existing if x.path.resolve() != target.resolve()]
+    found = [*found, *duplicate_id_problems([*others, layer] if layer else others)]
+    raise_if_problems(found)
+    if not dry_run and (added or replaced):
+        from soja_map.io import atomic_write_text  # noqa: PLC0415 - keeps the write visibly last
+
+        atomic_write_text(target, text)
+    return ImportResult(
+        target=target,
+        added=added,
+        replaced=replaced,
+        unchanged=unchanged,
+        encoding=table.encoding,
+        address_matches=matches,
+        written=not dry_run and bool(added or replaced),
+    )
+
+
+def _as_feature(props: dict[str, Any], geom: Any) -> dict[str, Any]:
+    return feature(props, None if geom is None else json.loads(json.dumps(geom.__geo_interface__)))
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["properties"] == b["properties"] and a.get("geometry") == b.get("geometry"))

@@ -1,0 +1,280 @@
+"""THE single source of colours, marker shapes, line styles and legend entries, for Dash and Folium alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+from typing import Any
+
+from soja_map.i18n import Lang, t
+from soja_map.plan import Plan
+from soja_map.schema import CATEGORIES, LINES, POINT
+
+# Okabe & Ito (2008) colour-blind-safe palette; the project colours in plan.json are taken from it.
+NEUTRAL = "#6E6E6E"
+INK = "#1A1A1A"
+HALO = "#FFFFFF"
+MARKER_SIZE = 26
+
+# Shape per group of categories, glyph per category: both shape and glyph tell categories apart,
+# colour tells projects apart, so nothing depends on colour alone.
+SHAPES: dict[str, str] = {
+    "circle": '<circle cx="12" cy="12" r="10.5"/>',
+    "square": '<rect x="2" y="2" width="20" height="20" rx="3"/>',
+    "diamond": '<polygon points="12,0.8 23.2,12 12,23.2 0.8,12"/>',
+    "triangle": '<polygon points="12,1 23.4,22 0.6,22"/>',
+    "pentagon": '<polygon points="12,0.8 23.3,9 19,22.6 5,22.6 0.7,9"/>',
+    "hexagon": '<polygon points="6.2,1.5 17.8,1.5 23.5,12 17.8,22.5 6.2,22.5 0.5,12"/>',
+    "octagon": '<polygon points="7.2,1 16.8,1 23,7.2 23,16.8 16.8,23 7.2,23 1,16.8 1,7.2"/>',
+}
+GROUP_SHAPE: dict[str, str] = {
+    "transport": "square",
+    "tourism": "pentagon",
+    "child": "circle",
+    "education": "hexagon",
+    "welfare": "diamond",
+    "community": "octagon",
+    "industry": "triangle",
+    "other": "circle",
+}
+GLYPHS: dict[str, str] = {
+    "rail_station": "駅",
+    "bus_stop": "バ",
+    "demand_transport": "乗",
+    "tourism_site": "観",
+    "heritage_site": "文",
+    "park": "緑",
+    "nursery": "保",
+    "kodomo_en": "こ",
+    "kindergarten": "幼",
+    "child_support_centre": "支",
+    "after_school_club": "児",
+    "school": "学",
+    "welfare_facility": "福",
+    "medical_facility": "医",
+    "community_centre": "公",
+    "city_office": "市",
+    "evacuation_shelter": "避",
+    "shop": "商",
+    "industrial_site": "工",
+}
+LINE_DASH: dict[str, str | None] = {"rail_line": None, "bus_route": "8 6"}
+
+# Reference overlays (Leaflet path options), drawn under the places.
+REFERENCE_STYLES: dict[str, dict[str, Any]] = {
+    "city_boundary": {"color": "#333333", "weight": 2.5, "fill": False, "opacity": 0.9},
+    "school_district": {
+        "color": "#7A5195",
+        "weight": 1.2,
+        "dashArray": "6 4",
+        "fill": False,
+        "opacity": 0.8,
+    },
+    "town": {
+        "color": "#555555",
+        "weight": 1,
+        "fillColor": "#FFFFFF",
+        "fillOpacity": 1,
+        "radius": 3,
+    },
+    "rail_context": {"color": "#444444", "weight": 3, "opacity": 0.7},
+}
+CLUSTER_STYLE = {"background": "#FFFFFF", "border": "#333333", "text": INK}
+
+
+def shape_of(category: str) -> str:
+    return GROUP_SHAPE.get(CATEGORIES[category].group, "circle")
+
+
+def project_colours(plan: Plan) -> dict[str, str]:
+    return {p.id: p.colour for p in plan.projects}
+
+
+def colours_for(
+    projects: Sequence[str], plan: Plan, active: Iterable[str] | None = None
+) -> tuple[str, ...]:
+    """The project colours a place is drawn with: its projects that are shown, in plan order."""
+    shown = set(active) if active is not None else None
+    ordered = [p.id for p in plan.projects if p.id in projects and (shown is None or p.id in shown)]
+    return tuple(plan.project(p).colour for p in ordered) or (NEUTRAL,)
+
+
+def icon_key(category: str, colours: Sequence[str]) -> str:
+    return "|".join([category, *colours])
+
+
+@cache
+def marker_svg(category: str, colours: tuple[str, ...], size: int = MARKER_SIZE) -> str:
+    """An SVG marker: the category's shape, split into vertical bands of the project colours, and its glyph."""
+    shape = SHAPES[shape_of(category)]
+    glyph = escape(GLYPHS.get(category, ""))
+    clip = f"c{abs(hash((category, colours))) % 10**8}"
+    n = len(colours)
+    bands = "".join(
+        f'<rect x="{24 * i / n:.3f}" y="0" width="{24 / n + 0.05:.3f}" height="24" fill="{c}"/>'
+        for i, c in enumerate(colours)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="-1 -1 26 26" '
+        f'aria-hidden="true"><defs><clipPath id="{clip}">{shape}</clipPath></defs>'
+        f'<g clip-path="url(#{clip})">{bands}</g>'
+        f'<g fill="none" stroke="{INK}" stroke-width="1.4">{shape}</g>'
+        f'<text x="12" y="16.5" text-anchor="middle" font-size="12" font-weight="700" '
+        f'font-family="\'Noto Sans CJK JP\',\'Noto Sans JP\',sans-serif" fill="{INK}" stroke="{HALO}" '
+        f'stroke-width="2.6" paint-order="stroke">{glyph}</text></svg>'
+    )
+
+
+def path_style(category: str, colours: Sequence[str]) -> dict[str, Any]:
+    """Leaflet path options for a line or area place."""
+    colour = colours[0] if colours else NEUTRAL
+    if category in ("rail_line", "bus_route"):
+        return {
+            "color": colour,
+            "weight": 5,
+            "opacity": 0.9,
+            "dashArray": LINE_DASH.get(category),
+            "lineCap": "butt",
+        }
+    return {"color": colour, "weight": 2, "opacity": 0.9, "fillColor": colour, "fillOpacity": 0.25}
+
+
+def feature_style(
+    category: str, projects: Sequence[str], plan: Plan, active: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Per-feature style properties: what the map code (JS or Folium) reads to draw one place."""
+    colours = colours_for(projects, plan, active)
+    kinds = CATEGORIES[category].geometry_types
+    if kinds == (POINT,) or POINT in kinds:
+        return {"icon": icon_key(category, colours), "colour": colours[0], "colours": list(colours)}
+    return {"colour": colours[0], "colours": list(colours), "path": path_style(category, colours)}
+
+
+def icon_table(keys: Iterable[str]) -> dict[str, str]:
+    """icon key -> SVG, for the icons a map needs (sent once, not per feature)."""
+    out = {}
+    for key in sorted(set(keys)):
+        category, *colours = key.split("|")
+        out[key] = marker_svg(category, tuple(colours))
+    return out
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    kind: str  # "project", "category", "line", "reference", "note"
+    id: str
+    label: str
+    colour: str | None = None
+    svg: str | None = None
+    style: dict[str, Any] | None = None
+    count: int | None = None
+
+
+def legend_entries(
+    plan: Plan,
+    categories: Iterable[str],
+    lang: Lang = "ja",
+    *,
+    active_projects: Iterable[str] | None = None,
+    counts: dict[str, int] | None = None,
+    references: Iterable[str] = (),
+) -> list[LegendEntry]:
+    """What the legend shows for a map drawing ``categories`` (in schema order).
+
+    Labels are plain text: renderers must escape them (``legend_html`` does).
+    """
+    shown = set(active_projects) if active_projects is not None else None
+    entries = [
+        LegendEntry(
+            "project",
+            p.id,
+            f"{getattr(p, f'name_{lang}')}（{getattr(p, f'theme_{lang}')}）"
+            if lang == "ja"
+            else f"{p.name_en} ({p.theme_en})",
+            colour=p.colour,
+        )
+        for p in plan.projects
+        if shown is None or p.id in shown
+    ]
+    wanted = set(categories)
+    for cat in CATEGORIES:
+        if cat not in wanted or cat in REFERENCE_STYLES:
+            continue
+        label = getattr(CATEGORIES[cat], f"label_{lang}")
+        count = counts.get(cat) if counts else None
+        if CATEGORIES[cat].geometry_types == LINES:
+            entries.append(
+                LegendEntry(
+                    "line", cat, label, NEUTRAL, style=path_style(cat, (NEUTRAL,)), count=count
+                )
+            )
+        else:
+            entries.append(
+                LegendEntry(
+                    "category", cat, label, NEUTRAL, svg=marker_svg(cat, (NEUTRAL,)), count=count
+                )
+            )
+    reference_labels = {
+        "city_boundary": "boundary",
+        "school_district": "school_districts",
+        "town": "towns",
+    }
+    entries.extend(
+        LegendEntry(
+            "reference", ref, t(reference_labels.get(ref, ref), lang), style=REFERENCE_STYLES[ref]
+        )
+        for ref in references
+        if ref in REFERENCE_STYLES
+    )
+    return entries
+
+
+def swatch_html(entry: LegendEntry) -> str:
+    """A small inline-SVG swatch for a legend entry (trusted markup: built from constants only)."""
+    if entry.svg:
+        return entry.svg.replace(
+            f'width="{MARKER_SIZE}" height="{MARKER_SIZE}"', 'width="18" height="18"'
+        )
+    style = entry.style or {}
+    colour = entry.colour or style.get("color", NEUTRAL)
+    if entry.kind == "project":
+        return f'<svg width="18" height="18" aria-hidden="true"><rect x="1" y="1" width="16" height="16" rx="3" fill="{colour}" stroke="{INK}"/></svg>'
+    dash = style.get("dashArray")
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    if entry.id == "town":
+        return f'<svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="3.5" fill="#FFFFFF" stroke="{style.get("color", NEUTRAL)}"/></svg>'
+    return (
+        f'<svg width="26" height="18" aria-hidden="true"><line x1="1" y1="9" x2="25" y2="9" '
+        f'stroke="{style.get("color", colour)}" stroke-width="{min(float(style.get("weight", 3)), 5)}"{dash_attr}/></svg>'
+    )
+
+
+def legend_html(
+    entries: Sequence[LegendEntry], lang: Lang = "ja", *, title: str | None = None
+) -> str:
+    """The legend as an HTML fragment (every label escaped), used by the Folium export."""
+    rows: list[str] = []
+    sections = (
+        ("project", "priority_projects"),
+        ("category", "categories"),
+        ("reference", "reference_layers"),
+    )
+    for kind, heading in sections:
+        group = [e for e in entries if e.kind == kind or (kind == "category" and e.kind == "line")]
+        if not group:
+            continue
+        rows.append(f'<div class="soja-legend-heading">{escape(t(heading, lang))}</div>')
+        for e in group:
+            count = (
+                f' <span class="soja-legend-count">({e.count})</span>'
+                if e.count is not None
+                else ""
+            )
+            rows.append(
+                f'<div class="soja-legend-row" data-entry="{escape(e.kind)}:{escape(e.id)}">'
+                f"{swatch_html(e)}<span>{escape(e.label)}</span>{count}</div>"
+            )
+    heading = escape(title if title is not None else t("legend", lang))
+    return f'<div class="soja-legend"><div class="soja-legend-title">{heading}</div>{"".join(rows)}</div>'

@@ -1,0 +1,799 @@
+"""Validation: read every file, collect EVERY problem (file, feature, field, value), report once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from soja_map.errors import Problem
+from soja_map.io import decode_utf8, describe_decode_error
+from soja_map.plan import CATALOGUE_FILE, Catalogue, Plan, parse_catalogue
+from soja_map.schema import (
+    CATEGORIES,
+    FIELDS,
+    OPTIONAL_SOURCE_FIELDS,
+    REQUIRED_FIELDS,
+    SOURCE_FIELDS,
+    PositionAccuracy,
+    Role,
+    Scope,
+    valid_id,
+)
+
+GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Japan sits at roughly 122-154 E, 20-46 N: numbers in those ranges on the wrong axis are swapped.
+_JP_LON = (122.0, 154.0)
+_JP_LAT = (20.0, 46.0)
+
+
+@dataclass
+class ParsedLayer:
+    """A file that parsed as a FeatureCollection, with its features' properties and geometries."""
+
+    path: Path
+    name: str
+    metadata: dict[str, Any]
+    properties: list[dict[str, Any]] = field(default_factory=list)
+    geometries: list[BaseGeometry | None] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    layers: list[ParsedLayer]
+    problems: list[Problem]
+    catalogue: Catalogue | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def feature_count(self) -> int:
+        return sum(len(layer.properties) for layer in self.layers)
+
+    def text(self) -> str:
+        lines = [
+            ("warning: " if p.severity == "warning" else "") + p.format() for p in self.problems
+        ]
+        files = len({p.file for p in self.errors})
+        summary = (
+            f"{len(self.layers)} file(s), {self.feature_count} feature(s): "
+            + (f"{len(self.errors)} error(s) in {files} file(s)" if self.errors else "valid")
+            + (f", {len(self.warnings)} warning(s)" if self.warnings else "")
+        )
+        return "\n".join([*lines, summary])
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "ok": self.ok,
+                "files": [str(layer.path) for layer in self.layers],
+                "features": self.feature_count,
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "problems": [p.to_dict() for p in self.problems],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+class _Sink:
+    """Collects problems for one file, remembering the current feature."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.index: int | None = None
+        self.fid: str | None = None
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = None,
+        expected: str | None = None,
+        severity: str = "error",
+    ) -> None:
+        self.problems.append(
+            Problem(
+                file=self.file,
+                code=code,
+                message=message,
+                feature_index=self.index,
+                feature_id=self.fid,
+                field=field,
+                value=value,
+                expected=expected,
+                severity=severity,
+            )
+        )
+
+
+class Validator:
+    """Checks files against the place schema, the plan catalogue and Soja's extent."""
+
+    def __init__(
+        self, plan: Plan | None, study_area: BaseGeometry | None, *, today: dt.date | None = None
+    ) -> None:
+        self.plan = plan
+        self.study_area = study_area
+        if study_area is not None:
+            shapely.prepare(study_area)
+        self.today = today or dt.date.today()
+
+    # -- files -------------------------------------------------------------------------
+
+    def check_bytes(self, data: bytes, file: str) -> tuple[ParsedLayer | None, list[Problem]]:
+        sink = _Sink(file)
+        try:
+            text = decode_utf8(data)
+        except UnicodeDecodeError as exc:
+            sink.add("not-utf8", describe_decode_error(data, exc))
+            return None, sink.problems
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            sink.add("not-json", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+            return None, sink.problems
+        return self.check_document(doc, file, sink)
+
+    def check_document(
+        self, doc: Any, file: str, sink: _Sink | None = None
+    ) -> tuple[ParsedLayer | None, list[Problem]]:
+        sink = sink or _Sink(file)
+        if not isinstance(doc, dict):
+            sink.add(
+                "not-geojson",
+                "not GeoJSON: the top level is not an object",
+                value=type(doc).__name__,
+                expected="a FeatureCollection object",
+            )
+            return None, sink.problems
+        if "type" not in doc:
+            sink.add(
+                "type-missing",
+                "not GeoJSON: the top-level 'type' member is missing",
+                field="type",
+                expected="'FeatureCollection'",
+            )
+            return None, sink.problems
+        if doc["type"] != "FeatureCollection":
+            sink.add(
+                "type-wrong",
+                "the top-level 'type' is not FeatureCollection",
+                field="type",
+                value=doc["type"],
+                expected="'FeatureCollection'",
+            )
+            return None, sink.problems
+        if "crs" in doc:
+            sink.add(
+                "crs-member",
+                "GeoJSON (RFC 7946) has no 'crs' member: coordinates must be lon/lat in "
+                "EPSG:4326; reproject the data and drop 'crs'",
+                field="crs",
+                value=_crs_name(doc["crs"]),
+                expected="no 'crs' member",
+            )
+        features = doc.get("features")
+        if not isinstance(features, list):
+            sink.add(
+                "features-missing",
+                "the FeatureCollection has no 'features' array",
+                field="features",
+                value=None if features is None else type(features).__name__,
+                expected="an array of Features",
+            )
+            return None, sink.problems
+        meta = doc.get("metadata")
+        metadata: dict[str, Any] = meta if isinstance(meta, dict) else {}
+        path = Path(file)
+        layer = ParsedLayer(path=path, name=path.stem, metadata=metadata)
+        for index, feat in enumerate(features):
+            sink.index, sink.fid = index, None
+            props, geom = self._check_feature(feat, sink)
+            layer.properties.append(props)
+            layer.geometries.append(geom)
+        sink.index, sink.fid = None, None
+        self._check_extent(layer, sink)
+        return layer, sink.problems
+
+    # -- features ----------------------------------------------------------------------
+
+    def _check_feature(self, feat: Any, sink: _Sink) -> tuple[dict[str, Any], BaseGeometry | None]:
+        if not isinstance(feat, dict):
+            sink.add(
+                "feature-not-object",
+                "a feature is not an object",
+                value=type(feat).__name__,
+                expected="a GeoJSON Feature",
+            )
+            return {}, None
+        if feat.get("type") != "Feature":
+            sink.add(
+                "feature-type",
+                "the feature's 'type' is not 'Feature'",
+                field="type",
+                value=feat.get("type"),
+                expected="'Feature'",
+            )
+        props = feat.get("properties")
+        if not isinstance(props, dict):
+            sink.add(
+                "properties-missing",
+                "the feature has no 'properties' object",
+                field="properties",
+                value=None if props is None else type(props).__name__,
+                expected="an object",
+            )
+            props = {}
+        fid = props.get("id")
+        sink.fid = fid if isinstance(fid, str) else None
+        if "id" in feat and feat["id"] != fid:
+            sink.add(
+                "id-mismatch",
+                "the Feature's 'id' differs from properties.id",
+                field="id",
+                value=feat["id"],
+                expected=repr(fid),
+            )
+        self._check_properties(props, sink)
+        geom = self._check_geometry(feat, props, sink)
+        return props, geom
+
+    def _check_properties(self, props: dict[str, Any], sink: _Sink) -> None:
+        for name in REQUIRED_FIELDS:
+            if name not in props:
+                sink.add(
+                    "field-missing",
+                    f"required field '{name}' is missing",
+                    field=name,
+                    expected=FIELDS[name].help,
+                )
+        for name, value in props.items():
+            spec = FIELDS.get(name)
+            if spec is None:
+                close = difflib.get_close_matches(name, FIELDS, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                sink.add(
+                    "field-unknown",
+                    f"unknown field '{name}'{hint} (put other facts under 'attributes')",
+                    field=name,
+                    value=value,
+                    expected=f"one of {', '.join(FIELDS)}",
+                )
+                continue
+            if value is None:
+                if not spec.nullable:
+                    sink.add(
+                        "field-null", f"'{name}' must not be null", field=name, expected=spec.help
+                    )
+                continue
+            if not isinstance(value, spec.types) or isinstance(value, bool):
+                sink.add(
+                    "field-type",
+                    f"'{name}' has the wrong type ({type(value).__name__})",
+                    field=name,
+                    value=value,
+                    expected=spec.help,
+                )
+                continue
+            if isinstance(value, str) and name != "description" and not value.strip():
+                sink.add(
+                    "field-empty", f"'{name}' is empty", field=name, value=value, expected=spec.help
+                )
+
+        fid = props.get("id")
+        if isinstance(fid, str) and fid and not valid_id(fid):
+            sink.add(
+                "id-invalid",
+                "the id has characters or a length that is not allowed",
+                field="id",
+                value=fid,
+                expected=FIELDS["id"].help,
+            )
+
+        cat_id = props.get("category")
+        category = CATEGORIES.get(cat_id) if isinstance(cat_id, str) else None
+        if isinstance(cat_id, str) and category is None:
+            close = difflib.get_close_matches(cat_id, CATEGORIES, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            sink.add(
+                "category-unknown",
+                f"unknown category{hint}",
+                field="category",
+                value=cat_id,
+                expected=f"one of {', '.join(CATEGORIES)}",
+            )
+
+        measures = props.get("measures")
+        if isinstance(measures, list):
+            if category is not None and category.role is Role.PLACE and not measures:
+                sink.add(
+                    "measure-missing",
+                    "a place must serve at least one measure",
+                    field="measures",
+                    value=measures,
+                    expected="one or more measure ids from plan.json",
+                )
+            seen: set[str] = set()
+            for m in measures:
+                if not isinstance(m, str):
+                    sink.add(
+                        "field-type",
+                        "measure ids must be strings",
+                        field="measures",
+                        value=m,
+                        expected="a measure id",
+                    )
+                    continue
+                if m in seen:
+                    sink.add(
+                        "measure-duplicate", "a measure is listed twice", field="measures", value=m
+                    )
+                seen.add(m)
+                if self.plan is not None and m not in self.plan.measures:
+                    close = difflib.get_close_matches(m, self.plan.measures, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    sink.add(
+                        "measure-unknown",
+                        f"unknown measure id{hint}",
+                        field="measures",
+                        value=m,
+                        expected=f"a measure id of plan {self.plan.id!r}",
+                    )
+
+        source = props.get("source")
+        if isinstance(source, dict):
+            for key in SOURCE_FIELDS:
+                v = source.get(key)
+                if not isinstance(v, str) or not v.strip():
+                    sink.add(
+                        "source-invalid",
+                        f"source.{key} is missing or empty",
+                        field=f"source.{key}",
+                        value=v,
+                        expected="non-empty text",
+                    )
+            for key in source:
+                if key not in SOURCE_FIELDS and key not in OPTIONAL_SOURCE_FIELDS:
+                    sink.add(
+                        "source-invalid",
+                        f"unknown key source.{key}",
+                        field=f"source.{key}",
+                        value=source[key],
+                        expected=f"keys {', '.join(SOURCE_FIELDS + OPTIONAL_SOURCE_FIELDS)}",
+                    )
+
+        as_of = props.get("as_of")
+        if isinstance(as_of, str) and as_of.strip():
+            self._check_date(as_of, sink)
+        elif "as_of" in props and as_of is None and not props.get("as_of_note"):
+            sink.add(
+                "date-missing",
+                "as_of is null and as_of_note does not say why",
+                field="as_of",
+                expected="a date, or null with an as_of_note such as 'the source is undated'",
+            )
+
+        pa = props.get("position_accuracy")
+        if isinstance(pa, str) and pa not in PositionAccuracy.__members__.values():
+            sink.add(
+                "enum-invalid",
+                "unknown position accuracy",
+                field="position_accuracy",
+                value=pa,
+                expected=", ".join(PositionAccuracy),
+            )
+        scope = props.get("scope", Scope.SITE.value)
+        if isinstance(scope, str) and scope not in Scope.__members__.values():
+            sink.add(
+                "enum-invalid",
+                "unknown scope",
+                field="scope",
+                value=scope,
+                expected=", ".join(Scope),
+            )
+
+        attributes = props.get("attributes")
+        if isinstance(attributes, dict):
+            for key, v in attributes.items():
+                if not _flat_json(v):
+                    sink.add(
+                        "attributes-invalid",
+                        "attribute values must be text, numbers, booleans, null or lists of those",
+                        field=f"attributes.{key}",
+                        value=v,
+                    )
+
+    def _check_date(self, text: str, sink: _Sink) -> None:
+        match = _DATE_RE.match(text)
+        expected = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2025-10-01)"
+        if not match:
+            sink.add(
+                "date-invalid", "not an ISO date", field="as_of", value=text, expected=expected
+            )
+            return
+        year, month, day = (int(g) if g else 1 for g in match.groups())
+        try:
+            date = dt.date(year, month, day)
+        except ValueError as exc:
+            sink.add(
+                "date-invalid",
+                f"not a real date ({exc})",
+                field="as_of",
+                value=text,
+                expected=expected,
+            )
+            return
+        if date > self.today:
+            sink.add(
+                "date-future",
+                "the date is in the future",
+                field="as_of",
+                value=text,
+                expected=f"a date on or before {self.today.isoformat()}",
+            )
+
+    def _check_geometry(
+        self, feat: dict[str, Any], props: dict[str, Any], sink: _Sink
+    ) -> BaseGeometry | None:
+        if "geometry" not in feat:
+            sink.add(
+                "geometry-missing",
+                "the feature has no 'geometry' member",
+                field="geometry",
+                expected="a geometry, or null for a city-wide item",
+            )
+            return None
+        geo = feat["geometry"]
+        city_wide = props.get("scope") == Scope.CITY_WIDE
+        if geo is None:
+            if not city_wide:
+                sink.add(
+                    "geometry-null",
+                    "the geometry is null but the place is not city-wide",
+                    field="geometry",
+                    expected="a geometry; only scope 'city_wide' items have a null geometry",
+                )
+            return None
+        if city_wide:
+            sink.add(
+                "geometry-city-wide",
+                "a city-wide item must not have a geometry (no made-up points)",
+                field="geometry",
+                value=geo.get("type") if isinstance(geo, dict) else geo,
+                expected="null",
+            )
+        if not isinstance(geo, dict) or geo.get("type") not in GEOMETRY_TYPES:
+            gtype = geo.get("type") if isinstance(geo, dict) else type(geo).__name__
+            sink.add(
+                "geometry-malformed",
+                "not a GeoJSON geometry",
+                field="geometry.type",
+                value=gtype,
+                expected=", ".join(GEOMETRY_TYPES),
+            )
+            return None
+        gtype = geo["type"]
+        coords = geo.get("coordinates")
+        if not _coords_ok(coords, gtype):
+            sink.add(
+                "geometry-malformed",
+                f"the coordinates are not a valid {gtype}",
+                field="geometry.coordinates",
+                value=_preview(coords),
+                expected=f"nested arrays of [lon, lat] numbers for a {gtype}",
+            )
+            return None
+        assert coords is not None  # _coords_ok checked the shape
+        if gtype == "Point":
+            xs = np.asarray([coords[0]], dtype=np.float64)
+            ys = np.asarray([coords[1]], dtype=np.float64)
+        else:
+            arr = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
+            xs, ys = arr[:, 0], arr[:, 1]
+        if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+            sink.add(
+                "geometry-malformed",
+                "the coordinates contain NaN or infinity",
+                field="geometry.coordinates",
+                value=_preview(coords),
+            )
+            return None
+        if (np.abs(xs) > 180).any() or (np.abs(ys) > 90).any():
+            sink.add(
+                "coords-projected",
+                "the coordinates are not degrees: they look like projected metres "
+                "(e.g. JGD2011 plane rectangular EPSG:6673); reproject to lon/lat EPSG:4326",
+                field="geometry.coordinates",
+                value=[float(xs[0]), float(ys[0])],
+                expected="[lon, lat] in degrees, about [133.7, 34.7] in Soja",
+            )
+            return None
+        if _in(xs, _JP_LAT) and _in(ys, _JP_LON):
+            sink.add(
+                "coords-swapped",
+                "latitude and longitude are swapped",
+                field="geometry.coordinates",
+                value=[float(xs[0]), float(ys[0])],
+                expected=f"[lon, lat], i.e. [{float(ys[0])}, {float(xs[0])}]",
+            )
+            return None
+        try:
+            geom = shapely.geometry.shape(geo) if gtype != "Point" else shapely.Point(xs[0], ys[0])
+        except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+            sink.add(
+                "geometry-malformed",
+                f"the geometry cannot be built ({exc})",
+                field="geometry",
+                value=_preview(coords),
+            )
+            return None
+        if geom.is_empty:
+            sink.add(
+                "geometry-empty",
+                "the geometry is empty",
+                field="geometry",
+                value=gtype,
+                expected="a geometry with coordinates",
+            )
+            return None
+        if gtype != "Point" and not geom.is_valid:
+            sink.add(
+                "geometry-invalid",
+                f"the geometry is invalid: {shapely.is_valid_reason(geom)}",
+                field="geometry",
+                value=gtype,
+                expected="a valid geometry (try shapely.make_valid)",
+            )
+        category = CATEGORIES.get(props.get("category", ""))
+        if category is not None and gtype not in category.geometry_types:
+            sink.add(
+                "geometry-type",
+                f"a {gtype} is not allowed for category '{category.id}'",
+                field="geometry.type",
+                value=gtype,
+                expected=", ".join(category.geometry_types),
+            )
+        return geom
+
+    def _check_extent(self, layer: ParsedLayer, sink: _Sink) -> None:
+        if self.study_area is None:
+            return
+        idx = [i for i, g in enumerate(layer.geometries) if g is not None]
+        if not idx:
+            return
+        geoms = np.array([layer.geometries[i] for i in idx], dtype=object)
+        inside = shapely.intersects(self.study_area, geoms)
+        for pos in np.flatnonzero(~inside):
+            i = idx[pos]
+            g = layer.geometries[i]
+            assert g is not None
+            props = layer.properties[i]
+            sink.index, sink.fid = i, props.get("id") if isinstance(props.get("id"), str) else None
+            c = g.representative_point()
+            sink.add(
+                "outside-soja",
+                "the place lies outside Soja and its 3 km surroundings",
+                field="geometry",
+                value=[round(c.x, 6), round(c.y, 6)],
+                expected="a position within 3 km of the Soja city boundary",
+            )
+        sink.index, sink.fid = None, None
+
+
+def _in(values: np.ndarray, bounds: tuple[float, float]) -> bool:
+    return bool(((values >= bounds[0]) & (values <= bounds[1])).all())
+
+
+def _crs_name(crs: Any) -> Any:
+    if isinstance(crs, dict):
+        props = crs.get("properties")
+        if isinstance(props, dict) and "name" in props:
+            return props["name"]
+    return crs
+
+
+def _flat_json(value: Any) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list):
+        return all(v is None or isinstance(v, str | int | float | bool) for v in value)
+    return False
+
+
+def _preview(coords: Any) -> Any:
+    text = json.dumps(coords)
+    return text if len(text) < 60 else text[:59] + "…"
+
+
+_DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+def _coords_ok(coords: Any, gtype: str) -> bool:
+    depth = _DEPTH[gtype]
+
+    def position(p: Any) -> bool:
+        return (
+            isinstance(p, list)
+            and len(p) in (2, 3)
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in p)
+        )
+
+    def walk(node: Any, d: int) -> bool:
+        if d == 0:
+            return position(node)
+        return isinstance(node, list) and all(walk(n, d - 1) for n in node)
+
+    return walk(coords, depth)
+
+
+def _flatten(coords: Any) -> list[float]:
+    out: list[float] = []
+    stack = [coords]
+    while stack:
+        node = stack.pop()
+        if node and isinstance(node[0], int | float):
+            out.extend((float(node[0]), float(node[1])))
+        else:
+            stack.extend(reversed(node))
+    return out
+
+
+# -- whole data sets ------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to check: each file as given; each folder's *.geojson and plan.json (sorted)."""
+    out: list[Path] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            out.extend(
+                sorted(x for x in p.iterdir() if x.suffix == ".geojson" or x.name == CATALOGUE_FILE)
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def duplicate_id_problems(layers: Sequence[ParsedLayer]) -> list[Problem]:
+    """One problem for every repeat of an id, within a file or across files."""
+    first: dict[str, tuple[str, int]] = {}
+    problems: list[Problem] = []
+    for layer in layers:
+        for i, props in enumerate(layer.properties):
+            fid = props.get("id")
+            if not isinstance(fid, str) or not fid:
+                continue
+            if fid in first:
+                f0, i0 = first[fid]
+                where = "earlier in this file" if f0 == str(layer.path) else f"in {f0}"
+                problems.append(
+                    Problem(
+                        file=str(layer.path),
+                        code="id-duplicate",
+                        message=f"the id is already used by feature {i0} {where}",
+                        feature_index=i,
+                        feature_id=fid,
+                        field="id",
+                        value=fid,
+                        expected="an id used by no other feature",
+                    )
+                )
+            else:
+                first[fid] = (str(layer.path), i)
+    return problems
+
+
+def unplaced_measure_problems(
+    plan: Plan, layers: Sequence[ParsedLayer], file: str
+) -> list[Problem]:
+    """Warn about measures that no place serves and that the catalogue does not call city-wide."""
+    served = {
+        m
+        for layer in layers
+        for props in layer.properties
+        for m in props.get("measures") or []
+        if isinstance(m, str)
+    }
+    return [
+        Problem(
+            file=file,
+            code="measure-unplaced",
+            field="measures",
+            value=m.id,
+            severity="warning",
+            message=f"measure {m.name_ja} is served by no place and is not marked city_wide in the catalogue",
+        )
+        for m in plan.measures.values()
+        if m.id not in served and not m.city_wide
+    ]
+
+
+def validate_paths(
+    paths: Iterable[Path],
+    *,
+    catalogue: Catalogue | None,
+    plan_id: str | None = None,
+    study_area: BaseGeometry | None,
+    today: dt.date | None = None,
+) -> Report:
+    """Validate files and folders; a plan.json among them is validated and used for the checks."""
+    files = expand_paths(paths)
+    problems: list[Problem] = []
+    layers: list[ParsedLayer] = []
+    for path in files:
+        if path.name == CATALOGUE_FILE:
+            try:
+                doc = json.loads(decode_utf8(path.read_bytes()))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                problems.append(
+                    Problem(file=str(path), code="catalogue-invalid", message=f"unreadable: {exc}")
+                )
+                continue
+            parsed, found = parse_catalogue(doc, file=str(path))
+            problems.extend(found)
+            if parsed is not None:
+                catalogue = parsed
+    plan = None
+    if catalogue is not None:
+        try:
+            plan = catalogue.plan(plan_id)
+        except ValueError as exc:
+            problems.append(
+                Problem(file=CATALOGUE_FILE, code="catalogue-invalid", message=str(exc))
+            )
+    validator = Validator(plan, study_area, today=today)
+    for path in files:
+        if path.name == CATALOGUE_FILE:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(
+                Problem(
+                    file=str(path),
+                    code="unreadable",
+                    message=f"cannot read the file ({exc.strerror})",
+                )
+            )
+            continue
+        layer, found = validator.check_bytes(data, str(path))
+        problems.extend(found)
+        if layer is not None:
+            layers.append(layer)
+    problems.extend(duplicate_id_problems(layers))
+    if plan is not None and any(p.name == CATALOGUE_FILE for p in files):
+        problems.extend(unplaced_measure_problems(plan, layers, CATALOGUE_FILE))
+    return Report(layers=layers, problems=problems, catalogue=catalogue)

@@ -1,0 +1,1 @@
+"""The Dash app: create_app(settings, dataset). Nothing here imports folium."""

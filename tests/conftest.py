@@ -1,0 +1,65 @@
+"""Shared fixtures: the real data set, a scratch copy of geodata/, and headless Chromium for dash_duo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from soja_map.config import Settings
+from soja_map.dataset import Dataset, load_dataset
+
+REPO = Path(__file__).resolve().parents[1]
+GEODATA = REPO / "geodata"
+SHARED = REPO.parent / "shared" / "data"
+CHROMIUM = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+os.environ.setdefault("DASH_TEST_CHROMEPATH", CHROMIUM)
+
+
+def pytest_setup_options():  # dash[testing] hook: how dash_duo starts Chromium
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        # this machine's network is closed: no background calls to Google, no QUIC
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1280,900",
+        "--lang=ja",
+    ):
+        options.add_argument(arg)
+    return options
+
+
+def pytest_configure(config):
+    # dash_duo needs --headless on the command line or this default
+    if hasattr(config.option, "headless"):
+        config.option.headless = True
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(geodata_dir=GEODATA, tiles=False)
+
+
+@pytest.fixture(scope="session")
+def dataset(settings: Settings) -> Dataset:
+    return load_dataset(settings)
+
+
+@pytest.fixture
+def geodata_copy(tmp_path: Path) -> Path:
+    """A writable copy of geodata/ (tests that import or corrupt data use this)."""
+    target = tmp_path / "geodata"
+    shutil.copytree(GEODATA, target)
+    return target
