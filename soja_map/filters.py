@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +40,33 @@ class Filter:
         if bad:
             raise CatalogueError(f"unknown project/policy/measure/category: {', '.join(bad)}")
         return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form (for dcc.Store, URLs and export metadata)."""
+        return {
+            "projects": None if self.projects is None else list(self.projects),
+            "policies": list(self.policies),
+            "measures": list(self.measures),
+            "categories": list(self.categories),
+            "towns": list(self.towns),
+            "text": self.text,
+            "include_city_wide": self.include_city_wide,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Filter:
+        if not data:
+            return cls()
+        projects = data.get("projects")
+        return cls(
+            projects=None if projects is None else tuple(projects),
+            policies=tuple(data.get("policies") or ()),
+            measures=tuple(data.get("measures") or ()),
+            categories=tuple(data.get("categories") or ()),
+            towns=tuple(data.get("towns") or ()),
+            text=str(data.get("text") or ""),
+            include_city_wide=bool(data.get("include_city_wide", True)),
+        )
 
     def is_default(self) -> bool:
         return self == Filter()
