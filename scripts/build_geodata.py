@@ -497,6 +497,7 @@ def build_sesshu_kun(shared: Path, defaults: dict[str, tuple[str, ...]]) -> list
         "position_accuracy": "approximate",
         "position_note": "市全域のサービス: 区域の境界は画像でのみ公開されているため、区域の形は収録していません",
         "scope": "city_wide",
+        "attribution": "新生活交通「雪舟くん」: 総社市ホームページ（利用案内）",
         "attributes": {
             "zones": [z["zone"] for z in zones],
             "fare_yen": 300,

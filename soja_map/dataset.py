@@ -12,20 +12,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from soja_map.config import Settings
 from soja_map.errors import Problem, ValidationError
-from soja_map.geo import to_metric_xy
+from soja_map.geo import geometry_to_lonlat, geometry_to_metric, to_metric_xy
 from soja_map.io import decode_utf8
 from soja_map.plan import CATALOGUE_FILE, Catalogue, Plan
 from soja_map.schema import (
     CATEGORIES,
     FIELDS,
     GEOGRAPHIC_CRS,
-    METRIC_CRS,
     STUDY_AREA_BUFFER_M,
     Role,
 )
@@ -56,10 +53,7 @@ def boundary_geometry(geodata_dir: Path) -> BaseGeometry | None:
 
 def study_area(boundary: BaseGeometry, buffer_m: float = STUDY_AREA_BUFFER_M) -> BaseGeometry:
     """The boundary buffered by ``buffer_m`` metres (in EPSG:6673), back in lon/lat."""
-    to_metric = Transformer.from_crs(GEOGRAPHIC_CRS, METRIC_CRS, always_xy=True).transform
-    to_geo = Transformer.from_crs(METRIC_CRS, GEOGRAPHIC_CRS, always_xy=True).transform
-    buffered = transform(to_metric, boundary).buffer(buffer_m, quad_segs=16)
-    return transform(to_geo, buffered)
+    return geometry_to_lonlat(geometry_to_metric(boundary).buffer(buffer_m, quad_segs=16))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from soja_map.errors import CRSError
 from soja_map.schema import GEOGRAPHIC_CRS, METRIC_CRS
@@ -35,12 +34,21 @@ def to_lonlat(x: np.ndarray | float, y: np.ndarray | float) -> tuple[np.ndarray,
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
+def _reproject(geom: BaseGeometry, src: str, dst: str) -> BaseGeometry:
+    tr = _transformer(src, dst)
+
+    def xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return tr.transform(x, y)  # type: ignore[no-any-return]
+
+    return shapely.transform(geom, xy, interleaved=False)  # type: ignore[no-any-return]
+
+
 def geometry_to_metric(geom: BaseGeometry) -> BaseGeometry:
-    return transform(_transformer(GEOGRAPHIC_CRS, METRIC_CRS).transform, geom)
+    return _reproject(geom, GEOGRAPHIC_CRS, METRIC_CRS)
 
 
 def geometry_to_lonlat(geom: BaseGeometry) -> BaseGeometry:
-    return transform(_transformer(METRIC_CRS, GEOGRAPHIC_CRS).transform, geom)
+    return _reproject(geom, METRIC_CRS, GEOGRAPHIC_CRS)
 
 
 def to_metric(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

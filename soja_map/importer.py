@@ -443,10 +443,17 @@ def import_table(
     # The same rules as `soja-map validate`, reported against spreadsheet rows.
     _, found = validator.check_document({"type": "FeatureCollection", "features": features}, file)
     reported = {(p.row, p.field) for p in problems}
+    unplaced = {
+        p.row
+        for p in problems
+        if p.code in {"address-unmatched", "position-missing", "coordinate-invalid"}
+    }
     for p in found:
         row_number = rows_of[p.feature_index] if p.feature_index is not None else None
         if (row_number, p.field) in reported:
             continue  # already explained in spreadsheet terms
+        if (p.field or "").startswith("geometry") and row_number in unplaced:
+            continue  # the row's missing or unmatched position is already reported
         problems.append(
             Problem(
                 file=p.file,

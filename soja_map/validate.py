@@ -515,12 +515,30 @@ class Validator:
         else:
             arr = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
             xs, ys = arr[:, 0], arr[:, 1]
+        if xs.size == 0:
+            sink.add(
+                "geometry-empty",
+                "the geometry is empty",
+                field="geometry",
+                value=gtype,
+                expected="a geometry with coordinates",
+            )
+            return None
         if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
             sink.add(
                 "geometry-malformed",
                 "the coordinates contain NaN or infinity",
                 field="geometry.coordinates",
                 value=_preview(coords),
+            )
+            return None
+        if _in(xs, _JP_LAT) and _in(ys, _JP_LON):
+            sink.add(
+                "coords-swapped",
+                "latitude and longitude are swapped",
+                field="geometry.coordinates",
+                value=[float(xs[0]), float(ys[0])],
+                expected=f"[lon, lat], i.e. [{float(ys[0])}, {float(xs[0])}]",
             )
             return None
         if (np.abs(xs) > 180).any() or (np.abs(ys) > 90).any():
@@ -531,15 +549,6 @@ class Validator:
                 field="geometry.coordinates",
                 value=[float(xs[0]), float(ys[0])],
                 expected="[lon, lat] in degrees, about [133.7, 34.7] in Soja",
-            )
-            return None
-        if _in(xs, _JP_LAT) and _in(ys, _JP_LON):
-            sink.add(
-                "coords-swapped",
-                "latitude and longitude are swapped",
-                field="geometry.coordinates",
-                value=[float(xs[0]), float(ys[0])],
-                expected=f"[lon, lat], i.e. [{float(ys[0])}, {float(xs[0])}]",
             )
             return None
         try:

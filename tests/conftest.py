@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.chrome.options import Options
 
 from soja_map.config import Settings
 from soja_map.dataset import Dataset, load_dataset
@@ -19,8 +20,6 @@ os.environ.setdefault("DASH_TEST_CHROMEPATH", CHROMIUM)
 
 
 def pytest_setup_options():  # dash[testing] hook: how dash_duo starts Chromium
-    from selenium.webdriver.chrome.options import Options
-
     options = Options()
     options.binary_location = CHROMIUM
     for arg in (
