@@ -1,0 +1,81 @@
+"""The single styling module: colour-blind-safe project colours, distinct shapes/glyphs, escaped legends."""
+
+from __future__ import annotations
+
+import re
+
+from soja_map.dataset import Dataset
+from soja_map.schema import PLACE_CATEGORIES
+from soja_map.styling import (
+    GLYPHS,
+    colours_for,
+    feature_style,
+    icon_table,
+    legend_entries,
+    legend_html,
+    marker_svg,
+    shape_of,
+)
+
+OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+
+
+def test_project_colours_are_from_the_colour_blind_safe_palette(dataset: Dataset) -> None:
+    colours = [p.colour for p in dataset.plan.projects]
+    assert set(colours) <= OKABE_ITO
+    assert len(set(colours)) == 4
+
+
+def test_every_category_has_its_own_shape_and_glyph_combination() -> None:
+    combos = {
+        (shape_of(c), GLYPHS[c]) for c in PLACE_CATEGORIES if c not in {"rail_line", "bus_route"}
+    }
+    assert len(combos) == len(PLACE_CATEGORIES) - 2
+
+
+def test_a_place_serving_two_projects_shows_both_colours(dataset: Dataset) -> None:
+    plan = dataset.plan
+    school = dataset.places.loc["school.es.soja"]
+    assert colours_for(school["projects"], plan) == ("#0072B2", "#E69F00")
+    assert colours_for(school["projects"], plan, active=["hagukumu"]) == ("#E69F00",)
+    svg = marker_svg("school", ("#0072B2", "#E69F00"))
+    assert svg.count("<rect") == 2
+    assert 'fill="#0072B2"' in svg
+    assert 'fill="#E69F00"' in svg
+    assert ">学</text>" in svg
+
+
+def test_feature_style_for_points_and_lines(dataset: Dataset) -> None:
+    plan = dataset.plan
+    assert feature_style("nursery", ("hagukumu",), plan) == {
+        "icon": "nursery|#E69F00",
+        "colour": "#E69F00",
+        "colours": ["#E69F00"],
+    }
+    line = feature_style("rail_line", ("sasaeru",), plan)
+    assert line["path"]["color"] == "#0072B2"
+    assert "icon" not in line
+    table = icon_table(["nursery|#E69F00", "nursery|#E69F00", "school|#0072B2|#E69F00"])
+    assert list(table) == ["nursery|#E69F00", "school|#0072B2|#E69F00"]
+
+
+def test_legend_escapes_every_label(dataset: Dataset) -> None:
+    entries = legend_entries(
+        dataset.plan, ["nursery", "rail_line"], "en", references=["city_boundary"]
+    )
+    kinds = [(e.kind, e.id) for e in entries]
+    assert kinds[:4] == [
+        ("project", "sasaeru"),
+        ("project", "hagukumu"),
+        ("project", "uruou"),
+        ("project", "tsuchikau"),
+    ]
+    assert kinds[4:] == [
+        ("line", "rail_line"),
+        ("category", "nursery"),
+        ("reference", "city_boundary"),
+    ]
+    html = legend_html(entries, "en", title="<script>alert(1)</script>")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert len(re.findall(r'class="soja-legend-row"', html)) == 7
