@@ -13,6 +13,7 @@ import click
 from soja_map import __version__
 from soja_map.config import BASEMAPS, SETTINGS_DOC, Settings
 from soja_map.errors import SojaMapError, ValidationError
+from soja_map.schema import PLACE_CATEGORIES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,7 +37,7 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 def _settings_epilog() -> str:
-    lines = ["Settings (environment variables):"]
+    lines = ["\b", "Settings (environment variables):"]
     lines += [f"  {doc.env:<20} {doc.help}" for doc in SETTINGS_DOC.values()]
     return "\n".join(lines)
 
@@ -116,7 +117,8 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str) -> None:
 
 @cli.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--category", help="Category of every row (unless the file has a category column).")
+@click.option("--category", type=click.Choice(PLACE_CATEGORIES),
+              help="Category of every row (unless the file has a category column).")
 @click.option(
     "--measure",
     "measures",
