@@ -42,9 +42,7 @@ def test_provenance_on_every_feature(dataset: Dataset) -> None:
     frames = [dataset.places, *dataset.references.values()]
     for frame in frames:
         for row in frame.itertuples():
-            assert row.source["publisher"] and row.source["dataset"] and row.source["reference"], (
-                row.Index
-            )
+            assert all(row.source[k] for k in ("publisher", "dataset", "reference")), row.Index
             assert row.licence, row.Index
             assert row.as_of or row.as_of_note, row.Index
             assert row.position_accuracy in set(PositionAccuracy), row.Index
