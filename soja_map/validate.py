@@ -516,14 +516,7 @@ class Validator:
             arr = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
             xs, ys = arr[:, 0], arr[:, 1]
         if xs.size == 0:
-            sink.add(
-                "geometry-empty",
-                "the geometry is empty",
-                field="geometry",
-                value=gtype,
-                expected="a geometry with coordinates",
-            )
-            return None
+            return _empty_geometry(sink, gtype)
         if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
             sink.add(
                 "geometry-malformed",
@@ -562,14 +555,7 @@ class Validator:
             )
             return None
         if geom.is_empty:
-            sink.add(
-                "geometry-empty",
-                "the geometry is empty",
-                field="geometry",
-                value=gtype,
-                expected="a geometry with coordinates",
-            )
-            return None
+            return _empty_geometry(sink, gtype)
         if gtype != "Point" and not geom.is_valid:
             sink.add(
                 "geometry-invalid",
@@ -612,6 +598,16 @@ class Validator:
                 expected="a position within 3 km of the Soja city boundary",
             )
         sink.index, sink.fid = None, None
+
+
+def _empty_geometry(sink: _Sink, gtype: str) -> None:
+    sink.add(
+        "geometry-empty",
+        "the geometry is empty",
+        field="geometry",
+        value=gtype,
+        expected="a geometry with coordinates",
+    )
 
 
 def _in(values: np.ndarray, bounds: tuple[float, float]) -> bool:
