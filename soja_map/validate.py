@@ -516,7 +516,8 @@ class Validator:
             arr = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
             xs, ys = arr[:, 0], arr[:, 1]
         if xs.size == 0:
-            return _empty_geometry(sink, gtype)
+            _empty_geometry(sink, gtype)
+            return None
         if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
             sink.add(
                 "geometry-malformed",
@@ -555,7 +556,8 @@ class Validator:
             )
             return None
         if geom.is_empty:
-            return _empty_geometry(sink, gtype)
+            _empty_geometry(sink, gtype)
+            return None
         if gtype != "Point" and not geom.is_valid:
             sink.add(
                 "geometry-invalid",
