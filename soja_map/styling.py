@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -110,7 +111,8 @@ def marker_svg(category: str, colours: tuple[str, ...], size: int = MARKER_SIZE)
     """An SVG marker: the category's shape, split into vertical bands of the project colours, and its glyph."""
     shape = SHAPES[shape_of(category)]
     glyph = escape(GLYPHS.get(category, ""))
-    clip = f"c{abs(hash((category, colours))) % 10**8}"
+    # a deterministic id (not hash(), which changes per process) keeps exports and app workers identical
+    clip = f"c{zlib.crc32('|'.join((category, *colours)).encode()):08x}"
     n = len(colours)
     bands = "".join(
         f'<rect x="{24 * i / n:.3f}" y="0" width="{24 / n + 0.05:.3f}" height="24" fill="{c}"/>'

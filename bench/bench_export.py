@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Bench: export every layer of geodata/ as one offline HTML map; GeoDataFrame.explore() as the peer.
+
+Targets (issue 5): all layers in under 2 s and under 3 MB including the inlined libraries, and a
+data part no larger than the peer's. The peer, in the same run, is ``GeoDataFrame.explore()`` of
+the same places (it links Leaflet from CDNs, so its file is nearly all data); it needs matplotlib
+and mapclassify (``pip install matplotlib mapclassify``) and is skipped without them.
+
+"Data part" = what the element holding the places writes into the page (GeoJSON, marker icons,
+popups; for the peer: its GeoJson layer and tooltip). Reference overlays (boundary, school
+districts, railway context) are reported separately: the peer has none.
+
+Usage: python bench/bench_export.py [--repeat 5] [--render]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import folium
+
+from soja_map.config import Settings
+from soja_map.dataset import load_dataset
+from soja_map.export import ExportOptions, build_map, render_html
+from soja_map.filters import Filter
+from soja_map.offline import INLINE
+from soja_map.render import Page, Renderer, render_document
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_SECONDS = 2.0
+TARGET_BYTES = 3_000_000
+
+
+def kb(n: int) -> str:
+    return f"{n / 1024:,.1f} KB"
+
+
+def script_bytes(element) -> int:
+    """Bytes an element wrote into the rendered page's script (after the figure has rendered)."""
+    figure = element.get_root()
+    part = figure.script._children.get(element.get_name())
+    return len(part.render().encode("utf-8")) if part is not None else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--render", action="store_true", help="also time PNG/PDF in Chromium")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    data = load_dataset(Settings(geodata_dir=REPO / "geodata"))
+    t_load = time.perf_counter() - t0
+
+    every_layer = ExportOptions(basemap="gsi-pale", school_districts=True, rail_lines=True)
+    times, document, m = [], "", None
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        m = build_map(data, Filter(), every_layer)
+        document = render_html(m)
+        times.append(time.perf_counter() - t0)
+    assert m is not None
+    figure = m.get_root()
+    total = len(document.encode("utf-8"))
+    libraries = sum(
+        len(child.render().encode("utf-8"))
+        for name, child in figure.header._children.items()
+        if name in INLINE or name == "leaflet_default_icon"
+    )
+    layers = {
+        c.layer_name: script_bytes(c) for c in m._children.values() if isinstance(c, folium.GeoJson)
+    }
+    places = layers.pop("places")
+    references = sum(layers.values())
+    other = total - libraries - places - references
+
+    print(
+        f"soja-map export bench: {len(data.located)} places drawn, {len(data.city_wide)} city-wide"
+    )
+    print(f"  load + validate geodata {t_load:.2f} s (not in the export time)")
+    print(
+        f"  export, every layer (places, boundary, school districts, rail lines, legend, popups):"
+        f" best {min(times):.3f} s, median {statistics.median(times):.3f} s of {len(times)}"
+        f" (first {times[0]:.3f} s)"
+    )
+    print(f"  HTML {kb(total)} = libraries {kb(libraries)} (Leaflet inlined)")
+    print(f"       + places data {kb(places)} (GeoJSON, icons, popups)")
+    for name, size in layers.items():
+        print(f"       + {name} {kb(size)}")
+    print(f"       + title, legend, panels, CSS, map script {kb(other)}")
+
+    peer_data = None
+    if not all(importlib.util.find_spec(m) for m in ("matplotlib", "mapclassify")):
+        print("  peer: skipped (GeoDataFrame.explore() needs matplotlib and mapclassify)")
+    else:
+        located = data.located
+        peer_times, peer_doc, peer = [], "", None
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            peer = located.explore()
+            peer_doc = peer.get_root().render()
+            peer_times.append(time.perf_counter() - t0)
+        peer_total = len(peer_doc.encode("utf-8"))
+        peer_data = sum(
+            script_bytes(c) for c in peer._children.values() if isinstance(c, folium.GeoJson)
+        )
+        print(
+            f"  peer GeoDataFrame.explore() of the same {len(located)} places: best "
+            f"{min(peer_times):.3f} s, median {statistics.median(peer_times):.3f} s; HTML "
+            f"{kb(peer_total)} (libraries from CDNs, so it does not open offline), data part "
+            f"{kb(peer_data)}"
+        )
+
+    checks = [
+        (f"export under {TARGET_SECONDS:.0f} s", min(times) < TARGET_SECONDS),
+        (f"HTML under {TARGET_BYTES / 1e6:.0f} MB", total < TARGET_BYTES),
+    ]
+    if peer_data is not None:
+        checks.append(("places data no larger than the peer's", places <= peer_data))
+    for label, ok in checks:
+        print(f"  target {label}: {'met' if ok else 'MISSED'}")
+
+    if args.render:
+        printable = render_html(
+            build_map(data, Filter(), ExportOptions(school_districts=True, print_mode=True))
+        )
+        out = Path("/tmp") if Path("/tmp").is_dir() else REPO
+        t0 = time.perf_counter()
+        with Renderer(offline=True) as renderer:
+            t_start = time.perf_counter() - t0
+            for page in (Page("A4", True, 150), Page("A4", True, 300), Page("A3", True, 300)):
+                t1 = time.perf_counter()
+                render_document(printable, png=out / "soja-bench.png", page=page, renderer=renderer)
+                print(f"  PNG {page.describe()}: {time.perf_counter() - t1:.2f} s")
+            t1 = time.perf_counter()
+            render_document(
+                printable, pdf=out / "soja-bench.pdf", page=Page("A4", True), renderer=renderer
+            )
+            print(f"  PDF A4 landscape: {time.perf_counter() - t1:.2f} s")
+        print(f"  Chromium start {t_start:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

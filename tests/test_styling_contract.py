@@ -1,0 +1,169 @@
+"""Contract: the exported (Folium) map draws each place with exactly what styling.py gives the Dash map.
+
+Both maps take their colours, marker SVGs, line styles and legend from soja_map.styling; these
+tests check that the export adds nothing of its own: per feature, per icon and per legend row.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+import pytest
+
+from soja_map.config import BASEMAPS
+from soja_map.dataset import Dataset
+from soja_map.export import ExportOptions, PlacesLayer, build_map, render_html
+from soja_map.filters import Filter, select
+from soja_map.offline import TILE_SOURCES, js_literal
+from soja_map.schema import PLACE_CATEGORIES, POINT
+from soja_map.styling import (
+    REFERENCE_STYLES,
+    colours_for,
+    feature_style,
+    icon_table,
+    legend_entries,
+    legend_html,
+    marker_svg,
+    path_style,
+)
+from soja_map.web.basemaps import BASEMAPS as APP_BASEMAPS
+from soja_map.web.mapdata import style_key, style_tables
+
+FILTERS = {
+    "all": Filter(),
+    "hagukumu": Filter(projects=("hagukumu",)),
+    "two projects": Filter(projects=("sasaeru", "uruou")),
+    "schools": Filter(categories=("school",)),
+}
+
+
+def places_layer(m: folium.Map) -> PlacesLayer:
+    return next(c for c in m._children.values() if getattr(c, "layer_name", None) == "places")
+
+
+def control(m: folium.Map, name: str):
+    return next(c for c in m._children.values() if c._name == name)
+
+
+@pytest.fixture(scope="module", params=list(FILTERS))
+def case(request, dataset: Dataset) -> tuple[Filter, folium.Map, str]:
+    flt = FILTERS[request.param]
+    m = build_map(dataset, flt, ExportOptions())
+    return flt, m, render_html(m)
+
+
+def test_every_marker_is_the_styling_svg_for_its_category_and_projects(case, dataset) -> None:
+    flt, m, document = case
+    layer = places_layer(m)
+    icons = layer.icons
+    seen = 0
+    for feature in layer.data["features"]:
+        if feature["geometry"]["type"] != POINT:
+            continue
+        row = dataset.places.loc[feature["id"]]
+        expected = feature_style(row["category"], row["projects"], dataset.plan, flt.projects)
+        assert feature["properties"]["icon"] == expected["icon"]
+        colours = colours_for(row["projects"], dataset.plan, flt.projects)
+        assert icons[expected["icon"]] == marker_svg(row["category"], colours)
+        seen += 1
+    assert seen
+    assert icons == icon_table(icons)
+    # and this is what the page carries, byte for byte
+    assert js_literal(icons) in document
+
+
+def test_every_line_has_the_styling_path_style(case, dataset) -> None:
+    flt, m, _ = case
+    for feature in places_layer(m).data["features"]:
+        if feature["geometry"]["type"] == POINT:
+            continue
+        row = dataset.places.loc[feature["id"]]
+        colours = colours_for(row["projects"], dataset.plan, flt.projects)
+        assert feature["properties"]["style"] == path_style(row["category"], colours)
+        assert (
+            feature["properties"]["style"]
+            == feature_style(row["category"], row["projects"], dataset.plan, flt.projects)["path"]
+        )
+
+
+def test_the_legend_is_the_styling_legend(case, dataset) -> None:
+    flt, m, document = case
+    located = select(dataset.places, flt)
+    located = located[located.geometry.notna()]
+    counts = located["category"].value_counts().to_dict()
+    references = ["city_boundary"]
+    if any(layer == "rail_context" for layer in _layer_names(m)):
+        references.append("rail_context")
+    expected = legend_html(
+        legend_entries(
+            dataset.plan,
+            counts,
+            "ja",
+            active_projects=flt.projects,
+            counts={str(k): int(v) for k, v in counts.items()},
+            references=references,
+        ),
+        "ja",
+    )
+    legend = control(m, "Legend")
+    assert legend.html == expected
+    assert js_literal(expected) in document
+    for project in dataset.plan.projects:
+        shown = flt.projects is None or project.id in flt.projects
+        assert (f'fill="{project.colour}"' in legend.html) == shown
+
+
+def _layer_names(m: folium.Map) -> list[str]:
+    return [c.layer_name for c in m._children.values() if isinstance(c, folium.GeoJson)]
+
+
+def test_reference_overlays_use_the_reference_styles(dataset) -> None:
+    m = build_map(dataset, Filter(projects=("hagukumu",)), ExportOptions(school_districts=True))
+    layers = {c.layer_name: c for c in m._children.values() if isinstance(c, folium.GeoJson)}
+    for name in ("city_boundary", "school_district", "rail_context"):
+        styles = {json.dumps(f["properties"]["style"]) for f in layers[name].data["features"]}
+        assert styles == {json.dumps(REFERENCE_STYLES[name])}
+
+
+def test_every_category_and_project_colour_can_be_drawn(dataset) -> None:
+    """A marker for every point category in every project colour comes from styling, unchanged."""
+    for category in PLACE_CATEGORIES:
+        for project in dataset.plan.projects:
+            style = feature_style(category, (project.id,), dataset.plan)
+            if "icon" in style:
+                assert icon_table([style["icon"]])[style["icon"]] == marker_svg(
+                    category, (project.colour,)
+                )
+                assert f'fill="{project.colour}"' in marker_svg(category, (project.colour,))
+
+
+# -- against the Dash map's own tables (soja_map.web.mapdata, soja_map.web.basemaps) -------------------
+
+
+def test_the_dash_map_and_the_export_draw_each_place_alike(case, dataset) -> None:
+    """The app keys each place to an icon or path style (mapdata.style_key, drawn from its
+    style tables); the export must give the same SVG or path options for the same filter."""
+    flt, m, _ = case
+    app_icons, app_paths = style_tables(dataset.places, dataset.plan)
+    layer = places_layer(m)
+    for feature in layer.data["features"]:
+        row = dataset.places.loc[feature["id"]]
+        key = style_key(row["category"], row["projects"], dataset.plan, flt.projects)
+        if feature["geometry"]["type"] == POINT:
+            assert feature["properties"]["icon"] == key
+            assert layer.icons[key] == app_icons[key]
+        else:
+            ours = {k: v for k, v in feature["properties"]["style"].items() if v is not None}
+            assert ours == app_paths[key]
+
+
+def test_the_dash_map_and_the_export_offer_the_same_background_maps() -> None:
+    assert set(TILE_SOURCES) == set(BASEMAPS) - {"none"}
+    for app in APP_BASEMAPS:
+        ours = TILE_SOURCES[app.key]
+        assert (ours.url, ours.attribution, ours.max_native_zoom) == (
+            app.url,
+            app.attribution,
+            app.max_native_zoom,
+        )
