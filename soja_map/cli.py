@@ -117,8 +117,11 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str) -> None:
 
 @cli.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--category", type=click.Choice(PLACE_CATEGORIES),
-              help="Category of every row (unless the file has a category column).")
+@click.option(
+    "--category",
+    type=click.Choice(PLACE_CATEGORIES),
+    help="Category of every row (unless the file has a category column).",
+)
 @click.option(
     "--measure",
     "measures",
@@ -230,6 +233,511 @@ def serve(
         f"soja-map: serving {ctx.dataset().places.shape[0]} places on http://{settings.host}:{settings.port}"
     )
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
+
+
+# -- coverage ------------------------------------------------------------------------------------
+
+COVERAGE_BY = ("town", "elementary", "junior_high", "city")
+
+
+class _Steps:
+    """Says what is being done, but only once work has taken more than a second (a rich spinner on
+    stderr, when stderr is a terminal)."""
+
+    def __init__(self, *, delay: float = 1.0) -> None:
+        import threading  # noqa: PLC0415
+
+        from rich.console import Console  # noqa: PLC0415
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
+        console = Console(stderr=True)
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
+        self._task = self._progress.add_task("soja-map coverage", total=None)
+        self._lock = threading.Lock()
+        self._started = False
+        self._timer = threading.Timer(delay, self._start)
+        self._timer.daemon = True
+
+    def _start(self) -> None:
+        with self._lock:
+            if not self._started:
+                self._progress.start()
+                self._started = True
+
+    def __enter__(self) -> _Steps:
+        self._timer.start()
+        return self
+
+    def step(self, description: str) -> None:
+        self._progress.update(self._task, description=description)
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            if self._started:
+                self._progress.stop()
+            self._started = True
+
+
+def _parse_lonlat(text: str) -> tuple[float, float]:
+    try:
+        lon_text, lat_text = text.split(",")
+        return float(lon_text), float(lat_text)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected LON,LAT in degrees, e.g. 133.7465,34.6728; got {text!r}", param_hint="--add"
+        ) from None
+
+
+@cli.command()
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    help="Category of facility, e.g. nursery (repeatable).",
+)
+@click.option("--measure", "measures", multiple=True, help="Measure id or exact name (repeatable).")
+@click.option("--project", "projects", multiple=True, help="Priority project id (repeatable).")
+@click.option("--radius", type=float, help="Radius in metres (any value; default: the preset's).")
+@click.option(
+    "--preset",
+    help="Named radius from the planning handbooks: walk (800 m), elderly (500), bus_stop (300), "
+    "elderly_welfare (1000), shelter (1000), park_block (250), park_neighbourhood (500), "
+    "park_district (1000). Default: the usual one for the category, else walk.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(COVERAGE_BY),
+    default="town",
+    show_default=True,
+    help="Rows of the table: towns, elementary or junior-high school districts, or the whole city.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "json"]),
+    help="File format (default: from the -o file name, else csv).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the table to this file (default: a table on the terminal).",
+)
+@click.option(
+    "--gaps",
+    "gaps_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the gap polygons (uncovered populated areas) as GeoJSON.",
+)
+@click.option(
+    "--add",
+    "adds",
+    multiple=True,
+    metavar="LON,LAT",
+    help="What-if: add a hypothetical facility at these coordinates (repeatable).",
+)
+@click.option(
+    "--remove",
+    "removes",
+    multiple=True,
+    metavar="ID",
+    help="What-if: remove the selected facility with this id (repeatable).",
+)
+@click.option(
+    "--population",
+    "population_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Population layer to use instead of the bundled estimate: polygons with a population "
+    "column (census small areas, mesh) or points with counts; it must have a CRS. It is cut to the "
+    "city boundary (polygons keep the share of their area inside; every output says how many "
+    "people were left out).",
+)
+@click.option("--population-column", help="Column of --population holding the number of people.")
+@click.option("--population-year", help="Year of --population, printed on every output.")
+@click.option(
+    "--network",
+    "network_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Road network for walking distance: an OSM extract (.osm/.pbf) or a file of road lines.",
+)
+@click.option(
+    "--cell-size",
+    type=float,
+    default=100.0,
+    show_default=True,
+    help="Population grid cell size in metres.",
+)
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Language of labels (default ja).")
+@pass_ctx
+def coverage(
+    ctx: Context,
+    categories: tuple[str, ...],
+    measures: tuple[str, ...],
+    projects: tuple[str, ...],
+    radius: float | None,
+    preset: str | None,
+    by: str,
+    fmt: str | None,
+    output: Path | None,
+    gaps_path: Path | None,
+    adds: tuple[str, ...],
+    removes: tuple[str, ...],
+    population_path: Path | None,
+    population_column: str | None,
+    population_year: str | None,
+    network_path: Path | None,
+    cell_size: float,
+    lang: str | None,
+) -> None:
+    """Who lives within a radius of a set of facilities: by town, school district or city.
+
+    \b
+    Examples:
+      soja-map coverage --category nursery --radius 800
+      soja-map coverage --category rail_station --by elementary -o stations.xlsx
+      soja-map coverage --category nursery --add 133.70,34.66 --remove nursery.62fd1c79
+      soja-map coverage --category park --preset park_block --population census.gpkg --population-column JINKO
+
+    The default population is an estimate built from the bundle (the 2020 census city total shared
+    by school-district pupils and town points); distances are straight lines unless --network is given.
+    Every output states the population source, year and method, the radius source and the distance method.
+    """
+    from soja_map import coverage as cov  # noqa: PLC0415 - keep `--help` fast
+    from soja_map import coverage_report as report_io  # noqa: PLC0415
+    from soja_map.filters import Filter  # noqa: PLC0415
+    from soja_map.geo import geometry_to_metric  # noqa: PLC0415
+    from soja_map.i18n import Lang  # noqa: PLC0415
+    from soja_map.population import Text, read_population  # noqa: PLC0415
+
+    if not (categories or measures or projects):
+        raise click.UsageError("choose facilities with --category, --measure or --project")
+    if population_path is not None and not population_column:
+        raise click.UsageError("--population needs --population-column (the column of people)")
+    if output is None and fmt == "xlsx":
+        raise click.UsageError("xlsx needs a file: add -o FILE.xlsx")
+    language: Lang = "en" if (lang or ctx.settings.language) == "en" else "ja"
+    added = [_parse_lonlat(a) for a in adds]
+    chosen = cov.preset(preset) if preset else None
+    if chosen is not None and radius is not None and radius != chosen.radius_m:
+        raise click.UsageError(
+            f"--preset {chosen.name} is {chosen.radius_m:g} m but --radius is {radius:g} m: give one"
+        )
+
+    with _Steps() as steps:
+        steps.step("loading the data")
+        data = ctx.dataset()
+        plan = data.plan
+        flt = Filter(
+            projects=projects or None,
+            measures=tuple(plan.resolve_measure(m) for m in measures),
+            categories=categories,
+        ).check(plan)
+        if chosen is None:
+            chosen = (
+                cov.preset_matching(radius) if radius is not None else cov.preset_for(categories)
+            )
+        radius_m = radius if radius is not None else chosen.radius_m if chosen else 800.0
+        if data.study_area is not None:
+            import shapely  # noqa: PLC0415
+
+            outside = [p for p in added if not shapely.contains_xy(data.study_area, *p)]
+            if outside:
+                raise click.BadParameter(
+                    f"{', '.join(f'{x},{y}' for x, y in outside)} is outside Soja and its 3 km "
+                    "surroundings (LON,LAT order: longitude first)",
+                    param_hint="--add",
+                )
+        cache = cov.ContextCache(data)
+        population = None
+        if population_path is not None and population_column:
+            steps.step(f"reading {population_path.name}")
+            population = read_population(
+                population_path,
+                population_column,
+                cell_size=cell_size,
+                clip=geometry_to_metric(data.boundary) if data.boundary is not None else None,
+                year=population_year or "",
+            )
+        network = None
+        if network_path is not None:
+            from soja_map.network import read_network  # noqa: PLC0415
+
+            steps.step(f"building the road network from {network_path.name}")
+            network = read_network(network_path)
+        steps.step("building the population grid")
+        context = cache.get(cell_size=cell_size, population=population, network=network)
+        steps.step("computing coverage")
+        facilities = cov.select_facilities(data.places, flt)
+        selection = Text(flt.describe(plan, "ja"), flt.describe(plan, "en"))
+        common: dict[str, Any] = {"preset": chosen, "selection": selection}
+        result: Any
+        if added or removes:
+            result = cov.what_if(
+                context, facilities, radius_m, add_lonlat=added, remove=removes, **common
+            )
+        else:
+            result = cov.coverage(context, facilities, radius_m, **common)
+
+    if facilities.excluded:
+        click.echo(
+            f"note: {len(facilities.excluded)} selected item(s) have no location (city-wide) and "
+            f"are not facilities for coverage: {', '.join(facilities.excluded)}",
+            err=True,
+        )
+    if len(facilities) == 0:
+        click.echo("note: no located facility matches the selection; nobody is covered", err=True)
+    if gaps_path is not None:
+        report_io.write_gaps(gaps_path, result, language)
+        click.echo(f"wrote {gaps_path} ({len(report_io.result_of(result).gaps)} gap polygons)")
+    if output is not None:
+        chosen_format = report_io.format_for(output, fmt)
+        report_io.write_report(output, result, by, chosen_format, language)
+        click.echo(f"wrote {output} ({chosen_format}, by {by}, {len(result.table(by))} rows)")
+    elif fmt in {"csv", "json"}:
+        text = report_io.render(result, by, fmt, language).decode("utf-8")
+        click.echo(text.removeprefix("\ufeff"), nl=False)
+    else:
+        _print_coverage_table(result, by, language)
+
+
+def _print_coverage_table(result: Any, by: str, lang: Any) -> None:
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    from soja_map import coverage_report as report_io  # noqa: PLC0415
+
+    console = Console()
+    if not console.is_terminal:  # piped or redirected: don't cut names to 80 columns
+        console = Console(width=200)
+    lines = report_io.metadata_lines(result, lang)
+    frame = report_io.display_frame(result.table(by), by, lang)
+    table = Table(title=lines[0][1], title_justify="left")
+    table.add_column(str(frame.index.name), no_wrap=True)
+    for column in frame.columns:
+        table.add_column(str(column), justify="right")
+    shares = [result.table(by).columns[i] in report_io.SHARES for i in range(len(frame.columns))]
+    for name, row in frame.iterrows():
+        cells = [
+            "-" if report_io._cell(v) is None else (f"{v:.1%}" if is_share else f"{v:,.0f}")
+            for v, is_share in zip(row, shares, strict=True)
+        ]
+        table.add_row(str(name), *cells)
+    for label, value in lines[1:]:
+        console.print(f"[bold]{label}[/bold]: {value}", highlight=False, markup=True)
+    console.print(table)
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="HTML file to write (a folder with --each-project).",
+)
+@click.option(
+    "--project", "projects", multiple=True, help="Priority project id or name (repeatable)."
+)
+@click.option("--policy", "policies", multiple=True, help="Policy id or name (repeatable).")
+@click.option("--measure", "measures", multiple=True, help="Measure id or name (repeatable).")
+@click.option("--category", "categories", multiple=True, help="Category id or label (repeatable).")
+@click.option("--town", "towns", multiple=True, help="大字/町丁目 name (repeatable).")
+@click.option("--text", default="", help="Only places whose name or address contains this.")
+@click.option(
+    "--title", help="Map title (default: the app's title; the project is added per project)."
+)
+@click.option(
+    "--basemap",
+    type=click.Choice(BASEMAPS),
+    help="Background map; it appears only where the network allows (default: SOJA_MAP_BASEMAP, or none with SOJA_MAP_TILES=0).",
+)
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Language of the map (default ja).")
+@click.option("--school-districts", is_flag=True, help="Draw the (indicative) school districts.")
+@click.option(
+    "--no-rail-lines", is_flag=True, help="Leave out the railway lines drawn for context."
+)
+@click.option(
+    "--each-project",
+    is_flag=True,
+    help="One map per priority project; -o, --png and --pdf then name folders.",
+)
+@click.option(
+    "--png", type=click.Path(path_type=Path), help="Also render a PNG image (headless Chromium)."
+)
+@click.option("--pdf", type=click.Path(path_type=Path), help="Also render a one-page PDF.")
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True)
+@click.option("--landscape/--portrait", default=False, help="Paper orientation (default portrait).")
+@click.option("--dpi", type=click.Choice(["150", "300"]), default="150", show_default=True)
+@click.option(
+    "--bounds",
+    metavar="S,W,N,E",
+    help="Show this area (degrees: south,west,north,east), e.g. 34.66,133.72,34.69,133.77 for the centre.",
+)
+@click.option(
+    "--tile-mirror",
+    metavar="URL",
+    help="Take background tiles from a mirror or cache serving URL/<basemap>/{z}/{x}/{y}.png.",
+)
+@click.option(
+    "--chromium",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Chromium binary (default: SOJA_MAP_CHROMIUM or /usr/bin/chromium).",
+)
+@pass_ctx
+def export(
+    ctx: Context,
+    output: Path | None,
+    projects: tuple[str, ...],
+    policies: tuple[str, ...],
+    measures: tuple[str, ...],
+    categories: tuple[str, ...],
+    towns: tuple[str, ...],
+    text: str,
+    title: str | None,
+    basemap: str | None,
+    lang: str | None,
+    school_districts: bool,
+    no_rail_lines: bool,
+    each_project: bool,
+    png: Path | None,
+    pdf: Path | None,
+    paper: str,
+    landscape: bool,
+    dpi: str,
+    bounds: str | None,
+    tile_mirror: str | None,
+    chromium: Path | None,
+) -> None:
+    """Write a static map for reports: one HTML file that works offline, and PNG/PDF on request.
+
+    \b
+    Examples:
+      soja-map export -o map.html
+      soja-map export --project はぐくむ --title "子育て施設" -o hagukumu.html --png hagukumu.png
+      soja-map export --each-project -o maps/ --png maps/ --paper A3 --landscape --dpi 300
+    """
+    from soja_map.errors import ExportError  # noqa: PLC0415
+    from soja_map.export import (  # noqa: PLC0415 - folium is slow to import
+        ExportOptions,
+        View,
+        build_map,
+        each_project_filters,
+        filter_from_names,
+        project_filename,
+        project_options,
+        render_html,
+    )
+    from soja_map.io import atomic_write_text  # noqa: PLC0415
+    from soja_map.render import (  # noqa: PLC0415
+        BrowserConfig,
+        Page,
+        Renderer,
+        render_document,
+        tiles_warning,
+    )
+
+    if output is None and png is None and pdf is None:
+        raise click.UsageError("say where to write the map: -o map.html (and/or --png, --pdf)")
+    settings = ctx.settings
+    data = ctx.dataset()
+    flt = filter_from_names(
+        data.plan,
+        projects=projects,
+        policies=policies,
+        measures=measures,
+        categories=categories,
+        towns=towns,
+        text=text,
+        known_towns=set(data.places["town_area"].dropna()) | set(data.towns["town"].dropna()),
+    ).check(data.plan)
+    options = ExportOptions(
+        title=title,
+        basemap=basemap or (settings.basemap if settings.tiles else "none"),
+        lang="en" if (lang or settings.language) == "en" else "ja",
+        school_districts=school_districts,
+        rail_lines=not no_rail_lines,
+        view=View.parse(bounds) if bounds else None,
+        tile_mirror=tile_mirror,
+    )
+    page = Page(paper="A3" if paper == "A3" else "A4", landscape=landscape, dpi=int(dpi))
+    if each_project:
+        for folder in (output, png, pdf):
+            if folder is not None and folder.exists() and not folder.is_dir():
+                raise click.UsageError(f"{folder} is a file: with --each-project give folders")
+        jobs = [
+            (
+                project_filter,
+                project_options(data, project_id, options),
+                {
+                    suffix: (folder / project_filename(data.plan, project_id, suffix))
+                    for suffix, folder in ((".html", output), (".png", png), (".pdf", pdf))
+                    if folder is not None
+                },
+            )
+            for project_id, project_filter in each_project_filters(data, flt)
+        ]
+    else:
+        targets = {".html": output, ".png": png, ".pdf": pdf}
+        jobs = [(flt, options, {k: v for k, v in targets.items() if v is not None})]
+
+    renderer = None
+    if png is not None or pdf is not None:
+        browser = BrowserConfig.from_env(chromium=chromium)
+        problem = browser.problem()
+        if problem:  # before anything is written
+            raise ExportError(problem)
+        renderer = Renderer(browser)
+    warnings: set[str] = set()
+    try:
+        for job_filter, job_options, paths in jobs:
+            if ".html" in paths:
+                document = render_html(build_map(data, job_filter, job_options))
+                try:
+                    atomic_write_text(paths[".html"], document)
+                except OSError as exc:
+                    raise ExportError(
+                        f"cannot write {paths['.html']}: {exc.strerror or exc}"
+                    ) from None
+                click.echo(f"wrote {paths['.html']} ({len(document.encode()) // 1024} KB)")
+            if renderer is not None and (".png" in paths or ".pdf" in paths):
+                printable = render_html(
+                    build_map(
+                        data,
+                        job_filter,
+                        ExportOptions(**{**job_options.__dict__, "print_mode": True}),
+                    )
+                )
+                results = render_document(
+                    printable,
+                    png=paths.get(".png"),
+                    pdf=paths.get(".pdf"),
+                    page=page,
+                    renderer=renderer,
+                )
+                for result in results:
+                    if result.kind == "png":
+                        size = f"{result.size[0]}x{result.size[1]} px, {page.describe()}"
+                    else:
+                        size = page.describe(dpi=False)
+                    click.echo(f"wrote {result.path} ({size})")
+                warning = tiles_warning(results)
+                if warning:
+                    warnings.add(warning)
+    finally:
+        if renderer is not None:
+            renderer.close()
+    for warning in sorted(warnings):
+        click.echo(f"warning: {warning}", err=True)
 
 
 # -- entry point ---------------------------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""Coverage files: every format carries the metadata; tables read back to the pure function's numbers."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from soja_map import coverage_report as report_io
+from soja_map.coverage import coverage, what_if
+from soja_map.errors import ConfigError
+from soja_map.geo import to_lonlat
+from soja_map.population import Text
+from tests import coverage_layouts as lay
+
+
+@pytest.fixture(scope="module")
+def result():
+    ctx = lay.context()
+    return coverage(
+        ctx,
+        lay.facilities(f=lay.CENTRES["SW"]),
+        600,
+        selection=Text("テスト施設", "test facilities"),
+    )
+
+
+@pytest.fixture(scope="module")
+def change():
+    ctx = lay.context()
+    lon, lat = to_lonlat(*lay.at(750, 750))
+    return what_if(
+        ctx, lay.facilities(f=lay.CENTRES["SW"]), 400, add_lonlat=[(float(lon), float(lat))]
+    )
+
+
+def test_csv_has_a_bom_metadata_lines_and_the_table(result):
+    text = report_io.to_csv(result, "town", "ja")
+    assert text.startswith("\ufeff# 施設の徒歩圏人口カバー率")
+    comments = [line for line in text.lstrip("\ufeff").splitlines() if line.startswith("#")]
+    joined = "\n".join(comments)
+    for needle in (
+        "対象: テスト施設",
+        "半径: 600 m",
+        "距離: 直線距離",
+        "人口データ",
+        "人口の年次",
+        "人口の作成方法",
+    ):
+        assert needle in joined
+    table = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), comment="#", index_col=0)
+    assert table.index.name == "町域"
+    assert table["カバー人口"].to_dict() == {"SW": 10, "SE": 20, "NW": 30, "NE": 0}
+    assert table["カバー率"].to_dict() == {"SW": 1.0, "SE": 1.0, "NW": 1.0, "NE": 0.0}
+
+
+def test_csv_in_english(result):
+    text = report_io.to_csv(result, "elementary", "en")
+    assert "# Facilities: test facilities" in text
+    table = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), comment="#", index_col=0)
+    assert table.index.name == "Elementary-school district"
+    assert table["Covered"].to_dict() == {"West ES": 40, "East ES": 20}
+
+
+def test_json_keeps_english_keys_and_structured_metadata(result):
+    doc = json.loads(report_io.to_json(result, "town", "en"))
+    assert doc["kind"] == "coverage"
+    assert doc["radius_m"] == 600
+    assert doc["selection"] == {"ja": "テスト施設", "en": "test facilities"}
+    assert doc["population"]["estimate"] is False
+    assert doc["population"]["source"]["en"] == "test cells (column people)"
+    assert doc["distance_method"]["en"].startswith("straight-line")
+    assert [r["name"] for r in doc["rows"]] == ["SW", "SE", "NW", "NE"]
+    assert [r["covered"] for r in doc["rows"]] == [10, 20, 30, 0]
+    assert doc["city"] == {
+        "population": 100,
+        "covered": 60,
+        "uncovered": 40,
+        "share": 0.6,
+        "nearest_m": 0,
+        "mean_distance_m": pytest.approx((20 * 500 + 30 * 500 + 40 * 707.1067811865476) / 100),
+    }
+    assert doc["gaps"][0]["population"] == 40
+    assert doc["facilities"] == [{"id": "f", "name": "f", "hypothetical": False}]
+
+
+def test_json_of_a_what_if(change):
+    doc = json.loads(report_io.to_json(change, "town"))
+    assert doc["kind"] == "what_if"
+    assert doc["what_if"]["change"] == 40
+    assert [r["change"] for r in doc["rows"]] == [0, 0, 0, 40]
+    assert doc["facilities"][-1]["hypothetical"] is True
+
+
+def test_xlsx_has_the_table_the_metadata_and_the_gaps(result):
+    book = load_workbook(io.BytesIO(report_io.to_xlsx(result, "town", "ja")))
+    assert book.sheetnames == ["カバー率", "説明", "空白地域"]
+    sheet = book["カバー率"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0].startswith("施設の徒歩圏人口カバー率")
+    assert any(r[0] and str(r[0]).startswith("人口:") for r in rows[:8])
+    header = next(i for i, r in enumerate(rows) if r[0] == "町域")
+    assert rows[header][:3] == ("町域", "人口", "カバー人口")
+    data = {r[0]: r[2] for r in rows[header + 1 :]}
+    assert data == {"SW": 10, "SE": 20, "NW": 30, "NE": 0}
+    about = {r[0]: r[1] for r in book["説明"].iter_rows(values_only=True)}
+    assert "人口の作成方法" in about
+    assert about["半径"] == "600 m"
+    gaps = list(book["空白地域"].iter_rows(values_only=True))
+    assert gaps[1][:2] == (1, 40)
+
+
+def test_gaps_geojson_is_lonlat_with_metadata(result):
+    doc = json.loads(report_io.gaps_geojson(result, "en"))
+    assert doc["type"] == "FeatureCollection"
+    assert doc["metadata"]["title"] == "Population covered by facilities"
+    feature = doc["features"][0]
+    assert feature["properties"]["population"] == 40
+    lon, lat = feature["geometry"]["coordinates"][0][0]
+    assert 133 < lon < 134
+    assert 34 < lat < 35
+
+
+def test_format_comes_from_the_option_then_the_file_name():
+    assert report_io.format_for(Path("a.xlsx"), None) == "xlsx"
+    assert report_io.format_for(Path("a.json"), "csv") == "csv"
+    assert report_io.format_for(Path("a.txt"), None) == "csv"
+    assert report_io.format_for(None, None) == "csv"
+    with pytest.raises(ConfigError):
+        report_io.format_for(None, "pdf")
+
+
+def test_write_report_is_atomic_and_complete(tmp_path, result):
+    for fmt in report_io.FORMATS:
+        path = tmp_path / f"t.{fmt}"
+        report_io.write_report(path, result, "city", fmt)
+        assert path.stat().st_size > 0
+        assert not list(tmp_path.glob(".t.*"))  # no temporary files left behind
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_display_rounds_for_people(result):
+    frame = report_io.display_frame(result.table("elementary"), "elementary", "en")
+    assert list(frame.columns) == [
+        "Population",
+        "Covered",
+        "Not covered",
+        "Share covered",
+        "Nearest facility (m)",
+        "Mean distance (m)",
+    ]
+    assert frame.at["East ES", "Mean distance (m)"] == round(
+        (20 * 500 + 40 * 707.1067811865476) / 60
+    )
