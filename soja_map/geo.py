@@ -38,9 +38,10 @@ def _reproject(geom: BaseGeometry, src: str, dst: str) -> BaseGeometry:
     tr = _transformer(src, dst)
 
     def xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return tr.transform(x, y)  # type: ignore[no-any-return]
+        return tr.transform(x, y)
 
-    return shapely.transform(geom, xy, interleaved=False)  # type: ignore[no-any-return]
+    # types-shapely describes only the interleaved form of the callback
+    return shapely.transform(geom, xy, interleaved=False)  # type: ignore[arg-type]
 
 
 def geometry_to_metric(geom: BaseGeometry) -> BaseGeometry:
