@@ -42,6 +42,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "towns": {"ja": "大字・町丁目（代表点）", "en": "Towns (representative points)"},
     "school_districts": {"ja": "学区（参考）", "en": "School districts (indicative)"},
     "rail_lines": {"ja": "鉄道路線", "en": "Railway lines"},
+    "rail_context": {"ja": "鉄道路線（参考）", "en": "Railway lines (context)"},
     "pos_surveyed": {
         "ja": "公的な地図データの位置",
         "en": "Position from a published map data set",

@@ -35,6 +35,13 @@ def pytest_setup_options():  # dash[testing] hook: how dash_duo starts Chromium
         "--no-first-run",
         "--window-size=1280,900",
         "--lang=ja",
+        # hermetic: Chromium's own background calls (time sync, sign-in, translate...) stay off,
+        # and every host but the local test server fails to resolve inside the browser
+        "--no-default-browser-check",
+        "--disable-default-apps",
+        "--allow-browser-signin=false",
+        "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
     ):
         options.add_argument(arg)
     return options
@@ -62,3 +69,17 @@ def geodata_copy(tmp_path: Path) -> Path:
     target = tmp_path / "geodata"
     shutil.copytree(GEODATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def small_dataset(dataset: Dataset) -> Dataset:
+    """The real plan and reference layers with 400 generated places (two of them named like markup,
+    some with half-width kana) instead of the real ones, for browser tests of the app."""
+    from soja_map.web.synthetic import synthetic_dataset  # noqa: PLC0415
+
+    return synthetic_dataset(
+        dataset,
+        400,
+        seed=7,
+        names=["<img src=x onerror=alert(1)>", "<b>太字</b> & ｿｳｼﾞｬ", "ソウジャ公園"],
+    )

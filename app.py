@@ -1,0 +1,29 @@
+"""The map for WSGI servers: ``gunicorn --workers 4 --preload --bind 0.0.0.0:8050 app:server``.
+
+``python app.py`` runs Dash's own server on http://127.0.0.1:8050 (settings from SOJA_MAP_*
+variables, see ``soja-map --help``). Data that fails validation stops the start with the report.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from soja_map.config import Settings
+from soja_map.dataset import load_dataset
+from soja_map.errors import SojaMapError, ValidationError
+from soja_map.web.app import create_app
+
+settings = Settings.from_env()
+try:
+    dataset = load_dataset(settings)
+except ValidationError as exc:
+    sys.exit(
+        f"soja-map: refusing to start: the data in {settings.geodata_dir} is not valid.\n{exc}"
+    )
+except SojaMapError as exc:
+    sys.exit(f"soja-map: refusing to start: {exc}")
+app = create_app(settings, dataset)
+server = app.server
+
+if __name__ == "__main__":
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)

@@ -1,0 +1,136 @@
+"""create_app(settings, dataset): the resident map as a Dash app (nothing here imports folium)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+from dash import Dash
+from flask import Response, abort, request
+
+from soja_map.config import REPO_DIR, Settings
+from soja_map.dataset import Dataset
+from soja_map.i18n import t
+from soja_map.web.basemaps import Basemap
+from soja_map.web.callbacks import register_all
+from soja_map.web.context import AppContext, build_context
+from soja_map.web.i18n import as_lang
+from soja_map.web.layout import shell
+from soja_map.web.mapdata import Payload
+
+ASSETS_DIR = REPO_DIR / "assets"
+
+INDEX = """<!DOCTYPE html>
+<html lang="{lang}">
+    <head>
+        {{%metas%}}
+        <title>{{%title%}}</title>
+        {{%favicon%}}
+        {{%css%}}
+    </head>
+    <body>
+        {{%app_entry%}}
+        <footer>
+            {{%config%}}
+            {{%scripts%}}
+            {{%renderer%}}
+        </footer>
+    </body>
+</html>"""
+
+
+def relative_path(app: Dash, path: str) -> str:
+    """``path`` under the app's requests prefix (the app may be served below a sub-path)."""
+    return str(app.get_relative_path("/" + path))  # type: ignore[no-untyped-call]
+
+
+def optional_panel(name: str) -> ModuleType | None:
+    """``soja_map.web.<name>`` if it exists yet (the coverage panel and export button are written
+    alongside this app; until they land, the app runs without them)."""
+    module = f"soja_map.web.{name}"
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
+
+
+def _serve(payload: Payload) -> Response:
+    if "gzip" in (request.headers.get("Accept-Encoding") or ""):
+        response = Response(payload.gzipped, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(payload.body, mimetype="application/geo+json")
+    response.headers["Vary"] = "Accept-Encoding"
+    # the URL carries the content hash, so the browser may keep it as long as it likes
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _add_data_routes(app: Dash, ctx: AppContext) -> None:
+    prefix = app.config.routes_pathname_prefix
+    mapdata = ctx.mapdata
+
+    def places(etag: str) -> Response:
+        if etag != mapdata.places.etag:
+            abort(404)
+        return _serve(mapdata.places)
+
+    def reference(key: str, etag: str) -> Response:
+        payload = mapdata.references.get(key)
+        if payload is None or etag != payload.etag:
+            abort(404)
+        return _serve(payload)
+
+    app.server.add_url_rule(f"{prefix}_soja/places.<etag>.json", "soja_places", places)
+    app.server.add_url_rule(
+        f"{prefix}_soja/reference/<key>.<etag>.json", "soja_reference", reference
+    )
+
+
+def create_app(
+    settings: Settings,
+    data: Dataset,
+    *,
+    basemaps: tuple[Basemap, ...] | None = None,
+    assets_folder: Path = ASSETS_DIR,
+) -> Dash:
+    """The Dash app over ``data``. ``basemaps`` replaces the tile sources (e.g. a local tile cache
+    or a test stub); the attribution of each stays with it."""
+    lang = as_lang(settings.language)
+    app = Dash(
+        __name__,
+        assets_folder=str(assets_folder),
+        title=t("app_title", lang),
+        update_title="",  # the tab keeps its title while callbacks run
+        # the page is rendered from the URL by a callback, so its components are not in the
+        # initial layout (tests/test_web_app.py checks every callback id against the page instead
+        # of app.validation_layout, which Dash 4 would ship inside the index page)
+        suppress_callback_exceptions=True,
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {"name": "description", "content": t("app_title", lang)},
+        ],
+    )
+    app.index_string = INDEX.format(lang=lang)
+    coverage_panel = optional_panel("coverage_panel")
+    export_button = optional_panel("export_button")
+    ctx = build_context(
+        settings,
+        data,
+        url_for=lambda path: relative_path(app, path),
+        basemaps=basemaps,
+        coverage_panel=coverage_panel,
+        export_button=export_button,
+    )
+    app.layout = shell()
+    _add_data_routes(app, ctx)
+    register_all(app, ctx)
+    if coverage_panel is not None:
+        coverage_panel.register_callbacks(app, data)
+    if export_button is not None:
+        export_button.register_callbacks(app, data)
+    return app

@@ -1,0 +1,13 @@
+"""Registering the clientside callbacks of assets/soja_map.js (``dash_clientside.sojaMap``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ClientsideFunction, Dash
+
+
+def clientside(app: Dash, function_name: str, *dependencies: Any, **options: Any) -> None:
+    """``app.clientside_callback`` of ``dash_clientside.sojaMap.<function_name>``."""
+    function = ClientsideFunction(namespace="sojaMap", function_name=function_name)
+    app.clientside_callback(function, *dependencies, **options)  # type: ignore[no-untyped-call]

@@ -1,0 +1,111 @@
+"""The map's view, the shareable URL, the phone panel, the document language and the credits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State
+from dash import ctx as dash_ctx
+
+from soja_map.config import BASEMAPS
+from soja_map.web import ids, views
+from soja_map.web.callbacks.clientside import clientside
+from soja_map.web.context import AppContext
+from soja_map.web.i18n import as_lang, tr
+from soja_map.web.state import current_state, encode_search
+
+
+def basemap_key(name: str | None) -> str | None:
+    """The basemap key of a LayersControl base layer name (in either language)."""
+    for key in BASEMAPS:
+        if name in (tr(f"basemap_{key}", "ja"), tr(f"basemap_{key}", "en")):
+            return key
+    return None
+
+
+def credits_hidden(trigger: Any) -> bool:
+    return bool(trigger != ids.CREDITS_OPEN)
+
+
+def register(app: Dash, ctx: AppContext) -> None:
+    default_lang = as_lang(ctx.settings.language)
+
+    @app.callback(
+        Output(ids.VIEW_STORE, "data"),
+        Input(ids.MAP, "zoom"),
+        Input(ids.MAP, "center"),
+        Input(ids.MAP, "bounds"),
+        prevent_initial_call=True,
+    )
+    def track_view(zoom: float | None, center: Any, bounds: Any) -> Any:
+        return views.view_store(zoom, center, bounds)
+
+    base_input = [Input(ids.BASE_LAYERS, "baseLayer")] if ctx.settings.tiles else []
+
+    @app.callback(
+        Output(ids.URL_TARGET, "data"),
+        Input(ids.FILTER_STORE, "data"),
+        Input(ids.SELECTED_STORE, "data"),
+        Input(ids.VIEW_STORE, "data"),
+        Input(ids.NEAR_STORE, "data"),
+        Input(ids.REFERENCES, "value"),
+        Input(ids.VIEW_TABS, "value"),
+        *base_input,
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def url_target(*args: Any) -> str:
+        flt, place, view, near, refs, tab = args[:6]
+        basemap = basemap_key(args[6]) if ctx.settings.tiles else None
+        state = current_state(
+            filter_data=flt,
+            place=place,
+            view_store=view,
+            near=near if near and "lat" in near else None,
+            references=refs,
+            basemap=basemap,
+            view=tab,
+            lang=args[-1],
+        )
+        return encode_search(state, lang=default_lang)
+
+    # history.replaceState: the address bar follows the state without a history entry per pan
+    clientside(
+        app,
+        "replaceUrl",
+        Input(ids.URL_TARGET, "data"),
+        prevent_initial_call=True,
+    )
+    # <html lang> and the tab's title follow the page (rendered again when the language changes)
+    clientside(
+        app,
+        "setDocumentLanguage",
+        Input(ids.PAGE, "children"),
+        State(ids.LANG_STORE, "data"),
+    )
+    clientside(
+        app,
+        "foldOnPhones",
+        Output(ids.LEGEND_BOX, "open"),
+        Input(ids.PAGE, "children"),
+    )
+    clientside(
+        app,
+        "shellClass",
+        Output(ids.SHELL, "className"),
+        Output(ids.PANEL_TOGGLE, "aria-expanded"),
+        Input(ids.PANEL_TOGGLE, "n_clicks"),
+        Input(ids.SELECTED_STORE, "data"),
+        Input(ids.VIEW_TABS, "value"),
+        State(ids.SHELL, "className"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(ids.CREDITS, "hidden"),
+        Input(ids.CREDITS_OPEN, "n_clicks"),
+        Input(ids.CREDITS_CLOSE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def toggle_credits(_open: int, _close: int) -> bool:
+        return credits_hidden(dash_ctx.triggered_id)

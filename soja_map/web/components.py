@@ -1,0 +1,670 @@
+"""Pure builders of the app's pieces (options, legend, details, list, nearby, credits).
+
+Every string that came from data is passed to Dash as a child or a prop, which React renders as
+text: nothing here builds HTML from data. The only markup is the SVG of styling.py (constants),
+shown through ``<img src="data:...">``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Container, Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from dash import dcc, html
+
+from soja_map.dataset import Dataset
+from soja_map.filters import Counts, Filter, SearchHit, measures_for_place
+from soja_map.i18n import Lang, position_label
+from soja_map.plan import Plan
+from soja_map.schema import CATEGORIES, LINES
+from soja_map.styling import (
+    NEUTRAL,
+    LegendEntry,
+    colours_for,
+    legend_entries,
+    marker_svg,
+    swatch_html,
+)
+from soja_map.web import ids
+from soja_map.web.i18n import tr
+
+LIST_PAGE_SIZE = 50
+REFERENCE_LEGEND = {
+    "boundary": "city_boundary",
+    "rail": "rail_context",
+    "towns": "town",
+    "elementary": "school_district",
+    "junior_high": "school_district",
+}
+_HTTP = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def attrs(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Attributes whose names Python keywords cannot spell (``aria-*``, ``data-*``), for ``**``."""
+    return dict(values)
+
+
+def svg_src(svg: str) -> str:
+    """A data URL for trusted SVG markup (styling.py's constants)."""
+    if "xmlns=" not in svg:  # an <img> only renders SVG that declares its namespace
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)
+
+
+def _field_of(row: Any, key: str) -> Any:
+    return row.get(key) if isinstance(row, Mapping) else getattr(row, key, None)
+
+
+def name_of(row: Any, lang: Lang) -> str:
+    """The place's name in ``lang`` where known, else the Japanese name (``row``: a row or a dict)."""
+    english = _field_of(row, "name_en")
+    if lang == "en" and isinstance(english, str) and english:
+        return english
+    return str(_field_of(row, "name_ja") or "")
+
+
+def other_name(row: Any, lang: Lang) -> str | None:
+    """The name in the other language, if known and different."""
+    other = _field_of(row, "name_ja" if lang == "en" else "name_en")
+    return other if isinstance(other, str) and other and other != name_of(row, lang) else None
+
+
+def category_label(category: str, lang: Lang) -> str:
+    return str(getattr(CATEGORIES[category], f"label_{lang}"))
+
+
+def project_name(plan: Plan, project_id: str, lang: Lang) -> str:
+    return str(getattr(plan.project(project_id), f"name_{lang}"))
+
+
+def category_icon(category: str, colours: Sequence[str] = (NEUTRAL,), size: int = 20) -> html.Img:
+    """The category's marker (or a line swatch for line categories), decorative."""
+    if CATEGORIES[category].geometry_types == LINES:
+        svg = swatch_html(LegendEntry("line", category, "", NEUTRAL, style={"color": colours[0]}))
+    else:
+        svg = marker_svg(category, tuple(colours))
+    return html.Img(src=svg_src(svg), alt="", width=size, height=size, className="soja-icon")
+
+
+def swatch(colour: str) -> html.Span:
+    return html.Span(
+        className="soja-swatch", style={"backgroundColor": colour}, **attrs({"aria-hidden": "true"})
+    )
+
+
+def plain_note(text: str) -> html.P:
+    return html.P(text, className="soja-note", role="status")
+
+
+def format_distance(metres: float) -> str:
+    """Metres to the nearest 10 m below 1 km, else km to one decimal."""
+    rounded = round(metres / 10) * 10
+    return f"{rounded:.0f} m" if rounded < 1000 else f"{metres / 1000:.1f} km"
+
+
+# -- filter controls ------------------------------------------------------------------------------
+
+
+def project_options(plan: Plan, counts: Mapping[str, int], lang: Lang) -> list[dict[str, Any]]:
+    """The four project toggles: colour, name, theme and how many places each would show."""
+    return [
+        {
+            "label": html.Span(
+                [
+                    swatch(p.colour),
+                    html.Span(getattr(p, f"name_{lang}"), className="soja-project-name"),
+                    html.Span(getattr(p, f"theme_{lang}"), className="soja-project-theme"),
+                    html.Span(f"({counts.get(p.id, 0)})", className="soja-count"),
+                ],
+                className="soja-project-option",
+                **attrs({"data-project": p.id}),
+            ),
+            "value": p.id,
+        }
+        for p in plan.projects
+    ]
+
+
+def policy_options(
+    plan: Plan, projects: Iterable[str] | None, selected: Iterable[str], lang: Lang
+) -> list[dict[str, Any]]:
+    """Policies of the shown projects (and any already chosen), in plan order."""
+    shown = set(plan.project_by_id) if projects is None else set(projects)
+    keep = set(selected)
+    return [
+        {"label": f"{getattr(p, f'name_{lang}')} › {getattr(x, f'name_{lang}')}", "value": x.id}
+        for p in plan.projects
+        for x in p.policies
+        if p.id in shown or x.id in keep
+    ]
+
+
+def measure_options(
+    plan: Plan,
+    projects: Iterable[str] | None,
+    policies: Iterable[str],
+    selected: Iterable[str],
+    measure_counts: Mapping[str, int],
+    lang: Lang,
+) -> list[dict[str, Any]]:
+    """Measures of the shown projects and chosen policies (and any already chosen), with how many
+    places serve each, or "city-wide"."""
+    shown = set(plan.project_by_id) if projects is None else set(projects)
+    chosen_policies = set(policies)
+    keep = set(selected)
+    out = []
+    for p in plan.projects:
+        for m in p.measures:
+            visible = p.id in shown and (not chosen_policies or m.policy in chosen_policies)
+            if not (visible or m.id in keep):
+                continue
+            n = measure_counts.get(m.id, 0)
+            tail = tr("measure_places", lang, n=n) if n else ""
+            if m.city_wide:
+                tail = (
+                    f"{tail}・{tr('measure_city_wide', lang)}"
+                    if tail
+                    else tr("measure_city_wide", lang)
+                )
+            out.append(
+                {
+                    "label": f"{getattr(p, f'name_{lang}')} › {getattr(m, f'name_{lang}')}（{tail}）"
+                    if lang == "ja"
+                    else f"{p.name_en} › {m.name_en} ({tail})",
+                    "value": m.id,
+                }
+            )
+    return out
+
+
+def category_options(
+    categories: Iterable[str], counts: Mapping[str, int], lang: Lang
+) -> list[dict[str, Any]]:
+    wanted = set(categories)
+    return [
+        {"label": f"{category_label(c, lang)} ({counts.get(c, 0)})", "value": c}
+        for c in CATEGORIES
+        if c in wanted
+    ]
+
+
+def summary_text(shown: Counts, total: int, lang: Lang) -> str:
+    return tr(
+        "summary",
+        lang,
+        shown=shown.total,
+        located=shown.located,
+        city=shown.total - shown.located,
+        total=total,
+    )
+
+
+# -- legend ---------------------------------------------------------------------------------------
+
+
+def legend(
+    plan: Plan,
+    flt: Filter,
+    shown: Counts,
+    located_categories: Iterable[str],
+    references: Iterable[str],
+    lang: Lang,
+) -> html.Div:
+    """The legend of exactly what the map draws: shown projects, categories with counts, overlays."""
+    refs = list(dict.fromkeys(REFERENCE_LEGEND[r] for r in references if r in REFERENCE_LEGEND))
+    entries = legend_entries(
+        plan,
+        located_categories,
+        lang,
+        active_projects=flt.projects,
+        counts=shown.by_category,
+        references=refs,
+    )
+    sections = (
+        ("project", "priority_projects"),
+        ("category", "categories"),
+        ("reference", "reference_layers"),
+    )
+    rows: list[Any] = [html.H2(tr("legend", lang), className="soja-legend-title")]
+    for kind, heading in sections:
+        group = [e for e in entries if e.kind == kind or (kind == "category" and e.kind == "line")]
+        if not group:
+            continue
+        rows.append(html.H3(tr(heading, lang), className="soja-legend-heading"))
+        rows.append(
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Img(
+                                src=svg_src(swatch_html(e)), alt="", className="soja-legend-swatch"
+                            ),
+                            html.Span(
+                                [
+                                    e.label,
+                                    html.Span(f" ({e.count})", className="soja-count")
+                                    if e.count is not None
+                                    else None,
+                                ]
+                            ),
+                        ],
+                        className="soja-legend-row",
+                        **attrs({"data-entry": f"{e.kind}:{e.id}"}),
+                    )
+                    for e in group
+                ]
+            )
+        )
+    city = shown.total - shown.located
+    if city:
+        rows.append(html.P(f"{tr('city_wide', lang)}: {city}", className="soja-legend-note"))
+    return html.Div(rows, className="soja-legend-body")
+
+
+# -- details --------------------------------------------------------------------------------------
+
+
+def _source(source: Any) -> list[Any]:
+    if not isinstance(source, Mapping):
+        return [str(source or "")]
+    parts: list[Any] = [
+        " / ".join(str(source[k]) for k in ("publisher", "dataset") if source.get(k))
+    ]
+    reference = source.get("reference")
+    if isinstance(reference, str) and reference:
+        parts.append(html.Br())
+        if _HTTP.match(reference):
+            parts.append(
+                html.A(reference, href=reference, target="_blank", rel="noopener noreferrer")
+            )
+        else:
+            parts.append(reference)
+    return parts
+
+
+def _field(label: str, value: Any) -> list[Any]:
+    return [html.Dt(label), html.Dd(value)]
+
+
+def details(
+    data: Dataset, place_id: str | None, flt: Filter, shown_ids: Container[str], lang: Lang
+) -> Any:
+    """The card of one place: names, category, the measures it serves (with policy and project),
+    address, description, source, as-of date and position accuracy. ``None`` when nothing is chosen."""
+    if not place_id or place_id not in data.places.index:
+        return None
+    row = data.places.loc[place_id]
+    plan = data.plan
+    city_wide = row.geometry is None or row["scope"] == "city_wide"
+    measures = measures_for_place(data.places, place_id, plan)
+    colours = colours_for(row["projects"], plan)
+    items = []
+    for m in measures:
+        project = plan.project(m["project"])
+        items.append(
+            html.Li(
+                [
+                    html.Span(
+                        [swatch(project.colour), m[f"project_{lang}"]], className="soja-chip"
+                    ),
+                    html.Span(m[f"policy_{lang}"], className="soja-policy"),
+                    html.Span(m[f"measure_{lang}"], className="soja-measure"),
+                    html.Button(
+                        tr("show_measure", lang),
+                        id={"type": ids.MEASURE_LINK, "measure": m["measure"]},
+                        className="soja-link-button",
+                        n_clicks=0,
+                    ),
+                ],
+                className="soja-measure-item",
+            )
+        )
+    as_of = row["as_of"] or tr("undated", lang)
+    if row["as_of_note"]:
+        as_of = (
+            f"{as_of}（{row['as_of_note']}）" if lang == "ja" else f"{as_of} ({row['as_of_note']})"
+        )
+    position = (
+        tr("city_wide", lang) if city_wide else position_label(str(row["position_accuracy"]), lang)
+    )
+    position_parts: list[Any] = [position]
+    if row["position_note"]:
+        position_parts += [html.Br(), html.Small(row["position_note"])]
+    fields: list[Any] = []
+    if other_name(row, lang):
+        fields += _field(tr("name_ja" if lang == "en" else "name_en", lang), other_name(row, lang))
+    if row["address"]:
+        fields += _field(tr("address", lang), row["address"])
+    if row["town_area"]:
+        fields += _field(tr("town", lang), row["town_area"])
+    if row["description"]:
+        fields += _field(tr("description", lang), row["description"])
+    fields += _field(tr("source", lang), _source(row["source"]))
+    fields += _field(tr("licence", lang), row["licence"])
+    if row["attribution"]:
+        fields += _field(tr("attribution", lang), row["attribution"])
+    fields += _field(tr("as_of", lang), as_of)
+    fields += _field(tr("position", lang), position_parts)
+    notes: list[Any] = []
+    in_filter = place_id in shown_ids
+    if not in_filter and not city_wide:
+        notes.append(html.P(tr("not_in_filter", lang), className="soja-note"))
+    layer = data.layers.get(str(row["layer"]), {})
+    if layer and not layer.get("complete", True):
+        note = tr("layer_partial", lang)
+        if layer.get("note_en"):
+            note = f"{note} {layer['note_en']}"
+        notes.append(html.P(note, className="soja-note"))
+    return html.Div(
+        [
+            html.Div(
+                [
+                    category_icon(str(row["category"]), colours, size=26),
+                    html.H2(name_of(row, lang), id="details-title", className="soja-details-title"),
+                ],
+                className="soja-details-head",
+            ),
+            html.P(
+                [category_label(str(row["category"]), lang)]
+                + (
+                    [html.Span(tr("city_wide_badge", lang), className="soja-badge")]
+                    if city_wide
+                    else []
+                ),
+                className="soja-details-category",
+            ),
+            html.H3(tr("measures", lang)),
+            html.Ul(items, className="soja-measure-list"),
+            html.Dl(fields, className="soja-fields"),
+            *notes,
+        ],
+        className="soja-details-body",
+        **attrs({"data-place": place_id}),
+    )
+
+
+# -- the accessible list --------------------------------------------------------------------------
+
+
+def list_rows(selected: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The places of the list in reading order: category (schema order), then Japanese name."""
+    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    ranks = np.fromiter((rank[c] for c in selected["category"]), dtype=int, count=len(selected))
+    names = selected["name_ja"].to_numpy(dtype=str)
+    return selected.iloc[np.lexsort((names, ranks))]
+
+
+def page_count(n: int, size: int = LIST_PAGE_SIZE) -> int:
+    return max(1, math.ceil(n / size))
+
+
+def place_list(
+    selected: gpd.GeoDataFrame, plan: Plan, page: int, current: str | None, lang: Lang
+) -> html.Div:
+    """A table of the places in the current filter (a page of LIST_PAGE_SIZE rows); each name is a
+    button that selects the place, so the whole map can be used from the keyboard."""
+    rows = list_rows(selected)
+    n = len(rows)
+    pages = page_count(n)
+    page = min(max(page, 0), pages - 1)
+    chunk = rows.iloc[page * LIST_PAGE_SIZE : (page + 1) * LIST_PAGE_SIZE]
+    body = []
+    for pid, row in zip(chunk.index, chunk.itertuples(index=False), strict=True):
+        city_wide = row.geometry is None
+        town: Any = row.town_area or ""
+        if city_wide:
+            town = html.Span(tr("city_wide_badge", lang), className="soja-badge")
+        body.append(
+            html.Tr(
+                [
+                    html.Th(
+                        html.Button(
+                            name_of(row, lang),
+                            id={"type": ids.PLACE_LINK, "place": str(pid), "src": "list"},
+                            className="soja-row-button",
+                            n_clicks=0,
+                        ),
+                        scope="row",
+                    ),
+                    html.Td(category_label(row.category, lang)),
+                    html.Td(", ".join(project_name(plan, p, lang) for p in row.projects)),
+                    html.Td(town),
+                ],
+                className="soja-row-current" if pid == current else None,
+                **attrs({"aria-current": "true"} if pid == current else {}),
+            )
+        )
+    first, last = (page * LIST_PAGE_SIZE + 1, page * LIST_PAGE_SIZE + len(chunk)) if n else (0, 0)
+    table = html.Table(
+        [
+            html.Caption(tr("list_caption", lang)),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(tr("col_name", lang), scope="col"),
+                        html.Th(tr("col_category", lang), scope="col"),
+                        html.Th(tr("col_projects", lang), scope="col"),
+                        html.Th(tr("col_town", lang), scope="col"),
+                    ]
+                )
+            ),
+            html.Tbody(body),
+        ],
+        className="soja-table",
+    )
+    return html.Div(
+        [
+            table if n else html.P(tr("list_empty", lang), className="soja-note"),
+            html.P(
+                tr("page_of", lang, first=first, last=last, total=n),
+                className="soja-page-info",
+                **attrs({"aria-live": "polite"}),
+            ),
+        ],
+        **attrs({"data-rows": str(n), "data-page": str(page)}),
+    )
+
+
+# -- city-wide items and measures -----------------------------------------------------------------
+
+
+def city_wide_section(data: Dataset, flt: Filter, selected: gpd.GeoDataFrame, lang: Lang) -> Any:
+    """City-wide services (no site: shown here, never as points) and city-wide measures in the filter."""
+    plan = data.plan
+    services = selected[selected.geometry.isna()]
+    shown_projects = set(plan.project_by_id) if flt.projects is None else set(flt.projects)
+    measures = [
+        (p, m)
+        for p in plan.projects
+        for m in p.measures
+        if m.city_wide
+        and p.id in shown_projects
+        and (not flt.policies or m.policy in flt.policies)
+        and (not flt.measures or m.id in flt.measures)
+        and not flt.categories
+    ]
+    if services.empty and not measures:
+        return None
+    parts: list[Any] = [html.H2(tr("city_wide", lang), className="soja-section-title")]
+    if not services.empty:
+        parts.append(html.H3(tr("city_wide_items", lang)))
+        parts.append(
+            html.Ul(
+                [
+                    html.Li(
+                        html.Button(
+                            name_of(row, lang),
+                            id={"type": ids.PLACE_LINK, "place": str(pid), "src": "city"},
+                            className="soja-link-button",
+                            n_clicks=0,
+                        )
+                    )
+                    for pid, row in zip(
+                        services.index, services.itertuples(index=False), strict=True
+                    )
+                ]
+            )
+        )
+    if measures:
+        parts.append(html.H3(tr("city_wide_measures", lang)))
+        parts.append(
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Span([swatch(p.colour), getattr(m, f"name_{lang}")]),
+                            html.Small(getattr(m, f"city_wide_note_{lang}") or ""),
+                        ],
+                        className="soja-city-measure",
+                    )
+                    for p, m in measures
+                ]
+            )
+        )
+    return parts
+
+
+def measure_note(data: Dataset, flt: Filter, measure_counts: Mapping[str, int], lang: Lang) -> Any:
+    """What the chosen measures cover: how many places, or that the measure is city-wide."""
+    if not flt.measures:
+        return None
+    plan = data.plan
+    items = []
+    for mid in flt.measures:
+        m = plan.measure(mid)
+        n = measure_counts.get(mid, 0)
+        text = f"{getattr(m, f'name_{lang}')}: {tr('measure_places', lang, n=n)}"
+        parts: list[Any] = [text]
+        if m.city_wide:
+            parts += [
+                html.Br(),
+                html.Small(
+                    f"{tr('measure_city_wide', lang)} — {getattr(m, f'city_wide_note_{lang}') or ''}"
+                ),
+            ]
+        items.append(html.Li(parts))
+    return [html.H3(tr("measure_chosen", lang)), html.Ul(items)]
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+def search_hits(data: Dataset, hits: Sequence[SearchHit], query: str, lang: Lang) -> Any:
+    if not query.strip():
+        return None
+    if not hits:
+        return html.P(tr("search_none", lang), className="soja-note", role="status")
+    items = []
+    for hit in hits:
+        row = data.places.loc[hit.id]
+        where = row["town_area"] or (tr("city_wide_badge", lang) if row.geometry is None else "")
+        items.append(
+            html.Li(
+                html.Button(
+                    [
+                        category_icon(
+                            str(row["category"]), colours_for(row["projects"], data.plan), 16
+                        ),
+                        html.Span(name_of(row, lang), className="soja-hit-name"),
+                        html.Small(f"{category_label(str(row['category']), lang)} {where}".strip()),
+                    ],
+                    id={"type": ids.PLACE_LINK, "place": hit.id, "src": "search"},
+                    className="soja-hit",
+                    n_clicks=0,
+                )
+            )
+        )
+    return html.Ul(items, className="soja-hits", role="list")
+
+
+# -- nearby ---------------------------------------------------------------------------------------
+
+
+def nearby_results(nearest: pd.DataFrame, origin_label: str, lang: Lang) -> Any:
+    """The nearest place of each category, with distance and walking minutes (80 / 50 m per minute)."""
+    if nearest.empty:
+        return html.P(tr("nearby_none", lang), className="soja-note")
+    items = []
+    for category, row in nearest.iterrows():
+        items.append(
+            html.Li(
+                [
+                    category_icon(str(category), size=18),
+                    html.Span(category_label(str(category), lang), className="soja-near-category"),
+                    html.Button(
+                        name_of(row, lang),
+                        id={"type": ids.PLACE_LINK, "place": str(row["place_id"]), "src": "near"},
+                        className="soja-link-button",
+                        n_clicks=0,
+                    ),
+                    html.Small(
+                        tr(
+                            "nearby_row",
+                            lang,
+                            distance=format_distance(float(row["distance_m"])),
+                            walk=int(row["walk_minutes"]),
+                            elderly=int(row["walk_minutes_elderly"]),
+                        ),
+                        className="soja-near-distance",
+                    ),
+                ],
+                className="soja-near-item",
+                **attrs({"data-category": str(category)}),
+            )
+        )
+    return [
+        html.P(
+            [html.Strong(f"{tr('origin', lang)}: "), origin_label], className="soja-near-origin"
+        ),
+        html.Ul(items, className="soja-near-list"),
+        html.P(tr("nearby_note", lang), className="soja-note"),
+    ]
+
+
+# -- credits --------------------------------------------------------------------------------------
+
+
+def attribution_section(sources_text: str) -> str:
+    """The "## Attribution" section of geodata/SOURCES.md (its text, without the heading)."""
+    match = re.search(
+        r"^## Attribution.*?$(.*?)(?=^## |\Z)", sources_text, re.MULTILINE | re.DOTALL
+    )
+    return match.group(1).strip() if match else ""
+
+
+def credits(data: Dataset, lang: Lang) -> list[Any]:
+    """Data sources and attribution (from geodata/SOURCES.md), the layers' caveats and tile credits."""
+    text = data.sources_text()
+    start, end = data.as_of_range()
+    layers = [
+        html.Li(
+            [
+                html.Strong(str(meta.get(f"title_{lang}") or meta.get("title_ja") or name)),
+                f" — {tr('complete' if meta.get('complete') else 'partial', lang)}",
+                html.Br() if meta.get("note_en") else None,
+                html.Small(str(meta.get("note_en") or "")),
+            ]
+        )
+        for name, meta in sorted(data.layers.items())
+    ]
+    return [
+        html.H2(tr("credits", lang), id="credits-title"),
+        html.P(f"{tr('data_as_of', lang)}: {start} – {end}"),
+        html.H3(tr("data_sources", lang)),
+        html.Pre(attribution_section(text).strip("`\n"), className="soja-attribution"),
+        html.P(tr("tile_credit", lang)),
+        html.H3(tr("layers_notes", lang)),
+        html.Ul(layers, className="soja-layer-notes"),
+        html.Details(
+            [
+                html.Summary(tr("sources_file", lang)),
+                dcc.Markdown(text, link_target="_blank", className="soja-sources"),
+            ]
+        ),
+    ]

@@ -1,0 +1,463 @@
+"""The app's layout: a static shell, and the page rendered from the URL's state (views.py fills it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_leaflet as dl
+from dash import dcc, html
+
+from soja_map.i18n import t
+from soja_map.web import ids, views
+from soja_map.web.components import attrs
+from soja_map.web.context import AppContext
+from soja_map.web.i18n import as_lang, other_lang, tr
+from soja_map.web.state import MAX_ZOOM, VIEWS, AppState, encode_search
+
+ns = views.ns
+MIN_ZOOM = 8
+CLUSTER_RADIUS = 50
+
+
+def shell() -> html.Div:
+    """What /_dash-layout sends: the URL and an empty page (filled from the URL's state)."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            html.Div(id=ids.PAGE, className="soja-page"),
+        ]
+    )
+
+
+def _stores(ctx: AppContext, state: AppState) -> list[Any]:
+    # No store starts as None: dcc.Store reports a None `data` as changed when it mounts, which
+    # would fire every callback that listens to it each time the page is rendered.
+    near: dict[str, Any] = {}
+    if state.near is not None:
+        near = {"lat": state.near[0], "lon": state.near[1], "label": tr("origin_click", state.lang)}
+    return [
+        dcc.Store(id=ids.FILTER_STORE, data=state.filter.to_dict()),
+        dcc.Store(id=ids.VIEW_STORE, data=initial_view(ctx, state)),
+        dcc.Store(id=ids.LANG_STORE, data=state.lang),
+        dcc.Store(id=ids.SELECTED_STORE, data=state.place or ""),
+        dcc.Store(id=ids.NEAR_STORE, data=near),
+        dcc.Store(id=ids.GEO_STORE, data={}),
+        dcc.Store(id=ids.PLACES_SRC, data=ctx.places_url),
+        dcc.Store(
+            id=ids.URL_TARGET, data=encode_search(state, lang=as_lang(ctx.settings.language))
+        ),
+        dcc.Store(id=ids.LIST_PAGE, data=0),
+    ]
+
+
+def _header(ctx: AppContext, state: AppState) -> html.Header:
+    lang = state.lang
+    export = ctx.export_button.layout(lang) if ctx.export_button is not None else None
+    return html.Header(
+        [
+            html.Button(
+                tr("menu", lang),
+                id=ids.PANEL_TOGGLE,
+                className="soja-menu-button",
+                n_clicks=0,
+                **attrs({"aria-controls": "soja-side", "aria-expanded": "false"}),
+            ),
+            html.H1(t("app_title", lang), className="soja-title"),
+            html.Div(
+                [
+                    html.Button(
+                        tr("credits", lang), id=ids.CREDITS_OPEN, className="soja-tool", n_clicks=0
+                    ),
+                    html.Div(export, id=ids.EXPORT_SLOT, className="soja-export-slot"),
+                ],
+                className="soja-toolbar",
+            ),
+            html.Button(
+                tr("other_language", lang),
+                id=ids.LANG_TOGGLE,
+                className="soja-tool soja-lang",
+                lang=other_lang(lang),
+                title=tr("other_language_label", lang),
+                n_clicks=0,
+            ),
+        ],
+        className="soja-header",
+    )
+
+
+def _filter_pane(ctx: AppContext, state: AppState, fv: views.FilterView) -> html.Section:
+    lang, flt = state.lang, state.filter
+    return html.Section(
+        [
+            html.Div(
+                [
+                    html.Label(tr("search", lang), htmlFor=ids.SEARCH, className="soja-label"),
+                    dcc.Input(
+                        id=ids.SEARCH,
+                        type="search",
+                        placeholder=tr("search_placeholder", lang),
+                        debounce=0.3,
+                        autoComplete="off",
+                        className="soja-search",
+                        value="",
+                    ),
+                    html.Div(id=ids.SEARCH_HITS, **attrs({"aria-live": "polite"})),
+                    dcc.Dropdown(
+                        id=ids.JUMP,
+                        options=views.jump_options(ctx, lang),
+                        placeholder=tr("jump", lang),
+                        clearable=True,
+                        className="soja-jump",
+                    ),
+                ],
+                className="soja-block",
+                role="search",
+            ),
+            html.P(fv.summary, id=ids.SUMMARY, className="soja-summary", role="status"),
+            html.Fieldset(
+                [
+                    html.Legend(tr("priority_projects", lang)),
+                    dcc.Checklist(
+                        id=ids.PROJECTS,
+                        options=fv.project_options,
+                        value=views.project_values(ctx.data.plan, flt),
+                        className="soja-projects",
+                    ),
+                ],
+                className="soja-block",
+            ),
+            html.Div(
+                [
+                    html.Label(tr("policies", lang), htmlFor=ids.POLICIES, className="soja-label"),
+                    dcc.Dropdown(
+                        id=ids.POLICIES,
+                        options=fv.policy_options,
+                        value=list(flt.policies),
+                        multi=True,
+                        placeholder=tr("policies_placeholder", lang),
+                    ),
+                    html.Label(tr("measures", lang), htmlFor=ids.MEASURES, className="soja-label"),
+                    dcc.Dropdown(
+                        id=ids.MEASURES,
+                        options=fv.measure_options,
+                        value=list(flt.measures),
+                        multi=True,
+                        placeholder=tr("measures_placeholder", lang),
+                    ),
+                    html.Label(
+                        tr("categories", lang), htmlFor=ids.CATEGORIES, className="soja-label"
+                    ),
+                    dcc.Dropdown(
+                        id=ids.CATEGORIES,
+                        options=fv.category_options,
+                        value=list(flt.categories),
+                        multi=True,
+                        placeholder=tr("categories_placeholder", lang),
+                    ),
+                    html.Button(tr("reset", lang), id=ids.RESET, className="soja-tool", n_clicks=0),
+                ],
+                className="soja-block",
+            ),
+            html.Div(fv.measure_note, id=ids.MEASURE_NOTE, className="soja-block"),
+            html.Div(fv.city_wide, id=ids.CITY_WIDE, className="soja-block soja-city-wide"),
+            html.Fieldset(
+                [
+                    html.Legend(tr("reference_layers", lang)),
+                    dcc.Checklist(
+                        id=ids.REFERENCES,
+                        options=[
+                            {"label": tr(f"ref_{k}", lang), "value": k}
+                            for k in ("boundary", "rail", "towns", "elementary", "junior_high")
+                        ],
+                        value=list(state.references),
+                        className="soja-references",
+                    ),
+                ],
+                className="soja-block",
+            ),
+        ],
+        className="soja-pane soja-pane-filter",
+        **attrs({"aria-label": tr("view_filter", lang)}),
+    )
+
+
+def _list_pane(ctx: AppContext, state: AppState) -> html.Section:
+    lang = state.lang
+    return html.Section(
+        [
+            html.Div(
+                views.list_view(ctx, state.filter, 0, state.place, lang),
+                id=ids.PLACE_LIST,
+                className="soja-list",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        tr("prev", lang), id=ids.LIST_PREV, className="soja-tool", n_clicks=0
+                    ),
+                    html.Button(
+                        tr("next", lang), id=ids.LIST_NEXT, className="soja-tool", n_clicks=0
+                    ),
+                ],
+                className="soja-pager",
+            ),
+        ],
+        className="soja-pane soja-pane-list",
+        **attrs({"aria-label": tr("view_list", lang)}),
+    )
+
+
+def _nearby_pane(ctx: AppContext, state: AppState, near: views.NearbyView) -> html.Section:
+    lang = state.lang
+    return html.Section(
+        [
+            html.P(tr("nearby_help", lang), className="soja-help"),
+            html.Div(
+                [
+                    html.Button(
+                        tr("locate", lang), id=ids.NEAR_LOCATE, className="soja-tool", n_clicks=0
+                    ),
+                    html.Button(
+                        tr("clear", lang), id=ids.NEAR_CLEAR, className="soja-tool", n_clicks=0
+                    ),
+                ],
+                className="soja-row",
+            ),
+            dcc.Dropdown(
+                id=ids.NEAR_TOWN,
+                options=views.town_options(ctx, lang),
+                placeholder=tr("near_town", lang),
+                clearable=True,
+            ),
+            html.Div(near.results, id=ids.NEAR_RESULTS, **attrs({"aria-live": "polite"})),
+        ],
+        className="soja-pane soja-pane-nearby",
+        **attrs({"aria-label": tr("view_nearby", lang)}),
+    )
+
+
+def _planner_pane(ctx: AppContext, state: AppState) -> html.Section:
+    lang = state.lang
+    panel: Any = html.P(tr("planner_missing", lang), className="soja-note")
+    if ctx.coverage_panel is not None:
+        panel = ctx.coverage_panel.layout(ctx.data, lang)
+    return html.Section(
+        [
+            html.P(tr("planner_intro", lang), className="soja-help"),
+            html.Div(panel, id=ids.COVERAGE_PANEL),
+        ],
+        className="soja-pane soja-pane-planner",
+        **attrs({"aria-label": tr("view_planner", lang)}),
+    )
+
+
+def _base_layers(ctx: AppContext, state: AppState) -> list[Any]:
+    if not ctx.settings.tiles:
+        return []
+    chosen = state.basemap or ctx.settings.basemap
+    lang = state.lang
+    layers = [
+        dl.BaseLayer(
+            dl.TileLayer(
+                url=b.url,
+                attribution=b.attribution,
+                maxNativeZoom=b.max_native_zoom,
+                maxZoom=MAX_ZOOM,
+            ),
+            name=tr(f"basemap_{b.key}", lang),
+            checked=b.key == chosen,
+        )
+        for b in ctx.basemaps
+    ]
+    layers.append(
+        dl.BaseLayer(dl.LayerGroup(), name=tr("basemap_none", lang), checked=chosen == "none")
+    )
+    return [dl.LayersControl(layers, id=ids.BASE_LAYERS, position="topright", collapsed=True)]
+
+
+def city_centre(ctx: AppContext) -> list[float]:
+    (south, west), (north, east) = ctx.mapdata.city_bounds
+    return [round((south + north) / 2, 5), round((west + east) / 2, 5)]
+
+
+def initial_view(ctx: AppContext, state: AppState) -> dict[str, Any]:
+    """Where the map opens: the link's view, else its place, else the whole city (bounds, no
+    zoom: the map fits them to the screen). Also the first value of VIEW_STORE."""
+    if state.has_view:
+        return {"center": [state.lat, state.lon], "zoom": state.zoom, "bounds": None}
+    focus = views.place_point(ctx, state.place)
+    if focus is not None:
+        return {"center": list(focus), "zoom": views.PLACE_ZOOM, "bounds": None}
+    return {"center": city_centre(ctx), "zoom": None, "bounds": ctx.mapdata.city_bounds}
+
+
+def _map(ctx: AppContext, state: AppState, near: views.NearbyView) -> dl.Map:
+    lang = state.lang
+    start = initial_view(ctx, state)
+    # dash-leaflet compares its view with `center` on load, so the centre is always given;
+    # without a zoom, the bounds decide
+    view: dict[str, Any] = (
+        {"center": start["center"], "zoom": start["zoom"]}
+        if start["zoom"] is not None
+        else {
+            "center": start["center"],
+            "bounds": start["bounds"],
+            "boundsOptions": {"padding": [10, 10]},
+        }
+    )
+    plan = ctx.data.plan
+    return dl.Map(
+        [
+            *_base_layers(ctx, state),
+            dl.Pane(
+                dl.LayerGroup(
+                    views.reference_children(ctx, state.references, lang), id=ids.REFERENCE_GROUP
+                ),
+                name="soja-reference",
+                style={"zIndex": 350},
+            ),
+            dl.GeoJSON(
+                id=ids.SHAPES_LAYER,
+                style=ns("placeStyle"),
+                onEachFeature=ns("bindName"),
+                hideout=ctx.mapdata.shapes_hideout(plan, lang),
+            ),
+            dl.Pane(
+                dl.LayerGroup(views.selection_children(ctx, state.place), id=ids.SELECTION_LAYER),
+                name="soja-selection",
+                style={"zIndex": 590},
+            ),
+            dl.GeoJSON(
+                id=ids.POINTS_LAYER,
+                cluster=True,
+                zoomToBoundsOnClick=True,
+                spiderfyOnMaxZoom=True,
+                superClusterOptions={
+                    "radius": CLUSTER_RADIUS,
+                    "maxZoom": MAX_ZOOM,
+                    "minZoom": MIN_ZOOM,
+                },
+                pointToLayer=ns("placeMarker"),
+                clusterToLayer=ns("clusterMarker"),
+                onEachFeature=ns("bindName"),
+                style=ns("legStyle"),
+                hideout=ctx.mapdata.points_hideout(plan, lang),
+            ),
+            dl.LayerGroup(near.layer, id=ids.NEARBY_LAYER),
+            dl.LayerGroup(id=ids.COVERAGE_LAYER),
+            dl.ScaleControl(position="bottomleft", imperial=False),
+        ],
+        id=ids.MAP,
+        maxZoom=MAX_ZOOM,
+        minZoom=MIN_ZOOM,
+        className="soja-map",
+        **view,
+    )
+
+
+def page(ctx: AppContext, state: AppState) -> html.Div:
+    """The whole app for ``state``: what a shared link opens (and a language switch re-renders)."""
+    lang = state.lang
+    fv = views.filter_view(ctx, state.filter, state.references, lang)
+    near = views.nearby_view(
+        ctx,
+        state.filter,
+        {"lat": state.near[0], "lon": state.near[1], "label": tr("origin_click", lang)}
+        if state.near
+        else None,
+        lang,
+    )
+    details = views.details_view(ctx, state.filter, state.place, lang)
+    view = state.view if state.view in VIEWS else "filter"
+    return html.Div(
+        [
+            *_stores(ctx, state),
+            _header(ctx, state),
+            html.Div(
+                [
+                    html.Aside(
+                        [
+                            dcc.RadioItems(
+                                id=ids.VIEW_TABS,
+                                options=[
+                                    {"label": tr(f"view_{v}", lang), "value": v} for v in VIEWS
+                                ],
+                                value=view,
+                                className="soja-tabs",
+                                inline=True,
+                            ),
+                            _filter_pane(ctx, state, fv),
+                            _list_pane(ctx, state),
+                            _nearby_pane(ctx, state, near),
+                            _planner_pane(ctx, state),
+                        ],
+                        id="soja-side",
+                        className="soja-side",
+                        **attrs({"aria-label": tr("menu", lang)}),
+                    ),
+                    html.Main(
+                        [
+                            _map(ctx, state, near),
+                            html.Details(
+                                [
+                                    html.Summary(tr("legend", lang)),
+                                    html.Div(fv.legend, id=ids.LEGEND),
+                                ],
+                                id=ids.LEGEND_BOX,
+                                open=True,
+                                className="soja-legend",
+                            ),
+                            html.Section(
+                                [
+                                    html.Button(
+                                        "×",
+                                        id=ids.DETAILS_CLOSE,
+                                        className="soja-close",
+                                        title=tr("close", lang),
+                                        n_clicks=0,
+                                        **attrs({"aria-label": tr("close", lang)}),
+                                    ),
+                                    html.Div(details, id=ids.DETAILS_BODY),
+                                ],
+                                id=ids.DETAILS,
+                                className="soja-details",
+                                hidden=details is None,
+                                **attrs(
+                                    {"aria-labelledby": "details-title", "aria-live": "polite"}
+                                ),
+                            ),
+                        ],
+                        className="soja-main",
+                        **attrs({"aria-label": tr("map_label", lang)}),
+                    ),
+                ],
+                className="soja-body",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Button(
+                                "×",
+                                id=ids.CREDITS_CLOSE,
+                                className="soja-close",
+                                title=tr("close", lang),
+                                n_clicks=0,
+                                **attrs({"aria-label": tr("close", lang)}),
+                            ),
+                            *views.credits_view(ctx, lang),
+                        ],
+                        className="soja-dialog-box",
+                    )
+                ],
+                id=ids.CREDITS,
+                className="soja-dialog",
+                hidden=True,
+                role="dialog",
+                **attrs({"aria-modal": "true", "aria-labelledby": "credits-title"}),
+            ),
+        ],
+        id=ids.SHELL,
+        className=f"soja-app view-{view}",
+        lang=lang,
+    )

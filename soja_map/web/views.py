@@ -1,0 +1,391 @@
+"""Pure functions from the app's state to what it shows: the page and every callback call these.
+
+Each takes the AppContext (data prepared once) and plain values, and returns Dash components or
+props, so tests call them directly without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import dash_leaflet as dl
+import geopandas as gpd
+from dash_extensions.javascript import Namespace
+
+from soja_map.filters import Counts, Filter, counts, search, select
+from soja_map.i18n import Lang
+from soja_map.nearby import nearest_by_category
+from soja_map.plan import Plan
+from soja_map.web import components as c
+from soja_map.web.context import AppContext
+from soja_map.web.i18n import tr
+from soja_map.web.mapdata import bounds_of, reference_style
+from soja_map.web.state import MAX_ZOOM, REFERENCE_KEYS
+
+ns = Namespace("sojaMap", "geo")
+PLACE_ZOOM = 16
+TOWN_ZOOM = 15
+FIT_PADDING = [30, 30]
+SEARCH_LIMIT = 10
+
+
+# -- the filter -----------------------------------------------------------------------------------
+
+
+def filter_from_controls(
+    plan: Plan,
+    projects: Iterable[str] | None,
+    policies: Iterable[str] | None,
+    measures: Iterable[str] | None,
+    categories: Iterable[str] | None,
+    previous: Mapping[str, Any] | None = None,
+) -> Filter:
+    """The Filter the controls describe. All four projects ticked means "no project filter" (None);
+    towns and text, which have no control, are kept from ``previous``."""
+    chosen = set(projects or ())
+    project_ids = [p.id for p in plan.projects]
+    kept = Filter.from_dict(dict(previous) if previous else None)
+    return Filter(
+        projects=None
+        if chosen >= set(project_ids)
+        else tuple(p for p in project_ids if p in chosen),
+        policies=tuple(policies or ()),
+        measures=tuple(measures or ()),
+        categories=tuple(categories or ()),
+        towns=kept.towns,
+        text=kept.text,
+    )
+
+
+def project_values(plan: Plan, flt: Filter) -> list[str]:
+    """The ticked project toggles for ``flt``."""
+    return [p.id for p in plan.projects if flt.projects is None or p.id in flt.projects]
+
+
+@dataclass(frozen=True)
+class FilterView:
+    """Everything that follows the filter in the panel and the legend."""
+
+    summary: str
+    project_options: list[dict[str, Any]]
+    policy_options: list[dict[str, Any]]
+    measure_options: list[dict[str, Any]]
+    category_options: list[dict[str, Any]]
+    measure_note: Any
+    city_wide: Any
+    legend: Any
+    shown: Counts
+
+
+def shown_places(ctx: AppContext, flt: Filter) -> gpd.GeoDataFrame:
+    return select(ctx.data.places, flt)
+
+
+def filter_view(ctx: AppContext, flt: Filter, references: Sequence[str], lang: Lang) -> FilterView:
+    """The counts, options, notes and legend for ``flt`` (filters.select / filters.counts)."""
+    data, plan = ctx.data, ctx.data.plan
+    selected = shown_places(ctx, flt)
+    shown = counts(selected, plan)
+    # a toggle's count is what that project would show with the other filters as they are
+    per_project = counts(select(data.places, replace(flt, projects=None)), plan)
+    located = selected[selected.geometry.notna()]
+    all_categories = counts(select(data.places, replace(flt, categories=())), plan).by_category
+    return FilterView(
+        summary=c.summary_text(shown, ctx.total, lang),
+        project_options=c.project_options(plan, per_project.by_project, lang),
+        policy_options=c.policy_options(plan, flt.projects, flt.policies, lang),
+        measure_options=c.measure_options(
+            plan, flt.projects, flt.policies, flt.measures, ctx.measure_counts, lang
+        ),
+        category_options=c.category_options(
+            [*all_categories, *flt.categories], all_categories, lang
+        ),
+        measure_note=c.measure_note(data, flt, ctx.measure_counts, lang),
+        city_wide=c.city_wide_section(data, flt, selected, lang),
+        legend=c.legend(plan, flt, shown, set(located["category"]), references, lang),
+        shown=shown,
+    )
+
+
+def list_view(ctx: AppContext, flt: Filter, page: int, place: str | None, lang: Lang) -> Any:
+    return c.place_list(shown_places(ctx, flt), ctx.data.plan, page, place, lang)
+
+
+def list_page(page: int | None, delta: int, n_rows: int) -> int:
+    """The list page after pressing previous (-1) or next (+1)."""
+    return min(max((page or 0) + delta, 0), c.page_count(n_rows) - 1)
+
+
+# -- the map --------------------------------------------------------------------------------------
+
+
+def fit_viewport(
+    bounds: list[list[float]] | None, *, max_zoom: int = PLACE_ZOOM
+) -> dict[str, Any] | None:
+    """A viewport that fits ``bounds`` (a single point zooms to ``max_zoom``, never to infinity)."""
+    if bounds is None:
+        return None
+    return {
+        "bounds": bounds,
+        "transition": "flyToBounds",
+        "options": {"padding": FIT_PADDING, "maxZoom": max_zoom, "duration": 0.4},
+    }
+
+
+def point_viewport(lat: float, lon: float, zoom: int) -> dict[str, Any]:
+    return {
+        "center": [lat, lon],
+        "zoom": min(zoom, MAX_ZOOM),
+        "transition": "flyTo",
+        "options": {"duration": 0.4},
+    }
+
+
+def measure_viewport(ctx: AppContext, flt: Filter) -> dict[str, Any] | None:
+    """Fit the map to the places of the chosen measures (None when they have no site)."""
+    if not flt.measures:
+        return None
+    return fit_viewport(bounds_of(shown_places(ctx, flt)))
+
+
+def place_viewport(ctx: AppContext, place: str | None) -> dict[str, Any] | None:
+    """Zoom to a place (its extent for lines and areas); None for city-wide items."""
+    if not place or place not in ctx.data.places.index:
+        return None
+    geom = ctx.data.places.geometry[place]
+    if geom is None:
+        return None
+    if geom.geom_type == "Point":
+        return point_viewport(geom.y, geom.x, PLACE_ZOOM)
+    return fit_viewport(bounds_of(ctx.data.places.loc[[place]]))
+
+
+def place_point(ctx: AppContext, place: str | None) -> tuple[float, float] | None:
+    """(lat, lon) of a place: the point itself, or the middle of a line (None if city-wide)."""
+    if not place or place not in ctx.data.places.index:
+        return None
+    geom = ctx.data.places.geometry[place]
+    if geom is None:
+        return None
+    if geom.geom_type == "Point":
+        return float(geom.y), float(geom.x)
+    point = (
+        geom.interpolate(0.5, normalized=True)
+        if "Line" in geom.geom_type
+        else geom.representative_point()
+    )
+    return float(point.y), float(point.x)
+
+
+def selection_children(ctx: AppContext, place: str | None) -> list[Any]:
+    """A ring around the selected place (not for city-wide items)."""
+    point = place_point(ctx, place)
+    if point is None:
+        return []
+    return [
+        dl.CircleMarker(
+            center=list(point),
+            radius=20,
+            color="#000000",
+            weight=3,
+            fill=False,
+            dashArray="5 4",
+            interactive=False,
+            className="soja-selection",
+        )
+    ]
+
+
+def details_view(ctx: AppContext, flt: Filter, place: str | None, lang: Lang) -> Any:
+    shown_ids = set(shown_places(ctx, flt).index) if place else set()
+    return c.details(ctx.data, place, flt, shown_ids, lang)
+
+
+def reference_children(ctx: AppContext, references: Iterable[str], lang: Lang) -> list[Any]:
+    """One GeoJSON per checked overlay; data is fetched from its URL (cached by the browser)."""
+    wanted = set(references)
+    out = []
+    for key in REFERENCE_KEYS:
+        if key not in wanted or key not in ctx.reference_urls:
+            continue
+        interactive = key in {"towns", "elementary", "junior_high"}
+        out.append(
+            dl.GeoJSON(
+                id=f"ref-{key}",
+                url=ctx.reference_urls[key],
+                style=ns("referenceStyle"),
+                pointToLayer=ns("referencePoint"),
+                onEachFeature=ns("bindName") if interactive else None,
+                interactive=interactive,
+                hideout={"style": reference_style(key), "key": key, "lang": lang},
+            )
+        )
+    return out
+
+
+def jump_options(ctx: AppContext, lang: Lang) -> list[dict[str, Any]]:
+    """Stations first, then towns: where the jump list can take the map."""
+    located = ctx.data.located
+    stations = located[located["category"] == "rail_station"]
+    options: list[dict[str, Any]] = [
+        {"label": f"{tr('jump_stations', lang)}: {c.name_of(row, lang)}", "value": f"place:{pid}"}
+        for pid, row in zip(stations.index, stations.itertuples(index=False), strict=True)
+    ]
+    options += town_options(ctx, lang, prefix=f"{tr('jump_towns', lang)}: ")
+    return options
+
+
+def town_options(ctx: AppContext, lang: Lang, *, prefix: str = "") -> list[dict[str, Any]]:
+    towns = ctx.data.towns
+    names = [str(row.town or row.name_ja) for row in towns.itertuples(index=False)]
+    return [
+        {"label": f"{prefix}{name}", "value": f"town:{tid}"}
+        for tid, name in sorted(zip(towns.index, names, strict=True), key=lambda x: x[1])
+    ]
+
+
+def town_point(ctx: AppContext, value: str | None) -> tuple[float, float, str] | None:
+    """(lat, lon, name) of a ``town:<id>`` value."""
+    if not value or not value.startswith("town:"):
+        return None
+    tid = value.removeprefix("town:")
+    if tid not in ctx.data.towns.index:
+        return None
+    row = ctx.data.towns.loc[tid]
+    return float(row.geometry.y), float(row.geometry.x), str(row["town"] or row["name_ja"])
+
+
+def jump_viewport(ctx: AppContext, value: str | None) -> dict[str, Any] | None:
+    if not value:
+        return None
+    if value.startswith("place:"):
+        return place_viewport(ctx, value.removeprefix("place:"))
+    town = town_point(ctx, value)
+    return point_viewport(town[0], town[1], TOWN_ZOOM) if town else None
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+def search_view(ctx: AppContext, query: str | None, lang: Lang) -> Any:
+    text = query or ""
+    return c.search_hits(ctx.data, search(ctx.data.places, text, limit=SEARCH_LIMIT), text, lang)
+
+
+def best_hit(ctx: AppContext, query: str | None) -> str | None:
+    hits = search(ctx.data.places, query or "", limit=1)
+    return hits[0].id if hits else None
+
+
+# -- nearby ---------------------------------------------------------------------------------------
+
+
+def near_from_click(click: Mapping[str, Any] | None, lang: Lang) -> dict[str, Any] | None:
+    """The nearby origin from the map's clickData ({"latlng": {"lat", "lng"}})."""
+    latlng = (click or {}).get("latlng") or {}
+    if "lat" not in latlng or "lng" not in latlng:
+        return None
+    return {
+        "lat": float(latlng["lat"]),
+        "lon": float(latlng["lng"]),
+        "label": tr("origin_click", lang),
+    }
+
+
+def near_from_geolocation(geo: Mapping[str, Any] | None, lang: Lang) -> dict[str, Any] | None:
+    if not geo or "lat" not in geo:
+        return None
+    return {
+        "lat": float(geo["lat"]),
+        "lon": float(geo["lon"]),
+        "label": tr("origin_location", lang),
+    }
+
+
+def near_from_town(ctx: AppContext, value: str | None) -> dict[str, Any] | None:
+    town = town_point(ctx, value)
+    return {"lat": town[0], "lon": town[1], "label": town[2]} if town else None
+
+
+def geolocation_error(geo: Mapping[str, Any] | None, lang: Lang) -> Any:
+    if not geo or "error" not in geo:
+        return None
+    return tr("locate_failed", lang, reason=str(geo["error"]))
+
+
+@dataclass(frozen=True)
+class NearbyView:
+    results: Any
+    layer: list[Any]
+    viewport: dict[str, Any] | None
+
+
+def nearby_view(
+    ctx: AppContext, flt: Filter, near: Mapping[str, Any] | None, lang: Lang
+) -> NearbyView:
+    """The nearest place of each category shown, as a list and as lines on the map."""
+    if not near:
+        return NearbyView(None, [], None)
+    if "error" in near:
+        return NearbyView(c.plain_note(str(near["error"])), [], None)
+    lat, lon = float(near["lat"]), float(near["lon"])
+    nearest = nearest_by_category(shown_places(ctx, flt), lon, lat, metric=ctx.metric)
+    label = str(near.get("label") or tr("origin_click", lang))
+    layer: list[Any] = []
+    for category, row in nearest.iterrows():
+        layer.append(
+            dl.Polyline(
+                positions=[[lat, lon], [float(row["lat"]), float(row["lon"])]],
+                color="#1A1A1A",
+                weight=2,
+                dashArray="6 6",
+                className=f"soja-near-line soja-near-{category}",
+                children=dl.Tooltip(
+                    f"{c.name_of(row, lang)}: {c.format_distance(float(row['distance_m']))}"
+                ),
+            )
+        )
+    layer.append(
+        dl.CircleMarker(
+            center=[lat, lon],
+            radius=8,
+            color="#1A1A1A",
+            weight=3,
+            fillColor="#FFFFFF",
+            fillOpacity=1,
+            className="soja-near-origin",
+            children=dl.Tooltip(label),
+        )
+    )
+    lats = [lat, *nearest["lat"].tolist()]
+    lons = [lon, *nearest["lon"].tolist()]
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    return NearbyView(
+        results=c.nearby_results(nearest, label, lang),
+        layer=layer,
+        viewport=fit_viewport(bounds, max_zoom=PLACE_ZOOM),
+    )
+
+
+# -- view and URL ---------------------------------------------------------------------------------
+
+
+def view_store(
+    zoom: float | None, center: Any, bounds: list[list[float]] | None
+) -> dict[str, Any] | None:
+    """VIEW_STORE from the map's props (``center`` is a list at first, then {"lat", "lng"})."""
+    if zoom is None or center is None:
+        return None
+    if isinstance(center, Mapping):
+        lat, lon = center.get("lat"), center.get("lng", center.get("lon"))
+    else:
+        lat, lon = center[0], center[1]
+    if lat is None or lon is None:
+        return None
+    return {"center": [float(lat), float(lon)], "zoom": zoom, "bounds": bounds}
+
+
+def credits_view(ctx: AppContext, lang: Lang) -> list[Any]:
+    return c.credits(ctx.data, lang)

@@ -1,0 +1,200 @@
+"""create_app: routes, the page for any state, every callback's ids present, app.py's refusal."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dash import Dash
+from plotly.utils import PlotlyJSONEncoder
+
+from soja_map.config import Settings
+from soja_map.dataset import Dataset
+from soja_map.web import ids
+from soja_map.web.app import create_app, optional_panel
+from soja_map.web.callbacks.page import state_of
+from soja_map.web.context import build_context
+from soja_map.web.layout import page, shell
+
+REPO = Path(__file__).resolve().parents[1]
+STORES = {
+    ids.FILTER_STORE,
+    ids.VIEW_STORE,
+    ids.LANG_STORE,
+    ids.SELECTED_STORE,
+    ids.NEAR_STORE,
+    ids.GEO_STORE,
+    ids.PLACES_SRC,
+    ids.URL_TARGET,
+    ids.LIST_PAGE,
+}
+MY_MODULES = [
+    p
+    for p in (REPO / "soja_map" / "web").rglob("*.py")
+    if p.name not in {"coverage_panel.py", "export_button.py"}
+]
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings, dataset: Dataset) -> Dash:
+    return create_app(settings, dataset)
+
+
+def ids_in(component: Any) -> set[str]:
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list | tuple):
+            for item in node:
+                walk(item)
+            return
+        if not hasattr(node, "to_plotly_json"):
+            return
+        ident = getattr(node, "id", None)
+        if isinstance(ident, str):
+            found.add(ident)
+        elif isinstance(ident, dict):
+            found.add(f"type={ident.get('type')}")
+        for prop in ("children", "label"):
+            walk(getattr(node, prop, None))
+        for option in getattr(node, "options", None) or []:
+            if isinstance(option, dict):
+                walk(option.get("label"))
+
+    walk(component)
+    return found
+
+
+def callback_ids(app: Dash) -> set[str]:
+    wanted: set[str] = set()
+    for callback in app._callback_list:
+        output = "" if callback["no_output"] else callback["output"]
+        parts = output.strip(".").split("...") if output.startswith("..") else [output]
+        refs = [p.split("@")[0].rsplit(".", 1)[0] for p in parts if p]
+        refs += [d["id"] for d in callback["inputs"] + callback["state"]]
+        for raw in refs:
+            ref = json.loads(raw) if isinstance(raw, str) and raw.startswith("{") else raw
+            wanted.add(f"type={ref['type']}" if isinstance(ref, dict) else ref)
+    return wanted
+
+
+def test_every_callback_finds_its_components_in_the_page(
+    settings: Settings, dataset: Dataset
+) -> None:
+    for tiles in (False, True):
+        app = create_app(settings.with_(tiles=tiles), dataset)
+        ctx = build_context(
+            settings.with_(tiles=tiles),
+            dataset,
+            url_for=lambda p: "/" + p,
+            coverage_panel=optional_panel("coverage_panel"),
+            export_button=optional_panel("export_button"),
+        )
+        rich = state_of(ctx, "?place=station.soja&near=34.67,133.74&view=nearby")
+        present = ids_in(shell()) | ids_in(page(ctx, rich))
+        missing = callback_ids(app) - present
+        assert not missing, missing
+
+
+def test_the_page_restores_the_state_of_the_url(settings: Settings, dataset: Dataset) -> None:
+    ctx = build_context(settings, dataset, url_for=lambda p: "/" + p)
+    state = state_of(
+        ctx, "?projects=uruou&place=station.soja&lat=34.7&lon=133.7&z=14&view=list&lang=en"
+    )
+    tree = page(ctx, state)
+    assert tree.className == "soja-app view-list"
+    assert tree.lang == "en"
+    stores = {c.id: c.data for c in tree.children if getattr(c, "id", None) in STORES}
+    assert stores[ids.SELECTED_STORE] == "station.soja"
+    assert stores[ids.FILTER_STORE]["projects"] == ["uruou"]
+    assert stores[ids.VIEW_STORE]["center"] == [34.7, 133.7]
+    assert "Soja City priority projects map" in json.dumps(tree, cls=PlotlyJSONEncoder)
+    default = page(ctx, state_of(ctx, ""))
+    stores = {c.id: c.data for c in default.children if getattr(c, "id", None) in STORES}
+    # no store starts empty (a None store fires its listeners when it mounts)
+    assert all(value is not None for value in stores.values()), stores
+    assert stores[ids.FILTER_STORE]["projects"] is None
+    assert stores[ids.VIEW_STORE]["bounds"] is not None
+    assert stores[ids.LANG_STORE] == "ja"
+
+
+def test_the_data_routes_serve_compressed_cacheable_json(
+    app: Dash, settings: Settings, dataset: Dataset
+) -> None:
+    client = app.server.test_client()
+    ctx = build_context(settings, dataset, url_for=lambda p: "/" + p)
+    plain = client.get(ctx.places_url)
+    assert plain.status_code == 200
+    assert plain.mimetype == "application/geo+json"
+    assert "immutable" in plain.headers["Cache-Control"]
+    fc = plain.get_json()
+    assert len(fc["features"]) == len(dataset.located)
+    assert fc["soja"]["order"] == ["sasaeru", "hagukumu", "uruou", "tsuchikau"]
+    packed = client.get(ctx.places_url, headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data
+    assert client.get("/_soja/places.0000.json").status_code == 404
+    for key, url in ctx.reference_urls.items():
+        assert client.get(url).status_code == 200, key
+    assert client.get("/_soja/reference/clouds.abc.json").status_code == 404
+
+
+def test_the_first_render_payload_is_under_500_kb(
+    app: Dash, settings: Settings, dataset: Dataset
+) -> None:
+    client = app.server.test_client()
+    ctx = build_context(settings, dataset, url_for=lambda p: "/" + p)
+    layout = client.get("/_dash-layout").data
+    dependencies = client.get("/_dash-dependencies").data
+    body = {
+        "output": "page.children",
+        "outputs": {"id": "page", "property": "children"},
+        "inputs": [{"id": "url", "property": "search", "value": ""}],
+        "changedPropIds": ["url.search"],
+        "state": [],
+    }
+    rendered = client.post("/_dash-update-component", json=body)
+    assert rendered.status_code == 200
+    places = client.get(ctx.places_url).data
+    overlays = [client.get(ctx.reference_urls[k]).data for k in ("boundary", "rail")]
+    total = (
+        len(layout) + len(dependencies) + len(rendered.data) + len(places) + sum(map(len, overlays))
+    )
+    assert total < 500_000, total
+
+
+def test_panels_that_do_not_exist_yet_are_skipped() -> None:
+    assert optional_panel("no_such_panel") is None
+    assert optional_panel("i18n") is not None
+
+
+def test_nothing_in_the_app_imports_folium() -> None:
+    for path in MY_MODULES:
+        assert not re.search(
+            r"^\s*(import|from)\s+folium", path.read_text(encoding="utf-8"), re.M
+        ), path
+
+
+def test_app_py_refuses_invalid_data_with_the_report(geodata_copy: Path) -> None:
+    schools = geodata_copy / "schools.geojson"
+    doc = json.loads(schools.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["category"] = "castle"
+    schools.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "app.py")],
+        env={"SOJA_MAP_GEODATA": str(geodata_copy), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "refusing to start" in result.stderr
+    assert "schools.geojson" in result.stderr
+    assert "castle" in result.stderr

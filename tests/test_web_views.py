@@ -1,0 +1,359 @@
+"""The pure functions behind the app's callbacks (views.py and callbacks/*.py), without a browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_leaflet as dl
+import pytest
+from dash import html
+
+from soja_map.config import Settings
+from soja_map.dataset import Dataset
+from soja_map.filters import Filter, select
+from soja_map.web import ids, views
+from soja_map.web.callbacks.details import UNCHANGED, selection_for
+from soja_map.web.callbacks.filter import controls_for
+from soja_map.web.callbacks.nearby import UNCHANGED as NEAR_UNCHANGED
+from soja_map.web.callbacks.nearby import near_for
+from soja_map.web.callbacks.page import state_of, switched_language
+from soja_map.web.callbacks.view import basemap_key, credits_hidden
+from soja_map.web.context import AppContext, build_context
+
+ALL = ["sasaeru", "hagukumu", "uruou", "tsuchikau"]
+
+
+@pytest.fixture(scope="module")
+def ctx(settings: Settings, dataset: Dataset) -> AppContext:
+    return build_context(settings, dataset, url_for=lambda path: "/" + path)
+
+
+def texts(component: Any) -> list[str]:
+    """Every string in a component tree, in order (what a person can read)."""
+    if component is None:
+        return []
+    if isinstance(component, str | int | float):
+        return [str(component)]
+    if isinstance(component, list | tuple):
+        return [t for c in component for t in texts(c)]
+    out = texts(getattr(component, "children", None))
+    if isinstance(getattr(component, "options", None), list):
+        out += [str(o["label"]) for o in component.options if isinstance(o.get("label"), str)]
+    return out
+
+
+def text(component: Any) -> str:
+    return " ".join(texts(component))
+
+
+# -- the filter -----------------------------------------------------------------------------------
+
+
+def test_ticking_every_project_means_no_project_filter(dataset: Dataset) -> None:
+    plan = dataset.plan
+    assert views.filter_from_controls(plan, ALL, [], [], []) == Filter()
+    assert views.filter_from_controls(plan, ["uruou", "sasaeru"], None, None, None) == Filter(
+        projects=("sasaeru", "uruou")
+    )
+    assert views.filter_from_controls(plan, [], [], [], []).projects == ()
+    kept = Filter(towns=("中央一丁目",), text="駅").to_dict()
+    again = views.filter_from_controls(plan, ALL, [], ["uruou.business-attraction"], [], kept)
+    assert again == Filter(
+        measures=("uruou.business-attraction",), towns=("中央一丁目",), text="駅"
+    )
+    assert views.project_values(plan, Filter(projects=("uruou",))) == ["uruou"]
+    assert views.project_values(plan, Filter()) == ALL
+
+
+def test_the_panel_counts_follow_the_filter(ctx: AppContext, dataset: Dataset) -> None:
+    flt = Filter(projects=("sasaeru", "uruou", "tsuchikau"))
+    fv = views.filter_view(ctx, flt, ["boundary"], "ja")
+    shown = select(dataset.places, flt)
+    located = int(shown.geometry.notna().sum())
+    assert (
+        fv.summary
+        == f"{len(shown)} 件を表示中（地図上 {located}・市全域 {len(shown) - located}）／全 70 件"
+    )
+    # a toggle's count is what it would show with the other filters as they are: はぐくむ keeps 38
+    counts = {o["value"]: text(o["label"]) for o in fv.project_options}
+    assert counts["hagukumu"].endswith("(38)")
+    assert counts["sasaeru"].endswith("(44)")
+    legend = text(fv.legend)
+    assert "はぐくむ" not in legend  # the legend shows only what is drawn
+    assert "保育所・地域型保育" not in legend
+    assert "市域" in legend
+    categories = {o["value"]: o["label"] for o in fv.category_options}
+    assert categories["school"] == "学校 (19)"
+
+
+def test_choosing_a_category_keeps_the_other_categories_on_offer(ctx: AppContext) -> None:
+    fv = views.filter_view(ctx, Filter(categories=("school",)), [], "en")
+    offered = [o["value"] for o in fv.category_options]
+    assert "rail_station" in offered
+    assert fv.summary == "Showing 19 of 70 places (19 on the map, 0 city-wide)"
+
+
+def test_policies_and_measures_cascade_from_the_projects(ctx: AppContext) -> None:
+    def options(flt: Filter) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        fv = views.filter_view(ctx, flt, [], "ja")
+        return fv.policy_options, fv.measure_options
+
+    policies, measures = options(Filter(projects=("uruou",)))
+    assert {o["value"] for o in policies} == {
+        "uruou.policy.new-industry",
+        "uruou.policy.local-business",
+        "uruou.policy.tourism",
+    }
+    assert {o["value"] for o in measures} == {
+        "uruou.production-distribution",
+        "uruou.tourism-proposals",
+        "uruou.business-attraction",
+    }
+    _, narrowed = options(Filter(projects=("uruou",), policies=("uruou.policy.tourism",)))
+    assert [o["value"] for o in narrowed] == ["uruou.tourism-proposals"]
+    # a measure already chosen stays on offer (and so stays readable) when its project is unticked
+    _, kept = options(Filter(projects=("uruou",), measures=("sasaeru.disability",)))
+    assert "sasaeru.disability" in {o["value"] for o in kept}
+    labels = {o["value"]: o["label"] for o in kept}
+    assert labels["uruou.business-attraction"] == "うるおう › 優良企業の誘致（3 か所）"
+    assert labels["sasaeru.disability"].endswith("（市全域）")
+
+
+def test_the_list_pages(ctx: AppContext) -> None:
+    assert views.list_page(0, -1, 70) == 0
+    assert views.list_page(0, 1, 70) == 1
+    assert views.list_page(1, 1, 70) == 1
+    assert views.list_page(None, 1, 0) == 0
+
+
+# -- the map --------------------------------------------------------------------------------------
+
+
+def test_a_measure_fits_its_places_and_a_city_wide_one_does_not_move(
+    ctx: AppContext, dataset: Dataset
+) -> None:
+    viewport = views.measure_viewport(ctx, Filter(measures=("uruou.business-attraction",)))
+    assert viewport is not None
+    (south, west), (north, east) = viewport["bounds"]
+    for geom in select(dataset.places, Filter(measures=("uruou.business-attraction",))).geometry:
+        assert south <= geom.y <= north
+        assert west <= geom.x <= east
+    assert viewport["options"]["maxZoom"] == views.PLACE_ZOOM  # one place never zooms to infinity
+    assert views.measure_viewport(ctx, Filter(measures=("sasaeru.disability",))) is None
+    assert views.measure_viewport(ctx, Filter()) is None
+
+
+def test_zooming_to_a_place(ctx: AppContext, dataset: Dataset) -> None:
+    station = views.place_viewport(ctx, "station.soja")
+    assert station is not None
+    assert station["zoom"] == views.PLACE_ZOOM
+    assert station["center"] == [
+        dataset.places.geometry["station.soja"].y,
+        dataset.places.geometry["station.soja"].x,
+    ]
+    line = views.place_viewport(ctx, "line.kibi-line")
+    assert line is not None
+    assert "bounds" in line
+    assert views.place_viewport(ctx, "transport.sesshu-kun") is None
+    assert views.place_viewport(ctx, "nope") is None
+    ring = views.selection_children(ctx, "line.kibi-line")
+    assert len(ring) == 1
+    assert isinstance(ring[0], dl.CircleMarker)
+    assert views.selection_children(ctx, "transport.sesshu-kun") == []
+
+
+def test_the_jump_list_offers_stations_then_towns(ctx: AppContext, dataset: Dataset) -> None:
+    options = views.jump_options(ctx, "ja")
+    values = [o["value"] for o in options]
+    assert values[:15] == [
+        f"place:{p}" for p in dataset.located.query("category == 'rail_station'").index
+    ]
+    assert len(values) == 15 + len(dataset.towns)
+    assert "駅: 総社駅" in {o["label"] for o in options}
+    town = next(o for o in options if o["label"] == "大字・町丁目: 中央一丁目")
+    viewport = views.jump_viewport(ctx, town["value"])
+    assert viewport is not None
+    assert viewport["zoom"] == views.TOWN_ZOOM
+    assert views.jump_viewport(ctx, "town:nope") is None
+    assert views.jump_viewport(ctx, None) is None
+
+
+def test_reference_overlays_come_from_their_urls(ctx: AppContext) -> None:
+    layers = views.reference_children(ctx, ["junior_high", "boundary", "sky"], "ja")
+    assert [layer.id for layer in layers] == ["ref-boundary", "ref-junior_high"]
+    assert layers[0].url == ctx.reference_urls["boundary"]
+    assert layers[0].interactive is False
+    assert layers[1].interactive is True
+    assert layers[1].hideout["style"]["weight"] > layers[0].hideout["style"]["weight"] / 2
+
+
+def test_the_view_store_accepts_both_shapes_of_center() -> None:
+    assert views.view_store(12, [34.6, 133.7], None) == {
+        "center": [34.6, 133.7],
+        "zoom": 12,
+        "bounds": None,
+    }
+    assert views.view_store(13, {"lat": 34.6, "lng": 133.7}, [[1, 2], [3, 4]])["center"] == [
+        34.6,
+        133.7,
+    ]
+    assert views.view_store(None, [34.6, 133.7], None) is None
+
+
+# -- search and selection -------------------------------------------------------------------------
+
+
+def test_search_hits_are_buttons_that_choose_a_place(ctx: AppContext) -> None:
+    hits = views.search_view(ctx, "ｺｳﾓﾘ", "ja")
+    assert isinstance(hits, html.Ul)
+    button = hits.children[0].children
+    assert button.id == {
+        "type": ids.PLACE_LINK,
+        "place": "heritage-site.komorizuka-kofun",
+        "src": "search",
+    }
+    assert "こうもり塚古墳" in text(button)
+    assert text(views.search_view(ctx, "存在しない場所", "ja")) == "見つかりません"
+    assert views.search_view(ctx, "  ", "ja") is None
+    assert views.best_hit(ctx, "総社駅") == "station.soja"
+    assert views.best_hit(ctx, "") is None
+
+
+def test_what_a_click_chooses(ctx: AppContext) -> None:
+    marker = {"properties": {"id": "station.soja", "cluster": False}}
+    assert selection_for(ctx, ids.POINTS_LAYER, 1, clicked=marker).place == "station.soja"
+    assert selection_for(ctx, ids.POINTS_LAYER, 1, clicked=marker).viewport is None  # no jump
+    cluster = {"properties": {"cluster": True, "point_count": 4}}
+    assert selection_for(ctx, ids.POINTS_LAYER, 2, clicked=cluster) is UNCHANGED
+    link = {"type": ids.PLACE_LINK, "place": "station.soja", "src": "list"}
+    chosen = selection_for(ctx, link, 1)
+    assert chosen.place == "station.soja"
+    assert chosen.viewport is not None
+    assert chosen.viewport["zoom"] == views.PLACE_ZOOM
+    assert selection_for(ctx, link, 0) is UNCHANGED  # a new list row, not a press
+    assert selection_for(ctx, {**link, "place": "gone"}, 1) is UNCHANGED
+    assert selection_for(ctx, ids.SEARCH, 1, query="総社駅").place == "station.soja"
+    assert selection_for(ctx, ids.SEARCH, 1, query="zzzz") is UNCHANGED
+    closed = selection_for(ctx, ids.DETAILS_CLOSE, 1)
+    assert closed.changed
+    assert closed.place is None
+    city_wide = selection_for(ctx, {**link, "place": "transport.sesshu-kun"}, 1)
+    assert city_wide.place == "transport.sesshu-kun"
+    assert city_wide.viewport is None
+
+
+def test_reset_and_show_this_measure_set_the_controls(ctx: AppContext) -> None:
+    assert controls_for(ctx, ids.RESET, ["uruou"]) == (ALL, [], [], [])
+    link = {"type": ids.MEASURE_LINK, "measure": "hagukumu.family-community"}
+    assert controls_for(ctx, link, ["uruou"]) == (
+        ["hagukumu", "uruou"],
+        [],
+        ["hagukumu.family-community"],
+        [],
+    )
+    assert controls_for(ctx, link, ALL) == (ALL, [], ["hagukumu.family-community"], [])
+    assert controls_for(ctx, {**link, "measure": "nope"}, ALL) is None
+    assert controls_for(ctx, "something-else", ALL) is None
+
+
+# -- details --------------------------------------------------------------------------------------
+
+
+def test_the_details_of_an_address_town_place(ctx: AppContext) -> None:
+    card = views.details_view(ctx, Filter(), "nursery.c0b915d9", "ja")
+    readable = text(card)
+    for seen in (
+        "さくら保育園",
+        "保育所・地域型保育",
+        "はぐくむ",
+        "地域ぐるみの子育て支援",
+        "子どもと家族のための地域づくりの推進",
+        "ワーク・ライフ・バランスの推進",
+        "総社市中央六丁目8-109",
+        "2026-02-24",
+        "おおよその位置（住所の大字・町丁目の代表点",
+        "この分類のデータは一部のみです。",
+    ):
+        assert seen in readable, seen
+    assert "現在の表示条件では地図に表示されていません。" not in readable
+    hidden = text(views.details_view(ctx, Filter(projects=("uruou",)), "nursery.c0b915d9", "ja"))
+    assert "現在の表示条件では地図に表示されていません。" in hidden
+    assert views.details_view(ctx, Filter(), None, "ja") is None
+    assert views.details_view(ctx, Filter(), "nope", "ja") is None
+
+
+def test_a_city_wide_item_says_so_and_english_uses_english_names(ctx: AppContext) -> None:
+    card = text(views.details_view(ctx, Filter(), "transport.sesshu-kun", "en"))
+    assert "Sesshu-kun (Soja demand-responsive shared taxi)" in card
+    assert "雪舟くん（総社市新生活交通）" in card  # the other name, where known
+    assert "City-wide (no single site on the map)" in card
+    assert "Better Soja 'new life transport' (local transport services)" in card
+
+
+# -- nearby ---------------------------------------------------------------------------------------
+
+
+def test_where_the_nearby_search_starts(ctx: AppContext) -> None:
+    click = {"latlng": {"lat": 34.7, "lng": 133.7}}
+    assert near_for(ctx, ids.MAP, click=click, view="nearby") == {
+        "lat": 34.7,
+        "lon": 133.7,
+        "label": "地図上の地点",
+    }
+    assert near_for(ctx, ids.MAP, click=click, view="filter") is NEAR_UNCHANGED
+    town = views.town_options(ctx, "ja")[0]["value"]
+    near = near_for(ctx, ids.NEAR_TOWN, town=town)
+    assert near is not None
+    assert near["label"] == views.town_point(ctx, town)[2]  # type: ignore[index]
+    assert near_for(
+        ctx, ids.GEO_STORE, geo={"lat": 34.6, "lon": 133.7, "accuracy": 10}, lang="en"
+    ) == {
+        "lat": 34.6,
+        "lon": 133.7,
+        "label": "Your location",
+    }
+    denied = near_for(ctx, ids.GEO_STORE, geo={"error": "User denied Geolocation", "code": 1})
+    assert denied == {"error": "現在地を取得できませんでした（User denied Geolocation）。"}
+    assert near_for(ctx, ids.NEAR_CLEAR) is None
+    assert near_for(ctx, "other") is NEAR_UNCHANGED
+
+
+def test_the_nearby_view_lists_and_draws_the_nearest_places(ctx: AppContext) -> None:
+    near = {"lat": 34.6728, "lon": 133.7465, "label": "中央一丁目"}
+    nv = views.nearby_view(ctx, Filter(), near, "ja")
+    readable = text(nv.results)
+    assert "中央一丁目" in readable
+    assert "直線" in readable
+    assert "徒歩" in readable
+    lines = [c for c in nv.layer if isinstance(c, dl.Polyline)]
+    assert len(lines) == len(set(ctx.data.located["category"]))
+    assert all(line.positions[0] == [34.6728, 133.7465] for line in lines)
+    assert nv.viewport is not None
+    assert views.nearby_view(ctx, Filter(), None, "ja").results is None
+    error = views.nearby_view(ctx, Filter(), {"error": "no"}, "ja")
+    assert text(error.results) == "no"
+    assert error.layer == []
+    nothing = views.nearby_view(ctx, Filter(projects=()), near, "ja")
+    assert text(nothing.results) == "表示中の場所がありません。"
+
+
+# -- page, language, basemap, credits -------------------------------------------------------------
+
+
+def test_the_language_switch_keeps_the_state(ctx: AppContext) -> None:
+    current = "?projects=uruou&place=station.soja&lat=34.70000&lon=133.70000&z=13"
+    assert switched_language(ctx, current, "", "ja") == current + "&lang=en"
+    assert switched_language(ctx, current + "&lang=en", "", "en") == current
+    # before any change the URL the page was loaded from is the state
+    assert switched_language(ctx, None, "?view=list", "ja") == "?view=list&lang=en"
+    assert state_of(ctx, "?lang=en").lang == "en"
+
+
+def test_basemap_names_and_credits() -> None:
+    assert basemap_key("地理院 淡色地図") == "gsi-pale"
+    assert basemap_key("GSI aerial photos") == "gsi-photo"
+    assert basemap_key("OpenStreetMap") == "osm"
+    assert basemap_key("背景地図なし") == "none"
+    assert basemap_key(None) is None
+    assert credits_hidden(ids.CREDITS_OPEN) is False
+    assert credits_hidden(ids.CREDITS_CLOSE) is True
