@@ -86,7 +86,11 @@ def generate(path: Path, n: int, geodata: Path) -> None:
                 "measures": ["hagukumu.family-community"],
                 "address": None,
                 "description": "generated for the benchmark",
-                "source": {"publisher": "bench", "dataset": "generated", "reference": "bench/bench_validate.py"},
+                "source": {
+                    "publisher": "bench",
+                    "dataset": "generated",
+                    "reference": "bench/bench_validate.py",
+                },
                 "licence": "CC0",
                 "as_of": "2026-01-01",
                 "position_accuracy": "approximate",
@@ -99,8 +103,13 @@ def generate(path: Path, n: int, geodata: Path) -> None:
 
 
 def measure(mode: str, path: Path, repeat: int, geodata: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), str(repeat), str(geodata)],
-                         capture_output=True, text=True, check=True, cwd=REPO)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path), str(repeat), str(geodata)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -113,8 +122,10 @@ def main() -> int:
     print("== bench_validate: load + validate ==")
     small = measure("geodata", geodata, args.repeat, geodata)
     ok_small = small["best_s"] < 0.5
-    print(f"geodata/ ({small['n']:.0f} features): {small['best_s']:.3f} s (target < 0.5 s: "
-          f"{'OK' if ok_small else 'MISSED'}), peak RSS {small['peak_mib']:.0f} MiB")
+    print(
+        f"geodata/ ({small['n']:.0f} features): {small['best_s']:.3f} s (target < 0.5 s: "
+        f"{'OK' if ok_small else 'MISSED'}), peak RSS {small['peak_mib']:.0f} MiB"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "generated.geojson"
         generate(big, args.features, geodata)
@@ -123,12 +134,16 @@ def main() -> int:
         peer = measure("pyogrio", big, 1, geodata)
     ok_time = ours["best_s"] < 10
     ok_mem = ours["peak_mib"] < 1024
-    print(f"generated {ours['n']:.0f} features ({size_mib:.1f} MiB): {ours['best_s']:.2f} s "
-          f"(target < 10 s: {'OK' if ok_time else 'MISSED'}), peak RSS {ours['peak_mib']:.0f} MiB "
-          f"(+{ours['delta_mib']:.0f} MiB over imports; target < 1024 MiB: {'OK' if ok_mem else 'MISSED'})")
-    print(f"peer pyogrio.read_dataframe (reads only, checks nothing): {peer['best_s']:.2f} s, "
-          f"peak RSS {peer['peak_mib']:.0f} MiB; soja-map validation costs {ours['best_s'] / peer['best_s']:.1f}x "
-          "a plain read")
+    print(
+        f"generated {ours['n']:.0f} features ({size_mib:.1f} MiB): {ours['best_s']:.2f} s "
+        f"(target < 10 s: {'OK' if ok_time else 'MISSED'}), peak RSS {ours['peak_mib']:.0f} MiB "
+        f"(+{ours['delta_mib']:.0f} MiB over imports; target < 1024 MiB: {'OK' if ok_mem else 'MISSED'})"
+    )
+    print(
+        f"peer pyogrio.read_dataframe (reads only, checks nothing): {peer['best_s']:.2f} s, "
+        f"peak RSS {peer['peak_mib']:.0f} MiB; soja-map validation costs {ours['best_s'] / peer['best_s']:.1f}x "
+        "a plain read"
+    )
     return 0 if (ok_small and ok_time and ok_mem) else 1
 
 

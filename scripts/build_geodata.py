@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import io
 import json
 import re
 import sys
@@ -36,7 +37,9 @@ from soja_map.towns import Town, TownIndex  # noqa: E402
 GEOD = Geod(ellps="GRS80")
 
 # -- attribution texts (from ../shared/data/SOURCES.md) -------------------------------------------
-KSJ_LICENCE = "国土数値情報ダウンロードサイトコンテンツ利用規約 (2020-04-01): 出典明示・加工明示で利用可"
+KSJ_LICENCE = (
+    "国土数値情報ダウンロードサイトコンテンツ利用規約 (2020-04-01): 出典明示・加工明示で利用可"
+)
 KSJ_N03 = "「国土数値情報（行政区域データ）」（国土交通省）を加工して作成"
 KSJ_N02 = "「国土数値情報（鉄道データ）」（国土交通省）を加工して作成"
 KSJ_A27 = (
@@ -44,7 +47,9 @@ KSJ_A27 = (
     "同院発行の数値地図25000（地図画像）を使用した。（承認番号 平25情使、第590号）"
 )
 KSJ_A32 = "「国土数値情報（中学校区データ）」（国土交通省）を加工して作成"
-GEOLONIA = "Geolonia 住所データ (CC BY 4.0) — 原典: 国土交通省 位置参照情報 / 日本郵便 郵便番号データ"
+GEOLONIA = (
+    "Geolonia 住所データ (CC BY 4.0) — 原典: 国土交通省 位置参照情報 / 日本郵便 郵便番号データ"
+)
 GEOLONIA_REF = "geolonia/japanese-addresses@c3999f70 api/ja/岡山県/総社市.json"
 PUPILS = "児童・生徒数: 岡山県「学校基本調査」(2019) — data CRADLE seseki_viewer 経由"
 WIKIPEDIA = "座標: ウィキペディア日本語版の記事情報（ミラー経由） — CC BY-SA"
@@ -56,20 +61,51 @@ ADDRESS_TOWN_NOTE = (
 
 # English names we are sure of; everything else keeps name_en = null.
 STATION_EN = {
-    "総社": "Soja", "東総社": "Higashi-Soja", "服部": "Hattori", "清音": "Kiyone", "豪渓": "Gokei",
-    "日羽": "Hiwa", "美袋": "Minagi", "備中広瀬": "Bitchu-Hirose", "足守": "Ashimori",
-    "備中高松": "Bitchu-Takamatsu", "川辺宿": "Kawabe-juku", "備中呉妹": "Bitchu-Kureha",
-    "倉敷": "Kurashiki", "中庄": "Nakasho", "倉敷市": "Kurashikishi",
+    "総社": "Soja",
+    "東総社": "Higashi-Soja",
+    "服部": "Hattori",
+    "清音": "Kiyone",
+    "豪渓": "Gokei",
+    "日羽": "Hiwa",
+    "美袋": "Minagi",
+    "備中広瀬": "Bitchu-Hirose",
+    "足守": "Ashimori",
+    "備中高松": "Bitchu-Takamatsu",
+    "川辺宿": "Kawabe-juku",
+    "備中呉妹": "Bitchu-Kureha",
+    "倉敷": "Kurashiki",
+    "中庄": "Nakasho",
+    "倉敷市": "Kurashikishi",
 }
 LINE_EN = {
-    "伯備線": "Hakubi Line", "吉備線": "Kibi Line", "井原線": "Ibara Line", "山陽線": "San'yo Line",
-    "山陽新幹線": "San'yo Shinkansen", "水島本線": "Mizushima Main Line",
+    "伯備線": "Hakubi Line",
+    "吉備線": "Kibi Line",
+    "井原線": "Ibara Line",
+    "山陽線": "San'yo Line",
+    "山陽新幹線": "San'yo Shinkansen",
+    "水島本線": "Mizushima Main Line",
 }
-OPERATOR_EN = {"西日本旅客鉄道": "JR West", "井原鉄道": "Ibara Railway", "水島臨海鉄道": "Mizushima Rinkai Railway"}
+OPERATOR_EN = {
+    "西日本旅客鉄道": "JR West",
+    "井原鉄道": "Ibara Railway",
+    "水島臨海鉄道": "Mizushima Rinkai Railway",
+}
 SCHOOL_EN = {
-    "阿曽": "Aso", "維新": "Ishin", "山手": "Yamate", "昭和": "Showa", "常盤": "Tokiwa", "新本": "Shinpon",
-    "神在": "Kamiari", "秦": "Hada", "清音": "Kiyone", "総社": "Soja", "総社西": "Soja Nishi",
-    "総社中央": "Soja Chuo", "総社東": "Soja Higashi", "総社北": "Soja Kita", "池田": "Ikeda",
+    "阿曽": "Aso",
+    "維新": "Ishin",
+    "山手": "Yamate",
+    "昭和": "Showa",
+    "常盤": "Tokiwa",
+    "新本": "Shinpon",
+    "神在": "Kamiari",
+    "秦": "Hada",
+    "清音": "Kiyone",
+    "総社": "Soja",
+    "総社西": "Soja Nishi",
+    "総社中央": "Soja Chuo",
+    "総社東": "Soja Higashi",
+    "総社北": "Soja Kita",
+    "池田": "Ikeda",
 }
 PLACE_EN = {
     "総社市役所": "Soja City Hall",
@@ -116,42 +152,86 @@ EXTRA_MEASURES = {
 LAYER_META: dict[str, dict[str, Any]] = {
     "boundary": {"title_ja": "総社市の市域", "title_en": "Soja city boundary", "complete": True},
     "towns": {
-        "title_ja": "大字・町丁目（代表点）", "title_en": "Towns (ōaza / chōme representative points)",
+        "title_ja": "大字・町丁目（代表点）",
+        "title_en": "Towns (ōaza / chōme representative points)",
         "complete": True,
         "note_en": "Points only: 町丁・字 boundary polygons are not in the bundle. Population is known for 8 of 62 postal 町域.",
     },
     "school_districts": {
-        "title_ja": "小学校区・中学校区", "title_en": "School districts", "complete": True,
+        "title_ja": "小学校区・中学校区",
+        "title_en": "School districts",
+        "complete": True,
         "note_en": "Elementary districts from KSJ A27 (2010), junior-high from A32 (2016): indicative only (学区は参考資料).",
     },
-    "rail_lines": {"title_ja": "鉄道路線", "title_en": "Railway lines", "complete": True,
-                    "note_en": "Licence of the line geometry is unclear (鉄道駅LOD); replace with KSJ N02 RailroadSection when online."},
-    "rail_stations": {"title_ja": "鉄道駅", "title_en": "Railway stations", "complete": True,
-                      "note_en": "Stations in Soja and within 3 km of it (KSJ N02, 2020 edition)."},
+    "rail_lines": {
+        "title_ja": "鉄道路線",
+        "title_en": "Railway lines",
+        "complete": True,
+        "note_en": "Licence of the line geometry is unclear (鉄道駅LOD); replace with KSJ N02 RailroadSection when online.",
+    },
+    "rail_stations": {
+        "title_ja": "鉄道駅",
+        "title_en": "Railway stations",
+        "complete": True,
+        "note_en": "Stations in Soja and within 3 km of it (KSJ N02, 2020 edition).",
+    },
     "transport_services": {
-        "title_ja": "新生活交通（雪舟くん）", "title_en": "Demand-responsive transport (Sesshu-kun)", "complete": False,
+        "title_ja": "新生活交通（雪舟くん）",
+        "title_en": "Demand-responsive transport (Sesshu-kun)",
+        "complete": False,
         "note_en": "City-wide service: zone boundaries are published only as an image, so no zone polygons. Bus routes and stops are not included (historical sources only, no positions).",
     },
-    "schools": {"title_ja": "市立小学校・中学校", "title_en": "Public elementary and junior-high schools",
-                "complete": True, "note_en": "Positions are 大字/町丁目 representative points of each school's address, not the school sites."},
-    "heritage": {"title_ja": "文化財・史跡", "title_en": "Heritage sites", "complete": False,
-                 "note_en": "A partial list from cited public pages; an official cultural-property data set was not available."},
-    "tourism": {"title_ja": "観光施設", "title_en": "Tourism sites", "complete": False,
-                "note_en": "A partial list from cited public pages."},
-    "child_rearing": {"title_ja": "子育て施設", "title_en": "Child-rearing facilities", "complete": False,
-                      "note_en": "Partial: the city's list of ~30 nurseries and certified child centres was not available; name-only facilities are in unlocated.csv."},
-    "community": {"title_ja": "市役所・公民館・福祉施設", "title_en": "City offices, community and welfare facilities",
-                  "complete": False,
-                  "note_en": "Partial: no community centre or welfare facility has a published address in the bundle; see unlocated.csv."},
-    "industry": {"title_ja": "工業団地", "title_en": "Industrial parks", "complete": False,
-                 "note_en": "Area-only positions from a low-reliability source (a blog quoting Wikipedia)."},
+    "schools": {
+        "title_ja": "市立小学校・中学校",
+        "title_en": "Public elementary and junior-high schools",
+        "complete": True,
+        "note_en": "Positions are 大字/町丁目 representative points of each school's address, not the school sites.",
+    },
+    "heritage": {
+        "title_ja": "文化財・史跡",
+        "title_en": "Heritage sites",
+        "complete": False,
+        "note_en": "A partial list from cited public pages; an official cultural-property data set was not available.",
+    },
+    "tourism": {
+        "title_ja": "観光施設",
+        "title_en": "Tourism sites",
+        "complete": False,
+        "note_en": "A partial list from cited public pages.",
+    },
+    "child_rearing": {
+        "title_ja": "子育て施設",
+        "title_en": "Child-rearing facilities",
+        "complete": False,
+        "note_en": "Partial: the city's list of ~30 nurseries and certified child centres was not available; name-only facilities are in unlocated.csv.",
+    },
+    "community": {
+        "title_ja": "市役所・公民館・福祉施設",
+        "title_en": "City offices, community and welfare facilities",
+        "complete": False,
+        "note_en": "Partial: no community centre or welfare facility has a published address in the bundle; see unlocated.csv.",
+    },
+    "industry": {
+        "title_ja": "工業団地",
+        "title_en": "Industrial parks",
+        "complete": False,
+        "note_en": "Area-only positions from a low-reliability source (a blog quoting Wikipedia).",
+    },
 }
 
 CSV_LAYER = {
-    "city_office": "community", "community_centre": "community", "welfare_facility": "community",
-    "nursery": "child_rearing", "kodomo_en": "child_rearing", "kindergarten": "child_rearing",
-    "child_support_centre": "child_rearing", "after_school_club": "child_rearing",
-    "heritage_site": "heritage", "tourism_site": "tourism", "park": "tourism", "industrial_site": "industry",
+    "city_office": "community",
+    "community_centre": "community",
+    "welfare_facility": "community",
+    "nursery": "child_rearing",
+    "kodomo_en": "child_rearing",
+    "kindergarten": "child_rearing",
+    "child_support_centre": "child_rearing",
+    "after_school_club": "child_rearing",
+    "heritage_site": "heritage",
+    "tourism_site": "tourism",
+    "park": "tourism",
+    "industrial_site": "industry",
 }
 
 
@@ -203,7 +283,7 @@ def publishers(urls: Iterable[str]) -> str:
 
 
 def first_url(text: str) -> str:
-    return text.split(";")[0].strip()
+    return text.split(";", maxsplit=1)[0].strip()
 
 
 def parse_as_of(text: str) -> tuple[str | None, str | None]:
@@ -213,7 +293,11 @@ def parse_as_of(text: str) -> tuple[str | None, str | None]:
         return None, "the source is undated"
     if re.search(r"undated|before|probably", t) and not re.match(r"^\d{4}", t):
         return None, f"the source is undated ({t})"
-    m = re.search(r"(\d{4}-\d{2}-\d{2})", t) or re.search(r"(\d{4}-\d{2})(?!\d)", t) or re.search(r"\b(\d{4})\b", t)
+    m = (
+        re.search(r"(\d{4}-\d{2}-\d{2})", t)
+        or re.search(r"(\d{4}-\d{2})(?!\d)", t)
+        or re.search(r"\b(\d{4})\b", t)
+    )
     reiwa = re.search(r"令和(\d+)年度", t)
     if m:
         iso = m.group(1)
@@ -241,8 +325,12 @@ def build_boundary(shared: Path) -> list[dict[str, Any]]:
         "measures": [],
         "address": "岡山県総社市",
         "description": "総社市の行政区域（国土数値情報 行政区域 N03, 2020-01-01）。",
-        "source": {"publisher": "国土交通省", "dataset": "国土数値情報 行政区域 (N03) 2020-01-01",
-                   "reference": "niiyz/JapanCityGeoJson@323bdf37 topojson/33/33208.topojson", "via": "../shared/data/soja_boundary.geojson"},
+        "source": {
+            "publisher": "国土交通省",
+            "dataset": "国土数値情報 行政区域 (N03) 2020-01-01",
+            "reference": "niiyz/JapanCityGeoJson@323bdf37 topojson/33/33208.topojson",
+            "via": "../shared/data/soja_boundary.geojson",
+        },
         "licence": KSJ_LICENCE,
         "as_of": "2020-01-01",
         "position_accuracy": "surveyed",
@@ -280,7 +368,9 @@ def load_towns(shared: Path) -> tuple[list[dict[str, Any]], TownIndex]:
             one_to_one = row["matched_town_point"] == name
             attributes.update(
                 {
-                    "population" if one_to_one else "postal_area_population": int(row["population"]),
+                    "population" if one_to_one else "postal_area_population": int(
+                        row["population"]
+                    ),
                     "population_as_of": row["as_of"],
                     "population_statistic": row["statistic"],
                     "population_source": row["source_url"],
@@ -300,8 +390,12 @@ def load_towns(shared: Path) -> tuple[list[dict[str, Any]], TownIndex]:
             "measures": [],
             "address": f"岡山県総社市{name}{koaza}",
             "description": "",
-            "source": {"publisher": "Geolonia", "dataset": "japanese-addresses (大字・町丁目 代表点)",
-                       "reference": GEOLONIA_REF, "via": "../shared/data/soja_towns_points.geojson"},
+            "source": {
+                "publisher": "Geolonia",
+                "dataset": "japanese-addresses (大字・町丁目 代表点)",
+                "reference": GEOLONIA_REF,
+                "via": "../shared/data/soja_towns_points.geojson",
+            },
             "licence": "CC BY 4.0",
             "as_of": "2022-10-04",
             "as_of_note": "date the Geolonia file for 総社市 last changed",
@@ -338,10 +432,14 @@ def build_stations(shared: Path, defaults: dict[str, tuple[str, ...]]) -> list[d
             "category": "rail_station",
             "measures": list(defaults["rail_station"]),
             "address": None,
-            "description": f"{'・'.join(operators)} {'・'.join(lines)}" + ("" if in_soja.get(name) else "（総社市外）"),
-            "source": {"publisher": "国土交通省", "dataset": "国土数値情報 鉄道 (N02) 2020年版 駅",
-                       "reference": "xtzi9859/xtzi9859.github.io@2e00bad5 N02-20_Station.geojson",
-                       "via": "../shared/data/rail_station_platforms_lines.geojson"},
+            "description": f"{'・'.join(operators)} {'・'.join(lines)}"
+            + ("" if in_soja.get(name) else "（総社市外）"),
+            "source": {
+                "publisher": "国土交通省",
+                "dataset": "国土数値情報 鉄道 (N02) 2020年版 駅",
+                "reference": "xtzi9859/xtzi9859.github.io@2e00bad5 N02-20_Station.geojson",
+                "via": "../shared/data/rail_station_platforms_lines.geojson",
+            },
             "licence": KSJ_LICENCE,
             "as_of": "2020",
             "as_of_note": "N02 2020 edition",
@@ -373,17 +471,22 @@ def build_rail_lines(shared: Path, defaults: dict[str, tuple[str, ...]]) -> list
             "measures": list(defaults["rail_line"]),
             "address": None,
             "description": f"{p['operator']} {p['line_name']}（総社市と周辺3kmの区間）",
-            "source": {"publisher": "上田洋平 (鉄道駅LOD) / 原典 国土交通省 国土数値情報 鉄道 (N02)",
-                       "dataset": "鉄道駅LOD 路線形状",
-                       "reference": f"zaiyingzhao/Jinshin_Visualization@bd11aa6b; {p['jrslod_uri']}",
-                       "via": "../shared/data/rail_lines.geojson"},
+            "source": {
+                "publisher": "上田洋平 (鉄道駅LOD) / 原典 国土交通省 国土数値情報 鉄道 (N02)",
+                "dataset": "鉄道駅LOD 路線形状",
+                "reference": f"zaiyingzhao/Jinshin_Visualization@bd11aa6b; {p['jrslod_uri']}",
+                "via": "../shared/data/rail_lines.geojson",
+            },
             "licence": "unclear: 鉄道駅LOD licence not verified; underlying KSJ N02 requires attribution",
             "as_of": "2023-02-23",
             "as_of_note": "date of the copy used; the underlying N02 edition is unknown (≤ 2023)",
             "position_accuracy": "surveyed",
             "position_note": "N02 line geometry (5 decimals) clipped to Soja + 3 km",
             "attribution": f"鉄道路線形状: 鉄道駅LOD (uedayou.net/jrslod) 由来 — 原典: {KSJ_N02}",
-            "attributes": {"operator": p["operator"], "operator_en": OPERATOR_EN.get(p["operator"])},
+            "attributes": {
+                "operator": p["operator"],
+                "operator_en": OPERATOR_EN.get(p["operator"]),
+            },
         }
         out.append(feature(props, f["geometry"]))
     return out
@@ -392,8 +495,20 @@ def build_rail_lines(shared: Path, defaults: dict[str, tuple[str, ...]]) -> list
 def build_school_districts(shared: Path) -> list[dict[str, Any]]:
     out = []
     for level, fname, as_of, dataset, attribution in (
-        ("elementary", "school_districts_elementary.geojson", "2010", "国土数値情報 小学校区 (A27) 平成22年度 (推定)", KSJ_A27),
-        ("junior_high", "school_districts_junior_high.geojson", "2016", "国土数値情報 中学校区 (A32) 平成28年度", KSJ_A32),
+        (
+            "elementary",
+            "school_districts_elementary.geojson",
+            "2010",
+            "国土数値情報 小学校区 (A27) 平成22年度 (推定)",
+            KSJ_A27,
+        ),
+        (
+            "junior_high",
+            "school_districts_junior_high.geojson",
+            "2016",
+            "国土数値情報 中学校区 (A32) 平成28年度",
+            KSJ_A32,
+        ),
     ):
         for f in read_geojson(shared / fname):
             p = f["properties"]
@@ -420,9 +535,12 @@ def build_school_districts(shared: Path) -> list[dict[str, Any]]:
                 "measures": [],
                 "address": None,
                 "description": f"{school}の通学区域（参考）。2019年度 児童・生徒数 {p['pupils_2019_total']}人。",
-                "source": {"publisher": "国土交通省 / 岡山県", "dataset": f"{dataset}; 学校基本調査 2019",
-                           "reference": "data-cradle/seseki_viewer (district topojson and 2019 pupil tables)",
-                           "via": f"../shared/data/{fname}"},
+                "source": {
+                    "publisher": "国土交通省 / 岡山県",
+                    "dataset": f"{dataset}; 学校基本調査 2019",
+                    "reference": "data-cradle/seseki_viewer (district topojson and 2019 pupil tables)",
+                    "via": f"../shared/data/{fname}",
+                },
                 "licence": f"{KSJ_LICENCE}; pupil statistics: reuse terms unverified",
                 "as_of": as_of,
                 "as_of_note": "district polygons; pupil counts are from 2019",
@@ -439,27 +557,36 @@ def town_point(town: Town) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [town.lon, town.lat]}
 
 
-def build_schools(shared: Path, towns: TownIndex, defaults: dict[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+def build_schools(
+    shared: Path, towns: TownIndex, defaults: dict[str, tuple[str, ...]]
+) -> list[dict[str, Any]]:
     out = []
     for f in read_geojson(shared / "schools_public_approx_points.geojson"):
         p = f["properties"]
         match = towns.match(p["address"])
         if match.town is None or match.town.name != p["matched_oaza"]:
-            raise SystemExit(f"school {p['school_name']}: address match {match} disagrees with the bundle")
+            raise SystemExit(
+                f"school {p['school_name']}: address match {match} disagrees with the bundle"
+            )
         stem = p["school_name"].removesuffix("小学校").removesuffix("中学校")
         en = SCHOOL_EN.get(stem)
         kind_en = "Elementary School" if p["level"] == "elementary" else "Junior High School"
         props = {
-            "id": make_id(f"school.{'es' if p['level'] == 'elementary' else 'jh'}", p["school_name"], en),
+            "id": make_id(
+                f"school.{'es' if p['level'] == 'elementary' else 'jh'}", p["school_name"], en
+            ),
             "name_ja": p["school_name"],
             "name_en": f"{en} {kind_en}" if en else None,
             "category": "school",
             "measures": list(defaults["school"]),
             "address": p["address"],
             "description": f"総社市立{'小学校' if p['level'] == 'elementary' else '中学校'}。2019年度 {p['pupils_2019_total']}人。",
-            "source": {"publisher": "国土交通省 / 岡山県", "dataset": "国土数値情報 学校区 (A27/A32) の学校名・所在地; 学校基本調査 2019",
-                       "reference": "data-cradle/seseki_viewer; position: " + GEOLONIA_REF,
-                       "via": "../shared/data/schools_public_approx_points.geojson"},
+            "source": {
+                "publisher": "国土交通省 / 岡山県",
+                "dataset": "国土数値情報 学校区 (A27/A32) の学校名・所在地; 学校基本調査 2019",
+                "reference": "data-cradle/seseki_viewer; position: " + GEOLONIA_REF,
+                "via": "../shared/data/schools_public_approx_points.geojson",
+            },
             "licence": f"{KSJ_LICENCE}; position CC BY 4.0 (Geolonia)",
             "as_of": "2019",
             "as_of_note": "school list and pupils from 2019",
@@ -488,9 +615,12 @@ def build_sesshu_kun(shared: Path, defaults: dict[str, tuple[str, ...]]) -> list
             "同じ区域内、または区域と共通エリアの間を移動できる。平日のみ8時〜16時台の1時間ごと、1人1乗車300円、"
             "利用には登録（無料）が必要。土日祝・年末年始・お盆は運休。"
         ),
-        "source": {"publisher": "総社市", "dataset": "新生活交通「雪舟くん」利用案内",
-                   "reference": first_url(zones[0]["source_url"]),
-                   "via": "../shared/data/sesshu_kun_zones.csv; ../shared/data/soja_bus_routes.csv"},
+        "source": {
+            "publisher": "総社市",
+            "dataset": "新生活交通「雪舟くん」利用案内",
+            "reference": first_url(zones[0]["source_url"]),
+            "via": "../shared/data/sesshu_kun_zones.csv; ../shared/data/soja_bus_routes.csv",
+        },
         "licence": "facts from the city's web page (no licence stated)",
         "as_of": None,
         "as_of_note": "the city page is undated (2020s)",
@@ -512,7 +642,9 @@ def build_sesshu_kun(shared: Path, defaults: dict[str, tuple[str, ...]]) -> list
 def build_facilities(
     shared: Path, towns: TownIndex, defaults: dict[str, tuple[str, ...]]
 ) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, str]]]:
-    landmarks = {f["properties"]["name"]: f for f in read_geojson(shared / "heritage_landmarks.geojson")}
+    landmarks = {
+        f["properties"]["name"]: f for f in read_geojson(shared / "heritage_landmarks.geojson")
+    }
     layers: dict[str, list[dict[str, Any]]] = defaultdict(list)
     unlocated: list[dict[str, str]] = []
     for row in read_csv(shared / "soja_facilities_addresses.csv"):
@@ -528,19 +660,25 @@ def build_facilities(
         landmark = landmarks.get(base_name) or landmarks.get(name)
         sources = [u.strip() for u in row["source_url"].split(";") if u.strip()]
         position_note: str
-        attribution = "施設所在地: 総社市ホームページ、岡山県、各観光サイト・報道ほか（行ごとの source 参照）"
+        attribution = (
+            "施設所在地: 総社市ホームページ、岡山県、各観光サイト・報道ほか（行ごとの source 参照）"
+        )
         if row["lat"] and row["lon"]:
             geometry = {"type": "Point", "coordinates": [float(row["lon"]), float(row["lat"])]}
             accuracy = "approximate"
             position_note = f"coordinate stated by {row['coord_source']}; not surveyed"
             attribution += "; " + WIKIPEDIA
-        elif landmark is not None and not landmark["properties"]["coord_method"].startswith("APPROXIMATE"):
+        elif landmark is not None and not landmark["properties"]["coord_method"].startswith(
+            "APPROXIMATE"
+        ):
             lp = landmark["properties"]
             geometry = landmark["geometry"]
             accuracy = "approximate"
             position_note = f"{lp['coord_method']}; {lp['coord_accuracy']}"
             coord_source = lp["coord_source"]
-            sources.append(lp["address_source"] if coord_source.startswith("same as") else coord_source)
+            sources.append(
+                lp["address_source"] if coord_source.startswith("same as") else coord_source
+            )
             attribution += "; " + WIKIPEDIA
         elif town is not None:
             geometry = town_point(town)
@@ -550,10 +688,19 @@ def build_facilities(
         else:
             unlocated.append(
                 {
-                    "name_ja": name, "category": category, "measures": ";".join(measures), "address": "",
-                    "lat": "", "lon": "", "description": row["source_says"], "source_publisher": "",
-                    "source_dataset": "soja_facilities_addresses.csv", "source_reference": row["source_url"],
-                    "licence": "", "as_of": as_of or "", "why_unlocated": "no address or coordinate in the bundle",
+                    "name_ja": name,
+                    "category": category,
+                    "measures": ";".join(measures),
+                    "address": "",
+                    "lat": "",
+                    "lon": "",
+                    "description": row["source_says"],
+                    "source_publisher": "",
+                    "source_dataset": "soja_facilities_addresses.csv",
+                    "source_reference": row["source_url"],
+                    "licence": "",
+                    "as_of": as_of or "",
+                    "why_unlocated": "no address or coordinate in the bundle",
                 }
             )
             continue
@@ -566,8 +713,12 @@ def build_facilities(
             "measures": measures,
             "address": address,
             "description": row["source_says"],
-            "source": {"publisher": publishers(sources), "dataset": "soja_facilities_addresses.csv",
-                       "reference": " ; ".join(dict.fromkeys(sources)), "via": "../shared/data/soja_facilities_addresses.csv"},
+            "source": {
+                "publisher": publishers(sources),
+                "dataset": "soja_facilities_addresses.csv",
+                "reference": " ; ".join(dict.fromkeys(sources)),
+                "via": "../shared/data/soja_facilities_addresses.csv",
+            },
             "licence": "facts from public web pages (no licence stated)",
             "as_of": as_of,
             "as_of_note": as_of_note,
@@ -575,10 +726,16 @@ def build_facilities(
             "position_note": position_note,
             "town": town.name if town else None,
             "attribution": attribution,
-            "attributes": {k: v for k, v in {
-                "kind": row["kind"], "subkind": row["subkind"] or None, "reliability": row["reliability"],
-                "notes": row["notes"] or None,
-            }.items() if v is not None},
+            "attributes": {
+                k: v
+                for k, v in {
+                    "kind": row["kind"],
+                    "subkind": row["subkind"] or None,
+                    "reliability": row["reliability"],
+                    "notes": row["notes"] or None,
+                }.items()
+                if v is not None
+            },
         }
         if as_of_note is None:
             del props["as_of_note"]
@@ -594,8 +751,6 @@ def build_facilities(
 def write_unlocated(path: Path, rows: Iterable[dict[str, str]]) -> None:
     rows = list(rows)
     fields = list(rows[0]) if rows else ["name_ja"]
-    import io
-
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
@@ -611,7 +766,9 @@ def main(argv: list[str] | None = None) -> int:
     shared: Path = args.shared
     out: Path = args.out
     if not (shared / "SOURCES.md").is_file():
-        print(f"error: {shared} does not look like the data bundle (no SOURCES.md)", file=sys.stderr)
+        print(
+            f"error: {shared} does not look like the data bundle (no SOURCES.md)", file=sys.stderr
+        )
         return 1
     plan = load_catalogue(REPO / "geodata" / "plan.json").plan()
     defaults = plan.default_measures
@@ -630,7 +787,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     out.mkdir(parents=True, exist_ok=True)
     if out.resolve() != (REPO / "geodata").resolve():
-        atomic_write_text(out / "plan.json", (REPO / "geodata" / "plan.json").read_text(encoding="utf-8"))
+        atomic_write_text(
+            out / "plan.json", (REPO / "geodata" / "plan.json").read_text(encoding="utf-8")
+        )
     for name, feats in layers.items():
         meta = {"layer": name, **LAYER_META[name]}
         write_feature_collection(out / f"{name}.geojson", feats, meta)
