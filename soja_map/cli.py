@@ -667,7 +667,7 @@ def export(
         school_districts=school_districts,
         rail_lines=not no_rail_lines,
         view=View.parse(bounds) if bounds else None,
-        tile_mirror=tile_mirror,
+        tile_mirror=tile_mirror or settings.tile_mirror,
     )
     page = Page(paper="A3" if paper == "A3" else "A4", landscape=landscape, dpi=int(dpi))
     if each_project:
@@ -692,7 +692,7 @@ def export(
 
     renderer = None
     if png is not None or pdf is not None:
-        browser = BrowserConfig.from_env(chromium=chromium)
+        browser = BrowserConfig.from_settings(ctx.settings, chromium=chromium)
         problem = browser.problem()
         if problem:  # before anything is written
             raise ExportError(problem)

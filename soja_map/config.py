@@ -13,6 +13,8 @@ from soja_map.errors import ConfigError
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 
+DEFAULT_CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium / chromium-driver packages
+DEFAULT_CHROMEDRIVER = Path("/usr/bin/chromedriver")
 BASEMAPS = ("gsi-pale", "gsi-std", "gsi-photo", "osm", "none")
 LANGUAGES = ("ja", "en")
 
@@ -45,6 +47,9 @@ class Settings:
     basemap: str = "gsi-pale"
     language: str = "ja"
     plan_id: str | None = None
+    tile_mirror: str | None = None
+    chromium: Path = DEFAULT_CHROMIUM
+    chromedriver: Path = DEFAULT_CHROMEDRIVER
 
     def __post_init__(self) -> None:
         if self.basemap not in BASEMAPS:
@@ -90,6 +95,16 @@ SETTINGS_DOC: dict[str, SettingDoc] = {
     "plan_id": SettingDoc(
         "SOJA_MAP_PLAN", "plan id in plan.json to use (default: the catalogue's default)"
     ),
+    "tile_mirror": SettingDoc(
+        "SOJA_MAP_TILE_MIRROR",
+        "URL of a tile cache serving <URL>/<basemap>/{z}/{x}/{y}.png, for closed networks",
+    ),
+    "chromium": SettingDoc(
+        "SOJA_MAP_CHROMIUM", "Chromium for PNG/PDF export (default /usr/bin/chromium)"
+    ),
+    "chromedriver": SettingDoc(
+        "SOJA_MAP_CHROMEDRIVER", "its driver (default /usr/bin/chromedriver)"
+    ),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -110,6 +125,6 @@ def _parse(name: str, raw: str) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{env_name} must be a whole number; got {raw!r}") from None
-    if name == "geodata_dir":
+    if name in {"geodata_dir", "chromium", "chromedriver"}:
         return Path(raw).expanduser()
     return raw.strip()

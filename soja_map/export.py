@@ -25,6 +25,7 @@ from folium.utilities import JsCode
 from shapely.geometry.base import BaseGeometry
 
 from soja_map import __version__
+from soja_map.basemaps import TILE_SOURCES, TileSource, tile_sources
 from soja_map.config import BASEMAPS
 from soja_map.dataset import Dataset
 from soja_map.errors import CatalogueError, ExportError
@@ -32,15 +33,7 @@ from soja_map.filters import Filter, measures_for_place, select
 from soja_map.geo import geometry_to_lonlat, geometry_to_metric
 from soja_map.i18n import LANGS, Lang, position_label, t
 from soja_map.io import atomic_write_text, round_coordinates
-from soja_map.offline import (
-    FONT_STACK,
-    TILE_SOURCES,
-    OfflineFigure,
-    TileSource,
-    js_literal,
-    tile_sources,
-    walk,
-)
+from soja_map.offline import FONT_STACK, OfflineFigure, js_literal, walk
 from soja_map.plan import Plan
 from soja_map.schema import CATEGORIES, POINT
 from soja_map.styling import (

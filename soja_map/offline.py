@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -116,18 +114,6 @@ class Vendor:
 @cache
 def default_vendor() -> Vendor:
     return Vendor()
-
-
-_MIRROR_URL = re.compile(r"^https?://[^\s\"'<>{}]+$")
-
-
-def tile_sources(mirror: str | None = None) -> dict[str, TileSource]:
-    """The background maps, from their publishers or from ``mirror`` (an http(s) URL prefix)."""
-    if mirror is None:
-        return dict(TILE_SOURCES)
-    if not _MIRROR_URL.match(mirror):
-        raise ExportError(f"a tile mirror must be an http(s) URL; got {mirror!r}")
-    return {key: source.mirrored(mirror) for key, source in TILE_SOURCES.items()}
 
 
 # -- safe literals ---------------------------------------------------------------------------------
@@ -312,74 +298,3 @@ def walk(element: Element) -> Iterator[Element]:
 # -- background tiles ------------------------------------------------------------------------------
 
 # The same tile sets and credits as the app's soja_map/web/basemaps.py (a contract test checks).
-GSI_ATTRIBUTION = (
-    '<a href="https://maps.gsi.go.jp/development/ichiran.html" target="_blank" rel="noopener">'
-    "地理院タイル</a>"
-)
-OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
-    "OpenStreetMap</a> contributors"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class TileSource:
-    """One background map (an XYZ tile set in Web Mercator) and its required credit."""
-
-    key: str
-    url: str
-    attribution: str  # trusted HTML (constants above), shown while the layer is on
-    name_ja: str
-    name_en: str
-    max_native_zoom: int = 18
-
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ja
-
-    def mirrored(self, prefix: str) -> TileSource:
-        """The same tiles from a mirror or cache laid out as ``<prefix>/<key>/{z}/{x}/{y}.png``
-        (the app's ``local_basemaps`` layout), e.g. a tile cache inside a closed network."""
-        url = f"{prefix.rstrip('/')}/{self.key}/{{z}}/{{x}}/{{y}}.png"
-        return dataclasses.replace(self, url=url)
-
-    def leaflet_options(self) -> dict[str, Any]:
-        return {
-            "attribution": self.attribution,
-            "maxNativeZoom": self.max_native_zoom,
-            "maxZoom": 19,
-            "minZoom": 5,
-        }
-
-
-# Keys are config.BASEMAPS (minus "none"). Both the app and the export draw these.
-TILE_SOURCES: Mapping[str, TileSource] = {
-    "gsi-pale": TileSource(
-        "gsi-pale",
-        "https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png",
-        GSI_ATTRIBUTION,
-        "地理院タイル（淡色地図）",
-        "GSI tiles (pale)",
-    ),
-    "gsi-std": TileSource(
-        "gsi-std",
-        "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
-        GSI_ATTRIBUTION,
-        "地理院タイル（標準地図）",
-        "GSI tiles (standard)",
-    ),
-    "gsi-photo": TileSource(
-        "gsi-photo",
-        "https://cyberjapandata.gsi.go.jp/xyz/seamlessphoto/{z}/{x}/{y}.jpg",
-        GSI_ATTRIBUTION + "（全国最新写真（シームレス））",
-        "地理院タイル（写真）",
-        "GSI tiles (aerial photo)",
-    ),
-    "osm": TileSource(
-        "osm",
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        OSM_ATTRIBUTION,
-        "OpenStreetMap",
-        "OpenStreetMap",
-        max_native_zoom=19,
-    ),
-}

@@ -20,12 +20,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
+from soja_map.config import DEFAULT_CHROMEDRIVER, DEFAULT_CHROMIUM, SETTINGS_DOC, Settings
 from soja_map.errors import ExportError
 
-DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
-DEFAULT_CHROMEDRIVER = Path("/usr/bin/chromedriver")
-CHROMIUM_ENV = "SOJA_MAP_CHROMIUM"
-CHROMEDRIVER_ENV = "SOJA_MAP_CHROMEDRIVER"
+CHROMIUM_ENV = SETTINGS_DOC["chromium"].env
+CHROMEDRIVER_ENV = SETTINGS_DOC["chromedriver"].env
 
 PAPERS_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 DPIS = (150, 300)
@@ -127,18 +126,15 @@ class BrowserConfig:
     chromedriver: Path = DEFAULT_CHROMEDRIVER
 
     @classmethod
+    def from_settings(cls, settings: Settings, *, chromium: Path | None = None) -> BrowserConfig:
+        return cls(chromium=chromium or settings.chromium, chromedriver=settings.chromedriver)
+
+    @classmethod
     def from_env(
-        cls,
-        env: Mapping[str, str] | None = None,
-        *,
-        chromium: Path | None = None,
-        chromedriver: Path | None = None,
+        cls, env: Mapping[str, str] | None = None, *, chromium: Path | None = None
     ) -> BrowserConfig:
-        env = os.environ if env is None else env
-        return cls(
-            chromium=chromium or Path(env.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM),
-            chromedriver=chromedriver or Path(env.get(CHROMEDRIVER_ENV) or DEFAULT_CHROMEDRIVER),
-        )
+        """From SOJA_MAP_CHROMIUM / SOJA_MAP_CHROMEDRIVER (via Settings), or Debian's paths."""
+        return cls.from_settings(Settings.from_env(env), chromium=chromium)
 
     def problem(self) -> str | None:
         """Why this browser cannot be used, or None."""

@@ -20,13 +20,13 @@ from flask import Response
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
+from soja_map.basemaps import mirrored
 from soja_map.config import Settings
 from soja_map.dataset import Dataset
 from soja_map.filters import Filter, mask, select
 from soja_map.nearby import nearest_by_category
 from soja_map.web import ids
 from soja_map.web.app import create_app
-from soja_map.web.basemaps import local_basemaps
 from soja_map.web.mapdata import style_key
 
 pytestmark = pytest.mark.browser
@@ -543,7 +543,7 @@ def test_basemaps_switch_and_credit_their_source(dash_duo, settings, dataset) ->
     app = create_app(
         dataclasses.replace(settings, tiles=True),
         dataset,
-        basemaps=local_basemaps("/_stub_tiles"),
+        basemaps=tuple(mirrored("/_stub_tiles").values()),
     )
 
     @app.server.route("/_stub_tiles/<key>/<int:z>/<int:x>/<int:y>.png")

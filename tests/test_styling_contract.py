@@ -11,11 +11,12 @@ import json
 import folium
 import pytest
 
+from soja_map.basemaps import TILE_SOURCES
 from soja_map.config import BASEMAPS
 from soja_map.dataset import Dataset
 from soja_map.export import ExportOptions, PlacesLayer, build_map, render_html
 from soja_map.filters import Filter, select
-from soja_map.offline import TILE_SOURCES, js_literal
+from soja_map.offline import js_literal
 from soja_map.schema import PLACE_CATEGORIES, POINT
 from soja_map.styling import (
     REFERENCE_STYLES,
@@ -27,7 +28,7 @@ from soja_map.styling import (
     marker_svg,
     path_style,
 )
-from soja_map.web.basemaps import BASEMAPS as APP_BASEMAPS
+from soja_map.web.context import build_context
 from soja_map.web.mapdata import style_key, style_tables
 
 FILTERS = {
@@ -158,12 +159,9 @@ def test_the_dash_map_and_the_export_draw_each_place_alike(case, dataset) -> Non
             assert ours == app_paths[key]
 
 
-def test_the_dash_map_and_the_export_offer_the_same_background_maps() -> None:
+def test_the_dash_map_and_the_export_offer_the_same_background_maps(
+    settings, dataset: Dataset
+) -> None:
+    # one table (soja_map.basemaps) serves both; this guards against either growing its own
     assert set(TILE_SOURCES) == set(BASEMAPS) - {"none"}
-    for app in APP_BASEMAPS:
-        ours = TILE_SOURCES[app.key]
-        assert (ours.url, ours.attribution, ours.max_native_zoom) == (
-            app.url,
-            app.attribution,
-            app.max_native_zoom,
-        )
+    assert build_context(settings, dataset, url_for=str).basemaps == tuple(TILE_SOURCES.values())

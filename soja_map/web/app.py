@@ -9,10 +9,11 @@ from types import ModuleType
 from dash import Dash
 from flask import Response, abort, request
 
+from soja_map.basemaps import TileSource, tile_sources
 from soja_map.config import REPO_DIR, Settings
 from soja_map.dataset import Dataset
 from soja_map.i18n import t
-from soja_map.web.basemaps import Basemap
+from soja_map.render import BrowserConfig
 from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
 from soja_map.web.i18n import as_lang
@@ -95,7 +96,7 @@ def create_app(
     settings: Settings,
     data: Dataset,
     *,
-    basemaps: tuple[Basemap, ...] | None = None,
+    basemaps: tuple[TileSource, ...] | None = None,
     assets_folder: Path = ASSETS_DIR,
 ) -> Dash:
     """The Dash app over ``data``. ``basemaps`` replaces the tile sources (e.g. a local tile cache
@@ -118,6 +119,8 @@ def create_app(
     app.index_string = INDEX.format(lang=lang)
     coverage_panel = optional_panel("coverage_panel")
     export_button = optional_panel("export_button")
+    if basemaps is None and settings.tile_mirror:
+        basemaps = tuple(tile_sources(settings.tile_mirror).values())
     ctx = build_context(
         settings,
         data,
@@ -132,5 +135,11 @@ def create_app(
     if coverage_panel is not None:
         coverage_panel.register_callbacks(app, data)
     if export_button is not None:
-        export_button.register_callbacks(app, data)
+        export_button.register_callbacks(
+            app,
+            data,
+            basemap=settings.basemap if settings.tiles else "none",
+            tile_mirror=settings.tile_mirror,
+            browser=BrowserConfig.from_settings(settings),
+        )
     return app

@@ -9,10 +9,10 @@ from types import ModuleType
 
 import geopandas as gpd
 
+from soja_map.basemaps import TILE_SOURCES, TileSource
 from soja_map.config import Settings
 from soja_map.dataset import Dataset
 from soja_map.nearby import metric_geometries
-from soja_map.web.basemaps import BASEMAPS, Basemap
 from soja_map.web.mapdata import MapData, prepare
 
 
@@ -22,7 +22,7 @@ class AppContext:
     data: Dataset
     mapdata: MapData
     metric: gpd.GeoSeries  # located places in EPSG:6673, for the nearby search
-    basemaps: tuple[Basemap, ...]
+    basemaps: tuple[TileSource, ...]
     places_url: str
     reference_urls: dict[str, str]
     measure_counts: dict[str, int]  # measure id -> places (located or city-wide) serving it
@@ -39,7 +39,7 @@ def build_context(
     data: Dataset,
     *,
     url_for: Callable[[str], str],
-    basemaps: tuple[Basemap, ...] | None = None,
+    basemaps: tuple[TileSource, ...] | None = None,
     coverage_panel: ModuleType | None = None,
     export_button: ModuleType | None = None,
 ) -> AppContext:
@@ -51,7 +51,7 @@ def build_context(
         data=data,
         mapdata=mapdata,
         metric=metric_geometries(data.places),
-        basemaps=basemaps if basemaps is not None else BASEMAPS,
+        basemaps=basemaps if basemaps is not None else tuple(TILE_SOURCES.values()),
         places_url=url_for(f"_soja/places.{mapdata.places.etag}.json"),
         reference_urls={
             key: url_for(f"_soja/reference/{key}.{payload.etag}.json")
