@@ -82,6 +82,13 @@ REFERENCE_STYLES: dict[str, dict[str, Any]] = {
     },
     "rail_context": {"color": "#444444", "weight": 3, "opacity": 0.7},
 }
+# Coverage maps (planner panel): share covered, sequential ColorBrewer YlGnBu (colour-blind safe),
+# and Okabe-Ito accents for catchments, hypothetical facilities and gaps.
+SHARE_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+NO_PEOPLE_COLOUR = "#d9d9d9"
+CATCHMENT_COLOUR = "#0072B2"  # Okabe-Ito blue
+HYPOTHETICAL_COLOUR = "#D55E00"  # Okabe-Ito vermilion
+GAP_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple
 CLUSTER_STYLE = {"background": "#FFFFFF", "border": "#333333", "text": INK}
 
 

@@ -29,6 +29,13 @@ from soja_map.filters import Filter
 from soja_map.i18n import Lang
 from soja_map.population import Text
 from soja_map.schema import CATEGORIES, GEOGRAPHIC_CRS, PLACE_CATEGORIES
+from soja_map.styling import (
+    CATCHMENT_COLOUR,
+    GAP_COLOUR,
+    HYPOTHETICAL_COLOUR,
+    NO_PEOPLE_COLOUR,
+    SHARE_COLOURS,
+)
 from soja_map.web import ids
 
 # -- component ids (all "cov-") ------------------------------------------------------------------
@@ -63,13 +70,8 @@ CUSTOM: Final = "custom"
 CLICK_REMOVE_M: Final = 300.0  # a click in remove mode picks a facility within this distance
 MAX_GAPS_DRAWN: Final = 60
 
-# Choropleth classes of share covered: ColorBrewer YlGnBu (sequential, colour-blind safe).
+# Choropleth classes of share covered (their colours are in soja_map.styling).
 SHARE_BREAKS: Final = (0.2, 0.4, 0.6, 0.8)
-SHARE_COLOURS: Final = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
-NO_PEOPLE_COLOUR: Final = "#d9d9d9"
-CATCHMENT_COLOUR: Final = "#0072B2"  # Okabe-Ito blue
-HYPOTHETICAL_COLOUR: Final = "#D55E00"  # Okabe-Ito vermilion
-GAP_COLOUR: Final = "#CC79A7"  # Okabe-Ito reddish purple
 
 WORDS: Final[dict[str, Text]] = {
     "title": Text("徒歩圏カバー率（人口）", "Coverage: who lives within reach"),
