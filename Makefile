@@ -25,7 +25,8 @@ test: install lint  ## lint, type-check, validate the shipped data and run every
 	$(VENV)/bin/soja-map validate
 	$(PY) -m pytest
 
-bench: install  ## speed and memory figures against the named peers
+bench: install  ## speed and memory figures against the named peers (about 10 minutes)
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) bench/run.py
 
 geodata: install  ## rebuild geodata/ from ../shared/data
