@@ -10,8 +10,6 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,7 +21,7 @@ from soja_map import __version__
 from soja_map.coverage import CoverageResult, WhatIf
 from soja_map.errors import ConfigError
 from soja_map.i18n import Lang
-from soja_map.io import atomic_write_text, dumps_feature_collection
+from soja_map.io import atomic_write_bytes, atomic_write_text, dumps_feature_collection
 from soja_map.population import Text
 from soja_map.schema import GEOGRAPHIC_CRS
 
@@ -283,24 +281,6 @@ def format_for(path: Path | None, fmt: str | None) -> str:
         return fmt
     suffix = path.suffix.lower().lstrip(".") if path is not None else ""
     return suffix if suffix in FORMATS else "csv"
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes so that readers see the old file or the new one, never a mix."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_report(path: Path, report: Report, by: str, fmt: str, lang: Lang = "ja") -> None:

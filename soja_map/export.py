@@ -31,7 +31,7 @@ from soja_map.dataset import Dataset
 from soja_map.errors import CatalogueError, ExportError
 from soja_map.filters import Filter, measures_for_place, select
 from soja_map.geo import geometry_to_lonlat, geometry_to_metric
-from soja_map.i18n import LANGS, Lang, position_label, t
+from soja_map.i18n import LANGS, Lang, lookup, position_label, t
 from soja_map.io import atomic_write_text, round_coordinates
 from soja_map.offline import FONT_STACK, OfflineFigure, js_literal, walk
 from soja_map.plan import Plan
@@ -75,8 +75,7 @@ _HTTP_URL = re.compile(r"^https?://[^\s\"'<>]+$")
 
 
 def word(key: str, lang: Lang) -> str:
-    entry = WORDS[key]
-    return entry.get(lang) or entry["ja"]
+    return lookup(WORDS, key, lang)
 
 
 def esc(value: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 Lang = Literal["ja", "en"]
@@ -53,6 +54,17 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "pos_approximate": {"ja": "おおよその位置", "en": "Approximate position"},
 }
+
+
+def as_lang(value: object) -> Lang:
+    """``value`` if it is a supported language, else Japanese (the default)."""
+    return "en" if value == "en" else "ja"
+
+
+def lookup(table: Mapping[str, Mapping[Lang, str]], key: str, lang: Lang = "ja") -> str:
+    """``key`` from a module's own word table in ``lang``, falling back to Japanese."""
+    entry = table[key]
+    return entry.get(lang) or entry["ja"]
 
 
 def t(key: str, lang: Lang = "ja") -> str:

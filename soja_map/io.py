@@ -39,9 +39,14 @@ def describe_decode_error(data: bytes, exc: UnicodeDecodeError) -> str:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never a mix.
+    """Write UTF-8 ``text`` to ``path`` atomically (see ``atomic_write_bytes``)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
-    The text goes to a temporary file in the same folder, is flushed to disk, then renamed over
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
+
+    The data goes to a temporary file in the same folder, is flushed to disk, then renamed over
     the target (``os.replace`` is atomic on POSIX and Windows). Any failure leaves the old file.
     """
     path = Path(path)
@@ -49,8 +54,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         tmp.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from soja_map.config import DEFAULT_CHROMEDRIVER, DEFAULT_CHROMIUM, SETTINGS_DOC, Settings
 from soja_map.errors import ExportError
+from soja_map.io import atomic_write_bytes
 
 CHROMIUM_ENV = SETTINGS_DOC["chromium"].env
 CHROMEDRIVER_ENV = SETTINGS_DOC["chromedriver"].env
@@ -349,12 +350,8 @@ class Renderer:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        atomic_write_bytes(path, data)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
 

@@ -12,11 +12,10 @@ from flask import Response, abort, request
 from soja_map.basemaps import TileSource, tile_sources
 from soja_map.config import REPO_DIR, Settings
 from soja_map.dataset import Dataset
-from soja_map.i18n import t
+from soja_map.i18n import as_lang, t
 from soja_map.render import BrowserConfig
 from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
-from soja_map.web.i18n import as_lang
 from soja_map.web.layout import shell
 from soja_map.web.mapdata import Payload
 

@@ -26,7 +26,7 @@ from soja_map import coverage_report as report_io
 from soja_map.dataset import Dataset
 from soja_map.errors import SojaMapError
 from soja_map.filters import Filter
-from soja_map.i18n import Lang
+from soja_map.i18n import Lang, as_lang
 from soja_map.population import Text
 from soja_map.schema import CATEGORIES, GEOGRAPHIC_CRS, PLACE_CATEGORIES
 from soja_map.styling import (
@@ -119,10 +119,6 @@ WORDS: Final[dict[str, Text]] = {
 
 def word(key: str, lang: Lang) -> str:
     return WORDS[key].get(lang)
-
-
-def as_lang(value: Any) -> Lang:
-    return "en" if value == "en" else "ja"
 
 
 # -- choosing facilities -------------------------------------------------------------------------

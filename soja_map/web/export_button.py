@@ -16,7 +16,7 @@ from dash.development.base_component import Component
 from soja_map.dataset import Dataset
 from soja_map.errors import SojaMapError
 from soja_map.filters import Filter
-from soja_map.i18n import Lang
+from soja_map.i18n import Lang, as_lang, lookup
 from soja_map.render import BrowserConfig, Page, Renderer
 from soja_map.web import ids
 
@@ -43,17 +43,13 @@ WORDS: dict[str, dict[Lang, str]] = {
 }
 
 
-def _lang(value: Any) -> Lang:
-    return "en" if value == "en" else "ja"
-
-
 def word(key: str, lang: Lang) -> str:
-    return WORDS[key][lang]
+    return lookup(WORDS, key, lang)
 
 
 def layout(lang: str) -> Component:
     """The buttons, a status line for screen readers, and the dcc.Download they fill."""
-    lang_ = _lang(lang)
+    lang_ = as_lang(lang)
     return html.Div(
         [
             html.Button(
@@ -106,7 +102,7 @@ def export_download(
     flt = Filter.from_dict(dict(filter_data) if filter_data else None).check(data.plan)
     options = ExportOptions(
         basemap=basemap,
-        lang=_lang(lang),
+        lang=as_lang(lang),
         view=View.from_store(view_data),
         print_mode=kind == "png",
         generated=today,
@@ -146,7 +142,7 @@ def register_callbacks(
     lock = threading.Lock()  # one Chromium at a time: each needs ~300 MB
 
     def download(kind: Literal["html", "png"], flt: Any, view: Any, lang: Any) -> tuple[Any, str]:
-        lang_ = _lang(lang)
+        lang_ = as_lang(lang)
         try:
             if kind == "png":
                 with lock, Renderer(browser) as renderer:
@@ -190,7 +186,7 @@ def register_callbacks(
         Input(ids.LANG_STORE, "data"),
     )
     def _labels(lang: Any) -> tuple[str, str, str, str, bool]:
-        return (*button_labels(_lang(lang)), not png_available)
+        return (*button_labels(as_lang(lang)), not png_available)
 
 
 def button_labels(lang: Lang) -> tuple[str, str, str, str]:

@@ -130,8 +130,3 @@ def tr(key: str, lang: Lang = "ja", **values: Any) -> str:
 
 def other_lang(lang: str) -> Lang:
     return "en" if lang == "ja" else "ja"
-
-
-def as_lang(value: object) -> Lang:
-    """``value`` if it is a supported language, else Japanese."""
-    return "en" if value == "en" else "ja"

@@ -7,11 +7,11 @@ from typing import Any
 import dash_leaflet as dl
 from dash import dcc, html
 
-from soja_map.i18n import t
+from soja_map.i18n import as_lang, t
 from soja_map.web import ids, views
 from soja_map.web.components import attrs
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import as_lang, other_lang, tr
+from soja_map.web.i18n import other_lang, tr
 from soja_map.web.state import MAX_ZOOM, VIEWS, AppState, encode_search
 
 ns = views.ns

@@ -10,10 +10,9 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from soja_map.config import BASEMAPS
 from soja_map.filters import Filter
-from soja_map.i18n import Lang
+from soja_map.i18n import Lang, as_lang
 from soja_map.plan import Plan
 from soja_map.schema import PLACE_CATEGORIES
-from soja_map.web.i18n import as_lang
 
 REFERENCE_KEYS = ("boundary", "rail", "towns", "elementary", "junior_high")
 DEFAULT_REFERENCES = ("boundary", "rail")

@@ -10,9 +10,9 @@ from dash import ALL, Dash, Input, Output, State, no_update
 from dash import ctx as dash_ctx
 
 from soja_map.filters import Filter
+from soja_map.i18n import as_lang
 from soja_map.web import ids, views
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import as_lang
 
 
 @dataclass(frozen=True)

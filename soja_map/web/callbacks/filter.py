@@ -17,10 +17,10 @@ from dash import (
 )
 
 from soja_map.filters import Filter
+from soja_map.i18n import as_lang
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import as_lang
 
 
 def controls_for(

@@ -9,11 +9,10 @@ from dash import Dash, Input, Output, State, no_update
 from dash import ctx as dash_ctx
 
 from soja_map.filters import Filter
-from soja_map.i18n import Lang
+from soja_map.i18n import Lang, as_lang
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import as_lang
 
 UNCHANGED = object()
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
+from soja_map.i18n import as_lang
 from soja_map.web import ids, views
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import as_lang
 
 
 def register(app: Dash, ctx: AppContext) -> None:

@@ -8,10 +8,11 @@ from dash import Dash, Input, Output, State
 from dash import ctx as dash_ctx
 
 from soja_map.config import BASEMAPS
+from soja_map.i18n import as_lang
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import as_lang, tr
+from soja_map.web.i18n import tr
 from soja_map.web.state import current_state, encode_search
 
 
