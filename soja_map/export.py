@@ -899,7 +899,14 @@ def add_reference_layers(
     if boundary is not None and len(boundary):
         wanted.append(_Reference("city_boundary", "boundary", boundary))
     if options.school_districts and len(data.school_districts):
-        wanted.append(_Reference("school_district", "school_districts", data.school_districts))
+        districts = data.school_districts
+        level = districts["attributes"].map(lambda a: a.get("level"))
+        for key, label, which in (
+            ("school_district", "elementary_districts", "elementary"),
+            ("school_district_jh", "junior_high_districts", "junior_high"),
+        ):
+            if (level == which).any():
+                wanted.append(_Reference(key, label, districts[level == which]))
     if options.rail_lines:
         places = data.places
         rails = places[(places["category"] == "rail_line") & ~places.index.isin(located.index)]

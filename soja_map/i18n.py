@@ -42,6 +42,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "boundary": {"ja": "市域", "en": "City boundary"},
     "towns": {"ja": "大字・町丁目（代表点）", "en": "Towns (representative points)"},
     "school_districts": {"ja": "学区（参考）", "en": "School districts (indicative)"},
+    "elementary_districts": {
+        "ja": "小学校区（参考）",
+        "en": "Elementary school districts (indicative)",
+    },
+    "junior_high_districts": {
+        "ja": "中学校区（参考）",
+        "en": "Junior-high school districts (indicative)",
+    },
     "rail_lines": {"ja": "鉄道路線", "en": "Railway lines"},
     "rail_context": {"ja": "鉄道路線（参考）", "en": "Railway lines (context)"},
     "pos_surveyed": {

@@ -73,6 +73,8 @@ REFERENCE_STYLES: dict[str, dict[str, Any]] = {
         "fill": False,
         "opacity": 0.8,
     },
+    # junior-high districts are drawn over the elementary ones: heavier and solid, so both read
+    "school_district_jh": {"color": "#7A5195", "weight": 2.4, "fill": False, "opacity": 0.8},
     "town": {
         "color": "#555555",
         "weight": 1,
@@ -227,7 +229,8 @@ def legend_entries(
             )
     reference_labels = {
         "city_boundary": "boundary",
-        "school_district": "school_districts",
+        "school_district": "elementary_districts",
+        "school_district_jh": "junior_high_districts",
         "town": "towns",
     }
     entries.extend(

@@ -586,7 +586,7 @@ def test_the_reference_layers_load_on_demand(dash_duo, settings, dataset) -> Non
     assert not dash_duo.find_elements("path.soja-ref-elementary")
     dash_duo.find_element(f'#{ids.REFERENCES} input[value="elementary"]').click()
     wait_until(lambda: len(dash_duo.find_elements("path.soja-ref-elementary")) == 15)
-    dash_duo.wait_for_contains_text(f"#{ids.LEGEND}", "学区（参考）")
+    dash_duo.wait_for_contains_text(f"#{ids.LEGEND}", "小学校区（参考）")
     dash_duo.find_element(f'#{ids.REFERENCES} input[value="boundary"]').click()
     wait_until(lambda: not dash_duo.find_elements("path.soja-ref-boundary"))
     assert "市域" not in text_of(dash_duo, f"#{ids.LEGEND}").split("参考レイヤー")[-1]

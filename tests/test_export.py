@@ -95,7 +95,8 @@ def test_the_map_has_title_legend_scale_north_arrow_sources_and_its_layers(full_
     names = [c["name"] for c in full_map.to_dict()["children"].values()]
     assert names == [
         "GeoJson",  # city boundary
-        "GeoJson",  # school districts
+        "GeoJson",  # elementary school districts
+        "GeoJson",  # junior-high school districts
         "GeoJson",  # places
         "Basemaps",
         "MapTitle",
@@ -108,7 +109,12 @@ def test_the_map_has_title_legend_scale_north_arrow_sources_and_its_layers(full_
         "FitView",
         "ReadySignal",
     ]
-    assert list(layers(full_map)) == ["city_boundary", "school_district", "places"]
+    assert list(layers(full_map)) == [
+        "city_boundary",
+        "school_district",
+        "school_district_jh",
+        "places",
+    ]
 
 
 def test_every_located_place_is_drawn_once_and_city_wide_items_are_not(full_map, dataset) -> None:
@@ -204,7 +210,10 @@ def test_school_districts_are_optional(dataset) -> None:
 
 
 def test_reference_lines_are_simplified_but_keep_their_shape(full_map, dataset) -> None:
-    districts = layers(full_map)["school_district"].data["features"]
+    districts = [
+        *layers(full_map)["school_district"].data["features"],
+        *layers(full_map)["school_district_jh"].data["features"],
+    ]
     assert len(districts) == len(dataset.school_districts)
     raw = sum(len(json.dumps(g.__geo_interface__)) for g in dataset.school_districts.geometry)
     assert len(json.dumps([f["geometry"] for f in districts])) < raw / 2

@@ -186,7 +186,12 @@ def test_the_layer_control_offers_the_background_maps_and_overlays(
         "GSI tiles (aerial photo)",
         "OpenStreetMap",
     ]
-    assert labels[5:] == ["Places", "City boundary", "School districts (indicative)"]
+    assert labels[5:] == [
+        "Places",
+        "City boundary",
+        "Elementary school districts (indicative)",
+        "Junior-high school districts (indicative)",
+    ]
     assert browser.console_errors() == []
 
 

@@ -122,7 +122,7 @@ def _layer_names(m: folium.Map) -> list[str]:
 def test_reference_overlays_use_the_reference_styles(dataset) -> None:
     m = build_map(dataset, Filter(projects=("hagukumu",)), ExportOptions(school_districts=True))
     layers = {c.layer_name: c for c in m._children.values() if isinstance(c, folium.GeoJson)}
-    for name in ("city_boundary", "school_district", "rail_context"):
+    for name in ("city_boundary", "school_district", "school_district_jh", "rail_context"):
         styles = {json.dumps(f["properties"]["style"]) for f in layers[name].data["features"]}
         assert styles == {json.dumps(REFERENCE_STYLES[name])}
 

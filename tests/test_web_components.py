@@ -115,6 +115,7 @@ def test_the_legend_lists_projects_categories_and_overlays_drawn(dataset: Datase
         "category:industrial_site",
         "reference:city_boundary",
         "reference:school_district",
+        "reference:school_district_jh",
     ]
     assert "文化財・史跡" in strings(legend)
     assert " (8)" in strings(legend)

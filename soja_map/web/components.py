@@ -40,7 +40,7 @@ REFERENCE_LEGEND = {
     "rail": "rail_context",
     "towns": "town",
     "elementary": "school_district",
-    "junior_high": "school_district",
+    "junior_high": "school_district_jh",
 }
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 

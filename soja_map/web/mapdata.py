@@ -192,17 +192,13 @@ REFERENCE_STYLE_OF = {
     "rail": "rail_context",
     "towns": "town",
     "elementary": "school_district",
-    "junior_high": "school_district",
+    "junior_high": "school_district_jh",
 }
 
 
 def reference_style(key: str) -> dict[str, Any]:
     """Leaflet options for a reference overlay (from styling.REFERENCE_STYLES)."""
-    style = dict(REFERENCE_STYLES[REFERENCE_STYLE_OF[key]])
-    if key == "junior_high":  # drawn over the elementary districts: heavier, so both read
-        style["weight"] = float(style.get("weight", 1)) * 2
-        style["dashArray"] = None
-    return style
+    return dict(REFERENCE_STYLES[REFERENCE_STYLE_OF[key]])
 
 
 def city_bounds(data: Dataset) -> list[list[float]]:
