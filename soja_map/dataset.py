@@ -94,6 +94,24 @@ class Dataset:
         path = self.geodata_dir / SOURCES_FILE
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
+    def extent(self, *frames: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of the city boundary widened to the given frames' geometries
+        (e.g. stations just outside the city); the towns' extent when there is neither; the world
+        as a last resort, so a map always has somewhere to look."""
+        boxes = [tuple(f.total_bounds) for f in frames if len(f) and f.geometry.notna().any()]
+        if self.boundary is not None:
+            boxes.append(tuple(self.boundary.bounds))
+        if not boxes and len(self.towns):
+            boxes.append(tuple(self.towns.total_bounds))
+        if not boxes:
+            return (-180.0, -85.0, 180.0, 85.0)
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+
     def as_of_range(self) -> tuple[str, str]:
         dates = sorted(d for d in self.places["as_of"].dropna())
         return (dates[0], dates[-1]) if dates else ("", "")

@@ -457,20 +457,8 @@ def reference_geojson(
 
 def default_bounds(data: Dataset, located: gpd.GeoDataFrame) -> tuple[tuple[float, float], ...]:
     """The city, widened to every selected point (stations just outside it, say)."""
-    boxes = []
-    if data.boundary is not None:
-        boxes.append(data.boundary.bounds)
     points = located[located.geom_type == POINT]
-    if len(points):
-        boxes.append(tuple(points.total_bounds))
-    if not boxes:
-        boxes.append(
-            tuple(located.total_bounds) if len(located) else (133.58, 34.62, 133.80, 34.78)
-        )
-    west = min(b[0] for b in boxes)
-    south = min(b[1] for b in boxes)
-    east = max(b[2] for b in boxes)
-    north = max(b[3] for b in boxes)
+    west, south, east, north = data.extent(points if len(points) else located)
     return ((south, west), (north, east))
 
 

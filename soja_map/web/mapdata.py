@@ -204,16 +204,11 @@ def reference_style(key: str) -> dict[str, Any]:
 def city_bounds(data: Dataset) -> list[list[float]]:
     """[[south, west], [north, east]] of the city and every located place (some stations lie just
     outside it): the first view shows all of them."""
-    boxes = [data.located.total_bounds] if len(data.located) else []
-    if data.boundary is not None:
-        boxes.append(np.asarray(data.boundary.bounds))
-    west, south, east, north = (
-        np.vstack(boxes).T if boxes else ([133.58], [34.62], [133.81], [34.78])
-    )
+    west, south, east, north = data.extent(data.located)
     scale = 10**REFERENCE_DIGITS  # rounded outwards, so nothing falls just outside
     return [
-        [math.floor(min(south) * scale) / scale, math.floor(min(west) * scale) / scale],
-        [math.ceil(max(north) * scale) / scale, math.ceil(max(east) * scale) / scale],
+        [math.floor(south * scale) / scale, math.floor(west * scale) / scale],
+        [math.ceil(north * scale) / scale, math.ceil(east * scale) / scale],
     ]
 
 
