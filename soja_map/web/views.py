@@ -13,6 +13,8 @@ from typing import Any
 import dash_leaflet as dl
 import geopandas as gpd
 from dash_extensions.javascript import Namespace
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from soja_map.filters import Counts, Filter, counts, search, select
 from soja_map.i18n import Lang
@@ -150,26 +152,30 @@ def measure_viewport(ctx: AppContext, flt: Filter) -> dict[str, Any] | None:
     return fit_viewport(bounds_of(shown_places(ctx, flt)))
 
 
-def place_viewport(ctx: AppContext, place: str | None) -> dict[str, Any] | None:
-    """Zoom to a place (its extent for lines and areas); None for city-wide items."""
+def place_geometry(ctx: AppContext, place: str | None) -> BaseGeometry | None:
+    """The geometry of a known, located place; None for no place, an unknown id or a city-wide item."""
     if not place or place not in ctx.data.places.index:
         return None
-    geom = ctx.data.places.geometry[place]
+    geom: BaseGeometry | None = ctx.data.places.geometry[place]
+    return geom
+
+
+def place_viewport(ctx: AppContext, place: str | None) -> dict[str, Any] | None:
+    """Zoom to a place (its extent for lines and areas); None for city-wide items."""
+    geom = place_geometry(ctx, place)
     if geom is None:
         return None
-    if geom.geom_type == "Point":
+    if isinstance(geom, Point):
         return point_viewport(geom.y, geom.x, PLACE_ZOOM)
     return fit_viewport(bounds_of(ctx.data.places.loc[[place]]))
 
 
 def place_point(ctx: AppContext, place: str | None) -> tuple[float, float] | None:
     """(lat, lon) of a place: the point itself, or the middle of a line (None if city-wide)."""
-    if not place or place not in ctx.data.places.index:
-        return None
-    geom = ctx.data.places.geometry[place]
+    geom = place_geometry(ctx, place)
     if geom is None:
         return None
-    if geom.geom_type == "Point":
+    if isinstance(geom, Point):
         return float(geom.y), float(geom.x)
     point = (
         geom.interpolate(0.5, normalized=True)
