@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from soja_map.config import Settings
-from soja_map.dataset import load_dataset
+from soja_map.data.dataset import load_dataset
 from soja_map.errors import SojaMapError, ValidationError
 from soja_map.web.app import create_app
 

@@ -49,8 +49,8 @@ from selenium.webdriver.chrome.options import Options
 from werkzeug.serving import make_server
 
 from soja_map.config import PACKAGE_DIR, Settings
-from soja_map.dataset import Dataset, load_dataset
-from soja_map.filters import Filter, select
+from soja_map.data.dataset import Dataset, load_dataset
+from soja_map.query.filters import Filter, select
 from soja_map.web import ids
 from soja_map.web.app import create_app
 from soja_map.web.synthetic import synthetic_dataset

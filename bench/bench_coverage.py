@@ -1,11 +1,11 @@
-"""Coverage speed and agreement: soja_map.coverage against the straightforward geopandas approach.
+"""Coverage speed and agreement: soja_map.analysis.coverage against the straightforward geopandas approach.
 
 Run: python bench/bench_coverage.py [--repeat N] [--quick]
 
 For every category with located places, and for generated sets of 500 and 5,000 facilities spread over
 the city, at every preset radius, it times:
 
-* fast    soja_map.coverage.coverage() plus its by-town table: nearest-facility distance for every
+* fast    soja_map.analysis.coverage.coverage() plus its by-town table: nearest-facility distance for every
           100 m cell centre and town point (numpy for a few facilities, a KD-tree for many), covered =
           distance <= radius, sums per zone (the grid and zones are built once and cached, as in
           the app); "+gaps" adds the gap polygons (not part of the comparison: the peers make none);
@@ -35,8 +35,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from soja_map.config import Settings
-from soja_map.coverage import (
+from soja_map.analysis.coverage import (
     PRESETS,
     ContextCache,
     Facilities,
@@ -45,9 +44,10 @@ from soja_map.coverage import (
     select_facilities,
     what_if,
 )
-from soja_map.dataset import load_dataset
-from soja_map.filters import Filter
-from soja_map.schema import METRIC_CRS, PLACE_CATEGORIES
+from soja_map.config import Settings
+from soja_map.data.dataset import load_dataset
+from soja_map.data.schema import METRIC_CRS, PLACE_CATEGORIES
+from soja_map.query.filters import Filter
 
 QUAD_SEGS = 64
 

@@ -25,11 +25,11 @@ from pathlib import Path
 import folium
 
 from soja_map.config import Settings
-from soja_map.dataset import load_dataset
-from soja_map.export import ExportOptions, build_map, render_html
-from soja_map.filters import Filter
-from soja_map.offline import INLINE
-from soja_map.render import Page, Renderer, render_document
+from soja_map.data.dataset import load_dataset
+from soja_map.maps.export import ExportOptions, build_map, render_html
+from soja_map.maps.offline import INLINE
+from soja_map.maps.render import Page, Renderer, render_document
+from soja_map.query.filters import Filter
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 2.0

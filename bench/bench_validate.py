@@ -24,9 +24,9 @@ import json, resource, sys, time
 from pathlib import Path
 mode, path, repeat = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 from soja_map.config import Settings
-from soja_map.dataset import boundary_geometry, load_dataset, study_area
-from soja_map.plan import load_catalogue
-from soja_map.validate import validate_paths
+from soja_map.data.dataset import boundary_geometry, load_dataset, study_area
+from soja_map.data.plan import load_catalogue
+from soja_map.data.validate import validate_paths
 import pyogrio
 def hwm_kib():  # VmHWM is per address space, so (unlike ru_maxrss) it does not inherit the parent's peak
     for line in open("/proc/self/status"):
@@ -60,8 +60,8 @@ def generate(path: Path, n: int, geodata: Path) -> None:
     import numpy as np
     import shapely
 
-    from soja_map.dataset import boundary_geometry
-    from soja_map.io import dumps_feature_collection, feature
+    from soja_map.data.dataset import boundary_geometry
+    from soja_map.data.io import dumps_feature_collection, feature
 
     boundary = boundary_geometry(geodata)
     assert boundary is not None

@@ -30,9 +30,9 @@ from shapely.geometry import mapping, shape
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from soja_map.io import atomic_write_text, feature, write_feature_collection  # noqa: E402
-from soja_map.plan import load_catalogue  # noqa: E402
-from soja_map.towns import Town, TownIndex  # noqa: E402
+from soja_map.data.io import atomic_write_text, feature, write_feature_collection  # noqa: E402
+from soja_map.data.plan import load_catalogue  # noqa: E402
+from soja_map.data.towns import Town, TownIndex  # noqa: E402
 
 GEOD = Geod(ellps="GRS80")
 

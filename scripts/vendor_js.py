@@ -5,7 +5,7 @@ Exported maps must work offline (closed government network), so Leaflet and
 every plugin are inlined into the HTML file. This script fetches the exact npm
 tarballs from the npm registry, checks each tarball against the registry's
 ``dist.integrity`` (SRI sha512), and writes the few dist files we need into
-``soja_map/vendor/`` together with the licence texts and ``VENDOR.json``.
+``soja_map/maps/vendor/`` together with the licence texts and ``VENDOR.json``.
 
 Standard library only.
 
@@ -38,7 +38,7 @@ from pathlib import Path
 
 REGISTRY = "https://registry.npmjs.org"
 ROOT = Path(__file__).resolve().parent.parent
-VENDOR_DIR = ROOT / "soja_map" / "vendor"
+VENDOR_DIR = ROOT / "soja_map" / "maps" / "vendor"
 MANIFEST = "VENDOR.json"
 TIMEOUT = 60
 

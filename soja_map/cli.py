@@ -12,8 +12,8 @@ import click
 
 from soja_map import __version__
 from soja_map.config import BASEMAPS, SETTINGS_DOC, Settings
+from soja_map.data.schema import PLACE_CATEGORIES
 from soja_map.errors import SojaMapError, ValidationError
-from soja_map.schema import PLACE_CATEGORIES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +26,7 @@ class Context:
         self._dataset: Any = None
 
     def dataset(self) -> Any:
-        from soja_map.dataset import load_dataset  # noqa: PLC0415 - keep `--help` fast
+        from soja_map.data.dataset import load_dataset  # noqa: PLC0415 - keep `--help` fast
 
         if self._dataset is None:
             self._dataset = load_dataset(self.settings)
@@ -86,9 +86,9 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str) -> None:
 
     Exit status 0 when valid, 1 when any error is found.
     """
-    from soja_map.dataset import boundary_geometry, study_area  # noqa: PLC0415
-    from soja_map.plan import CATALOGUE_FILE, load_catalogue  # noqa: PLC0415
-    from soja_map.validate import validate_paths  # noqa: PLC0415
+    from soja_map.data.dataset import boundary_geometry, study_area  # noqa: PLC0415
+    from soja_map.data.plan import CATALOGUE_FILE, load_catalogue  # noqa: PLC0415
+    from soja_map.data.validate import validate_paths  # noqa: PLC0415
 
     settings = ctx.settings
     targets = list(paths) or [settings.geodata_dir]
@@ -169,8 +169,8 @@ def import_(
     row is valid; the write is atomic, and rows whose id is already stored with different content
     are reported as conflicts (use --replace to overwrite them).
     """
-    from soja_map.importer import Defaults, import_table  # noqa: PLC0415
-    from soja_map.validate import Validator  # noqa: PLC0415
+    from soja_map.data.importer import Defaults, import_table  # noqa: PLC0415
+    from soja_map.data.validate import Validator  # noqa: PLC0415
 
     data = ctx.dataset()
     defaults = Defaults(
@@ -410,12 +410,12 @@ def coverage(
     by school-district pupils and town points); distances are straight lines unless --network is given.
     Every output states the population source, year and method, the radius source and the distance method.
     """
-    from soja_map import coverage as cov  # noqa: PLC0415 - keep `--help` fast
-    from soja_map import coverage_report as report_io  # noqa: PLC0415
-    from soja_map.filters import Filter  # noqa: PLC0415
-    from soja_map.geo import geometry_to_metric  # noqa: PLC0415
+    from soja_map.analysis import coverage as cov  # noqa: PLC0415 - keep `--help` fast
+    from soja_map.analysis import report as report_io  # noqa: PLC0415
+    from soja_map.analysis.population import Text, read_population  # noqa: PLC0415
+    from soja_map.data.geo import geometry_to_metric  # noqa: PLC0415
     from soja_map.i18n import Lang  # noqa: PLC0415
-    from soja_map.population import Text, read_population  # noqa: PLC0415
+    from soja_map.query.filters import Filter  # noqa: PLC0415
 
     if not (categories or measures or projects):
         raise click.UsageError("choose facilities with --category, --measure or --project")
@@ -468,7 +468,7 @@ def coverage(
             )
         network = None
         if network_path is not None:
-            from soja_map.network import read_network  # noqa: PLC0415
+            from soja_map.analysis.network import read_network  # noqa: PLC0415
 
             steps.step(f"building the road network from {network_path.name}")
             network = read_network(network_path)
@@ -512,7 +512,7 @@ def _print_coverage_table(result: Any, by: str, lang: Any) -> None:
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
-    from soja_map import coverage_report as report_io  # noqa: PLC0415
+    from soja_map.analysis import report as report_io  # noqa: PLC0415
 
     console = Console()
     if not console.is_terminal:  # piped or redirected: don't cut names to 80 columns
@@ -626,8 +626,9 @@ def export(
       soja-map export --project はぐくむ --title "子育て施設" -o hagukumu.html --png hagukumu.png
       soja-map export --each-project -o maps/ --png maps/ --paper A3 --landscape --dpi 300
     """
+    from soja_map.data.io import atomic_write_text  # noqa: PLC0415
     from soja_map.errors import ExportError  # noqa: PLC0415
-    from soja_map.export import (  # noqa: PLC0415 - folium is slow to import
+    from soja_map.maps.export import (  # noqa: PLC0415 - folium is slow to import
         ExportOptions,
         View,
         build_map,
@@ -637,8 +638,7 @@ def export(
         project_options,
         render_html,
     )
-    from soja_map.io import atomic_write_text  # noqa: PLC0415
-    from soja_map.render import (  # noqa: PLC0415
+    from soja_map.maps.render import (  # noqa: PLC0415
         BrowserConfig,
         Page,
         Renderer,

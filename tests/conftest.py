@@ -10,7 +10,7 @@ import pytest
 from selenium.webdriver.chrome.options import Options
 
 from soja_map.config import Settings
-from soja_map.dataset import Dataset, load_dataset
+from soja_map.data.dataset import Dataset, load_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 GEODATA = REPO / "geodata"

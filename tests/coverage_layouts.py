@@ -17,9 +17,14 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from soja_map.coverage import CoverageContext, Facilities, build_context, facilities_from_frame
-from soja_map.population import PopulationGrid, population_from_frame
-from soja_map.zones import Geography, build_geography
+from soja_map.analysis.coverage import (
+    CoverageContext,
+    Facilities,
+    build_context,
+    facilities_from_frame,
+)
+from soja_map.analysis.population import PopulationGrid, population_from_frame
+from soja_map.analysis.zones import Geography, build_geography
 
 CRS = "EPSG:6673"
 ORIGIN = (-55_000.0, -145_000.0)  # in Soja (about 133.73 E, 34.69 N); a multiple of 500 m

@@ -20,11 +20,11 @@ from flask import Response
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from soja_map.basemaps import mirrored
 from soja_map.config import Settings
-from soja_map.dataset import Dataset
-from soja_map.filters import Filter, mask, select
-from soja_map.nearby import nearest_by_category
+from soja_map.data.dataset import Dataset
+from soja_map.query.basemaps import mirrored
+from soja_map.query.filters import Filter, mask, select
+from soja_map.query.nearby import nearest_by_category
 from soja_map.web import ids
 from soja_map.web.app import create_app
 from soja_map.web.mapdata import style_key

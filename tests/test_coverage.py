@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import shapely
 
-from soja_map.coverage import (
+from soja_map.analysis.coverage import (
     PRESETS,
     ContextCache,
     catchments,
@@ -26,9 +26,9 @@ from soja_map.coverage import (
     select_facilities,
     what_if,
 )
+from soja_map.data.geo import to_lonlat
 from soja_map.errors import ConfigError, CRSError
-from soja_map.filters import Filter
-from soja_map.geo import to_lonlat
+from soja_map.query.filters import Filter
 from tests import coverage_layouts as lay
 
 DIAGONAL = math.hypot(500, 500)  # 707.1 m: SW centre to NE centre

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from soja_map import cli
-from soja_map.coverage import PRESETS, ContextCache, coverage, select_facilities, what_if
-from soja_map.filters import Filter
+from soja_map.analysis.coverage import PRESETS, ContextCache, coverage, select_facilities, what_if
+from soja_map.query.filters import Filter
 from tests import coverage_layouts as lay
 from tests.conftest import GEODATA, REPO
 
@@ -25,7 +25,7 @@ from tests.conftest import GEODATA, REPO
 @pytest.fixture
 def run(dataset, monkeypatch, capsys):
     """Run the CLI in this process on the session's data set; returns (exit status, stdout, stderr)."""
-    monkeypatch.setattr("soja_map.dataset.load_dataset", lambda settings: dataset)
+    monkeypatch.setattr("soja_map.data.dataset.load_dataset", lambda settings: dataset)
     monkeypatch.delenv("SOJA_MAP_DEBUG", raising=False)
 
     def invoke(*args: str) -> tuple[int, str, str]:

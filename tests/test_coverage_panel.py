@@ -17,9 +17,9 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from soja_map.filters import Filter
-from soja_map.web import coverage_panel as panel
+from soja_map.query.filters import Filter
 from soja_map.web import ids
+from soja_map.web.planner import panel
 
 NURSERY_LABEL = "分類: 保育所・地域型保育"
 

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from soja_map import coverage_report as report_io
-from soja_map.coverage import coverage, what_if
+from soja_map.analysis import report as report_io
+from soja_map.analysis.coverage import coverage, what_if
+from soja_map.analysis.population import Text
+from soja_map.data.geo import to_lonlat
 from soja_map.errors import ConfigError
-from soja_map.geo import to_lonlat
-from soja_map.population import Text
 from tests import coverage_layouts as lay
 
 

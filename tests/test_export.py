@@ -15,9 +15,11 @@ import folium
 import folium.plugins
 import pytest
 
-from soja_map.dataset import Dataset
+from soja_map.data.dataset import Dataset
+from soja_map.data.schema import CATEGORIES
 from soja_map.errors import CatalogueError, ExportError
-from soja_map.export import (
+from soja_map.i18n import position_label, t
+from soja_map.maps.export import (
     MAX_CITY_WIDE_ROWS,
     ExportOptions,
     View,
@@ -33,10 +35,8 @@ from soja_map.export import (
     render_html,
     stack_offsets,
 )
-from soja_map.filters import Filter, select
-from soja_map.i18n import position_label, t
-from soja_map.offline import VENDOR_DIR, OfflineError, Vendor, check_offline_html, js_literal
-from soja_map.schema import CATEGORIES
+from soja_map.maps.offline import VENDOR_DIR, OfflineError, Vendor, check_offline_html, js_literal
+from soja_map.query.filters import Filter, select
 from soja_map.web.export_button import export_download, export_filename
 from tests.conftest import REPO
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from dash import Dash, dcc, html
 
-from soja_map.dataset import Dataset
-from soja_map.export import ExportOptions, build_map, render_html
-from soja_map.filters import Filter
-from soja_map.render import BrowserConfig, Page, Renderer, Viewport, png_size
+from soja_map.data.dataset import Dataset
+from soja_map.maps.export import ExportOptions, build_map, render_html
+from soja_map.maps.render import BrowserConfig, Page, Renderer, Viewport, png_size
+from soja_map.query.filters import Filter
 from soja_map.web import export_button, ids
 
 pytestmark = pytest.mark.browser

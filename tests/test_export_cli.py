@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from soja_map.render import png_size
+from soja_map.maps.render import png_size
 from tests.conftest import GEODATA, REPO
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from soja_map.dataset import Dataset
+from soja_map.data.dataset import Dataset
 from soja_map.errors import CatalogueError
-from soja_map.filters import (
+from soja_map.query.filters import (
     Filter,
     counts,
     mask,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import shapely
 
-from soja_map.dataset import Dataset
-from soja_map.schema import CATEGORIES, PositionAccuracy, Role
+from soja_map.data.dataset import Dataset
+from soja_map.data.schema import CATEGORIES, PositionAccuracy, Role
 from tests.conftest import GEODATA, REPO, SHARED
 
 

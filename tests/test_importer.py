@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 
 from soja_map.config import Settings
-from soja_map.dataset import Dataset, load_dataset
+from soja_map.data.dataset import Dataset, load_dataset
+from soja_map.data.importer import Defaults, ImportResult, import_table, normalise_date, read_table
+from soja_map.data.validate import Validator
 from soja_map.errors import ConflictError, ValidationError
-from soja_map.importer import Defaults, ImportResult, import_table, normalise_date, read_table
-from soja_map.validate import Validator
 
 HEADER = "名称,住所,時点,出典,ライセンス,電話\n"
 ROWS = (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from soja_map import io as sio
+from soja_map.data import io as sio
 from soja_map.errors import CRSError
 
 
@@ -53,7 +53,7 @@ def test_process_killed_midway_leaves_the_old_file_intact(tmp_path: Path) -> Non
         f"""
         import os, time
         from pathlib import Path
-        from soja_map import io as sio
+        from soja_map.data import io as sio
         os.fsync = lambda fd: time.sleep(60)  # hang between writing and renaming
         sio.atomic_write_text(Path({str(target)!r}), "y" * 5_000_000)
         """

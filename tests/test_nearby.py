@@ -10,10 +10,10 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from soja_map.dataset import Dataset
-from soja_map.filters import Filter, select
-from soja_map.nearby import NEARBY_COLUMNS, metric_geometries, nearest_by_category
-from soja_map.schema import CATEGORIES
+from soja_map.data.dataset import Dataset
+from soja_map.data.schema import CATEGORIES
+from soja_map.query.filters import Filter, select
+from soja_map.query.nearby import NEARBY_COLUMNS, metric_geometries, nearest_by_category
 
 SOJA_STATION = (133.7465, 34.6728)  # central Soja, near 東総社駅 and 総社駅
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import shapely
 
-from soja_map.coverage import build_context, coverage
+from soja_map.analysis.coverage import build_context, coverage
+from soja_map.analysis.network import network_from_lines, read_network
 from soja_map.errors import CRSError, ValidationError
-from soja_map.network import network_from_lines, read_network
 from tests import coverage_layouts as lay
 
 

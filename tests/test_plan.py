@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from soja_map.data.plan import Catalogue, load_catalogue, parse_catalogue
 from soja_map.errors import CatalogueError
-from soja_map.plan import Catalogue, load_catalogue, parse_catalogue
 from tests.conftest import GEODATA, REPO
 
 SEED = REPO.parent / "shared" / "seed" / "soja-plan-priority-projects.txt"

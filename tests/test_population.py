@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from soja_map.errors import ConfigError, CRSError, ValidationError
-from soja_map.population import (
+from soja_map.analysis.population import (
     PopulationModel,
     allocate_estimate,
     cells_in,
@@ -18,7 +17,8 @@ from soja_map.population import (
     population_from_frame,
     read_population,
 )
-from soja_map.zones import build_geography, geography_from_dataset
+from soja_map.analysis.zones import build_geography, geography_from_dataset
+from soja_map.errors import ConfigError, CRSError, ValidationError
 from tests import coverage_layouts as lay
 
 TOTAL = 1000.0  # shared west:east = 30:10 pupils -> 750 : 250

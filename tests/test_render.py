@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from soja_map.dataset import Dataset
+from soja_map.data.dataset import Dataset
 from soja_map.errors import ExportError
-from soja_map.export import ExportOptions, build_map, render_html
-from soja_map.filters import Filter
-from soja_map.render import (
+from soja_map.maps.export import ExportOptions, build_map, render_html
+from soja_map.maps.render import (
     BrowserConfig,
     Page,
     Rendered,
@@ -28,6 +27,7 @@ from soja_map.render import (
     tiles_warning,
     viewport_for,
 )
+from soja_map.query.filters import Filter
 
 PAGES = [
     Page(paper, landscape, dpi)

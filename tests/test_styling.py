@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from soja_map.dataset import Dataset
-from soja_map.schema import PLACE_CATEGORIES
-from soja_map.styling import (
+from soja_map.data.dataset import Dataset
+from soja_map.data.schema import PLACE_CATEGORIES
+from soja_map.query.styling import (
     GLYPHS,
     colours_for,
     feature_style,

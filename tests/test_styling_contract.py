@@ -1,6 +1,6 @@
 """Contract: the exported (Folium) map draws each place with exactly what styling.py gives the Dash map.
 
-Both maps take their colours, marker SVGs, line styles and legend from soja_map.styling; these
+Both maps take their colours, marker SVGs, line styles and legend from soja_map.query.styling; these
 tests check that the export adds nothing of its own: per feature, per icon and per legend row.
 """
 
@@ -11,14 +11,14 @@ import json
 import folium
 import pytest
 
-from soja_map.basemaps import TILE_SOURCES
 from soja_map.config import BASEMAPS
-from soja_map.dataset import Dataset
-from soja_map.export import ExportOptions, PlacesLayer, build_map, render_html
-from soja_map.filters import Filter, select
-from soja_map.offline import js_literal
-from soja_map.schema import PLACE_CATEGORIES, POINT
-from soja_map.styling import (
+from soja_map.data.dataset import Dataset
+from soja_map.data.schema import PLACE_CATEGORIES, POINT
+from soja_map.maps.export import ExportOptions, PlacesLayer, build_map, render_html
+from soja_map.maps.offline import js_literal
+from soja_map.query.basemaps import TILE_SOURCES
+from soja_map.query.filters import Filter, select
+from soja_map.query.styling import (
     REFERENCE_STYLES,
     colours_for,
     feature_style,
@@ -162,6 +162,6 @@ def test_the_dash_map_and_the_export_draw_each_place_alike(case, dataset) -> Non
 def test_the_dash_map_and_the_export_offer_the_same_background_maps(
     settings, dataset: Dataset
 ) -> None:
-    # one table (soja_map.basemaps) serves both; this guards against either growing its own
+    # one table (soja_map.query.basemaps) serves both; this guards against either growing its own
     assert set(TILE_SOURCES) == set(BASEMAPS) - {"none"}
     assert build_context(settings, dataset, url_for=str).basemaps == tuple(TILE_SOURCES.values())

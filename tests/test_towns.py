@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from soja_map.dataset import Dataset
-from soja_map.towns import TownIndex, kanji_number, normalise
+from soja_map.data.dataset import Dataset
+from soja_map.data.towns import TownIndex, kanji_number, normalise
 
 
 @pytest.fixture(scope="module")

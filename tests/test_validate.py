@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from soja_map.dataset import Dataset
+from soja_map.data.dataset import Dataset
+from soja_map.data.validate import Validator, validate_paths
 from soja_map.errors import Problem
-from soja_map.validate import Validator, validate_paths
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -15,9 +15,9 @@ from dash import Dash
 from plotly.utils import PlotlyJSONEncoder
 
 from soja_map.config import Settings
-from soja_map.dataset import Dataset
+from soja_map.data.dataset import Dataset
 from soja_map.web import ids
-from soja_map.web.app import create_app, optional_panel
+from soja_map.web.app import create_app
 from soja_map.web.callbacks.page import state_of
 from soja_map.web.context import build_context
 from soja_map.web.layout import page, shell
@@ -34,11 +34,7 @@ STORES = {
     ids.URL_TARGET,
     ids.LIST_PAGE,
 }
-MY_MODULES = [
-    p
-    for p in (REPO / "soja_map" / "web").rglob("*.py")
-    if p.name not in {"coverage_panel.py", "export_button.py"}
-]
+MY_MODULES = list((REPO / "soja_map" / "web").rglob("*.py"))
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +89,6 @@ def test_every_callback_finds_its_components_in_the_page(
             settings.with_(tiles=tiles),
             dataset,
             url_for=lambda p: "/" + p,
-            coverage_panel=optional_panel("coverage_panel"),
-            export_button=optional_panel("export_button"),
         )
         rich = state_of(ctx, "?place=station.soja&near=34.67,133.74&view=nearby")
         present = ids_in(shell()) | ids_in(page(ctx, rich))
@@ -167,11 +161,6 @@ def test_the_first_render_payload_is_under_500_kb(
         len(layout) + len(dependencies) + len(rendered.data) + len(places) + sum(map(len, overlays))
     )
     assert total < 500_000, total
-
-
-def test_panels_that_do_not_exist_yet_are_skipped() -> None:
-    assert optional_panel("no_such_panel") is None
-    assert optional_panel("i18n") is not None
 
 
 def test_nothing_in_the_app_imports_folium() -> None:

@@ -10,8 +10,8 @@ from urllib.parse import unquote
 import geopandas as gpd
 from dash import html
 
-from soja_map.dataset import Dataset
-from soja_map.filters import Filter, counts, select
+from soja_map.data.dataset import Dataset
+from soja_map.query.filters import Filter, counts, select
 from soja_map.web import components as c
 from soja_map.web import ids
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 import shapely
 
-from soja_map.dataset import Dataset
-from soja_map.geo import geometry_to_metric
-from soja_map.schema import METRIC_CRS
-from soja_map.styling import icon_key, marker_svg
+from soja_map.data.dataset import Dataset
+from soja_map.data.geo import geometry_to_metric
+from soja_map.data.schema import METRIC_CRS
+from soja_map.query.styling import icon_key, marker_svg
 from soja_map.web.mapdata import (
     BOUNDARY_TOLERANCE_M,
     DISTRICT_TOLERANCE_M,

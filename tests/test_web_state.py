@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from soja_map.dataset import Dataset
-from soja_map.filters import Filter
+from soja_map.data.dataset import Dataset
+from soja_map.query.filters import Filter
 from soja_map.web.state import (
     DEFAULT_REFERENCES,
     AppState,

@@ -9,8 +9,8 @@ import pytest
 from dash import html
 
 from soja_map.config import Settings
-from soja_map.dataset import Dataset
-from soja_map.filters import Filter, select
+from soja_map.data.dataset import Dataset
+from soja_map.query.filters import Filter, select
 from soja_map.web import ids, views
 from soja_map.web.callbacks.details import UNCHANGED, selection_for
 from soja_map.web.callbacks.filter import controls_for

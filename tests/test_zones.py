@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import shapely
 
+from soja_map.analysis.zones import build_geography, cover_city, geography_from_dataset
 from soja_map.errors import CRSError, ValidationError
-from soja_map.zones import build_geography, cover_city, geography_from_dataset
 from tests import coverage_layouts as lay
 
 

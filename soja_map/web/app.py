@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from types import ModuleType
 
 from dash import Dash
 from flask import Response, abort, request
 
-from soja_map.basemaps import TileSource, tile_sources
-from soja_map.config import REPO_DIR, Settings
-from soja_map.dataset import Dataset
+from soja_map.config import Settings
+from soja_map.data.dataset import Dataset
 from soja_map.i18n import as_lang, t
-from soja_map.render import BrowserConfig
+from soja_map.maps.render import BrowserConfig
+from soja_map.query.basemaps import TileSource, tile_sources
+from soja_map.web import export_button
 from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
 from soja_map.web.layout import shell
 from soja_map.web.mapdata import Payload
+from soja_map.web.planner import panel as planner_panel
 
-ASSETS_DIR = REPO_DIR / "assets"
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 INDEX = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -43,18 +43,6 @@ INDEX = """<!DOCTYPE html>
 def relative_path(app: Dash, path: str) -> str:
     """``path`` under the app's requests prefix (the app may be served below a sub-path)."""
     return str(app.get_relative_path("/" + path))  # type: ignore[no-untyped-call]
-
-
-def optional_panel(name: str) -> ModuleType | None:
-    """``soja_map.web.<name>`` if it exists yet (the coverage panel and export button are written
-    alongside this app; until they land, the app runs without them)."""
-    module = f"soja_map.web.{name}"
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
 
 
 def _serve(payload: Payload) -> Response:
@@ -116,8 +104,6 @@ def create_app(
         ],
     )
     app.index_string = INDEX.format(lang=lang)
-    coverage_panel = optional_panel("coverage_panel")
-    export_button = optional_panel("export_button")
     if basemaps is None and settings.tile_mirror:
         basemaps = tuple(tile_sources(settings.tile_mirror).values())
     ctx = build_context(
@@ -125,20 +111,16 @@ def create_app(
         data,
         url_for=lambda path: relative_path(app, path),
         basemaps=basemaps,
-        coverage_panel=coverage_panel,
-        export_button=export_button,
     )
     app.layout = shell()
     _add_data_routes(app, ctx)
     register_all(app, ctx)
-    if coverage_panel is not None:
-        coverage_panel.register_callbacks(app, data)
-    if export_button is not None:
-        export_button.register_callbacks(
-            app,
-            data,
-            basemap=settings.basemap if settings.tiles else "none",
-            tile_mirror=settings.tile_mirror,
-            browser=BrowserConfig.from_settings(settings),
-        )
+    planner_panel.register_callbacks(app, data)
+    export_button.register_callbacks(
+        app,
+        data,
+        basemap=settings.basemap if settings.tiles else "none",
+        tile_mirror=settings.tile_mirror,
+        browser=BrowserConfig.from_settings(settings),
+    )
     return app

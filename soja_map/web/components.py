@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html
 
-from soja_map.dataset import Dataset
-from soja_map.filters import Counts, Filter, SearchHit, measures_for_place
+from soja_map.data.dataset import Dataset
+from soja_map.data.plan import Plan
+from soja_map.data.schema import CATEGORIES, LINES
 from soja_map.i18n import Lang, position_label
-from soja_map.plan import Plan
-from soja_map.schema import CATEGORIES, LINES
-from soja_map.styling import (
+from soja_map.query.filters import Counts, Filter, SearchHit, measures_for_place
+from soja_map.query.styling import (
     NEUTRAL,
     LegendEntry,
     colours_for,

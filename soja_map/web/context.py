@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 
 import geopandas as gpd
 
-from soja_map.basemaps import TILE_SOURCES, TileSource
 from soja_map.config import Settings
-from soja_map.dataset import Dataset
-from soja_map.nearby import metric_geometries
+from soja_map.data.dataset import Dataset
+from soja_map.query.basemaps import TILE_SOURCES, TileSource
+from soja_map.query.nearby import metric_geometries
 from soja_map.web.mapdata import MapData, prepare
 
 
@@ -26,8 +25,6 @@ class AppContext:
     places_url: str
     reference_urls: dict[str, str]
     measure_counts: dict[str, int]  # measure id -> places (located or city-wide) serving it
-    coverage_panel: ModuleType | None = None
-    export_button: ModuleType | None = None
 
     @property
     def total(self) -> int:
@@ -40,8 +37,6 @@ def build_context(
     *,
     url_for: Callable[[str], str],
     basemaps: tuple[TileSource, ...] | None = None,
-    coverage_panel: ModuleType | None = None,
-    export_button: ModuleType | None = None,
 ) -> AppContext:
     """Prepare the map data once. ``url_for(path)`` turns a route into a URL (path prefix aware)."""
     mapdata = prepare(data)
@@ -58,6 +53,4 @@ def build_context(
             for key, payload in mapdata.references.items()
         },
         measure_counts={m: counts.get(m, 0) for m in data.plan.measures},
-        coverage_panel=coverage_panel,
-        export_button=export_button,
     )

@@ -13,11 +13,11 @@ from typing import Any, Literal
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.development.base_component import Component
 
-from soja_map.dataset import Dataset
+from soja_map.data.dataset import Dataset
 from soja_map.errors import SojaMapError
-from soja_map.filters import Filter
 from soja_map.i18n import Lang, as_lang, lookup
-from soja_map.render import BrowserConfig, Page, Renderer
+from soja_map.maps.render import BrowserConfig, Page, Renderer
+from soja_map.query.filters import Filter
 from soja_map.web import ids
 
 HTML_BUTTON = "export-html-button"
@@ -96,7 +96,7 @@ def export_download(
 ) -> dict[str, Any]:
     """The dcc.Download data for the current view: the same map ``soja-map export`` writes."""
     # folium is imported only when someone exports: the app itself never loads it
-    from soja_map.export import ExportOptions, View, build_map, render_html  # noqa: PLC0415
+    from soja_map.maps.export import ExportOptions, View, build_map, render_html  # noqa: PLC0415
 
     today = today or date.today()
     flt = Filter.from_dict(dict(filter_data) if filter_data else None).check(data.plan)

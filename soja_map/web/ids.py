@@ -1,7 +1,7 @@
 """Component ids shared between the app's modules (one place, so panels can find each other)."""
 
 # Stores other panels read
-FILTER_STORE = "filter-store"  # soja_map.filters.Filter.to_dict() of the current filter
+FILTER_STORE = "filter-store"  # soja_map.query.filters.Filter.to_dict() of the current filter
 VIEW_STORE = "view-store"  # {"center": [lat, lon], "zoom": int, "bounds": [[s, w], [n, e]]}
 LANG_STORE = "lang-store"  # "ja" | "en"
 
@@ -12,7 +12,7 @@ COVERAGE_LAYER = (
 )
 
 # Mount points
-COVERAGE_PANEL = "coverage-panel"  # container of soja_map.web.coverage_panel.layout(...)
+COVERAGE_PANEL = "coverage-panel"  # container of soja_map.web.planner.panel.layout(...)
 EXPORT_SLOT = "export-slot"  # container of soja_map.web.export_button.layout(...)
 
 # --- the resident map (issue 3) ------------------------------------------------------------------

@@ -8,10 +8,11 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from soja_map.i18n import as_lang, t
-from soja_map.web import ids, views
+from soja_map.web import export_button, ids, views
 from soja_map.web.components import attrs
 from soja_map.web.context import AppContext
 from soja_map.web.i18n import other_lang, tr
+from soja_map.web.planner import panel as planner_panel
 from soja_map.web.state import MAX_ZOOM, VIEWS, AppState, encode_search
 
 ns = views.ns
@@ -52,7 +53,7 @@ def _stores(ctx: AppContext, state: AppState) -> list[Any]:
 
 def _header(ctx: AppContext, state: AppState) -> html.Header:
     lang = state.lang
-    export = ctx.export_button.layout(lang) if ctx.export_button is not None else None
+    export = export_button.layout(lang)
     return html.Header(
         [
             html.Button(
@@ -238,9 +239,7 @@ def _nearby_pane(ctx: AppContext, state: AppState, near: views.NearbyView) -> ht
 
 def _planner_pane(ctx: AppContext, state: AppState) -> html.Section:
     lang = state.lang
-    panel: Any = html.P(tr("planner_missing", lang), className="soja-note")
-    if ctx.coverage_panel is not None:
-        panel = ctx.coverage_panel.layout(ctx.data, lang)
+    panel = planner_panel.layout(ctx.data, lang)
     return html.Section(
         [
             html.P(tr("planner_intro", lang), className="soja-help"),

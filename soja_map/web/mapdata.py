@@ -22,10 +22,10 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from soja_map.dataset import Dataset
-from soja_map.plan import Plan
-from soja_map.schema import METRIC_CRS, POINT
-from soja_map.styling import (
+from soja_map.data.dataset import Dataset
+from soja_map.data.plan import Plan
+from soja_map.data.schema import METRIC_CRS, POINT
+from soja_map.query.styling import (
     CLUSTER_STYLE,
     NEUTRAL,
     REFERENCE_STYLES,

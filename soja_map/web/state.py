@@ -9,10 +9,10 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
 from soja_map.config import BASEMAPS
-from soja_map.filters import Filter
+from soja_map.data.plan import Plan
+from soja_map.data.schema import PLACE_CATEGORIES
 from soja_map.i18n import Lang, as_lang
-from soja_map.plan import Plan
-from soja_map.schema import PLACE_CATEGORIES
+from soja_map.query.filters import Filter
 
 REFERENCE_KEYS = ("boundary", "rail", "towns", "elementary", "junior_high")
 DEFAULT_REFERENCES = ("boundary", "rail")

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from soja_map.dataset import Dataset, add_derived_columns
-from soja_map.schema import CATEGORIES, GEOGRAPHIC_CRS, POINT
+from soja_map.data.dataset import Dataset, add_derived_columns
+from soja_map.data.schema import CATEGORIES, GEOGRAPHIC_CRS, POINT
 
 KATAKANA_WORDS = ("テスト", "サンプル", "ミドリ", "ソウジャ", "キビ")
 

@@ -16,10 +16,10 @@ from dash_extensions.javascript import Namespace
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from soja_map.filters import Counts, Filter, counts, search, select
+from soja_map.data.plan import Plan
 from soja_map.i18n import Lang
-from soja_map.nearby import nearest_by_category
-from soja_map.plan import Plan
+from soja_map.query.filters import Counts, Filter, counts, search, select
+from soja_map.query.nearby import nearest_by_category
 from soja_map.web import components as c
 from soja_map.web.context import AppContext
 from soja_map.web.i18n import tr

@@ -16,8 +16,8 @@ from dash import (
     ctx as dash_ctx,
 )
 
-from soja_map.filters import Filter
 from soja_map.i18n import as_lang
+from soja_map.query.filters import Filter
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext

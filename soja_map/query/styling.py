@@ -9,9 +9,9 @@ from functools import cache
 from html import escape
 from typing import Any
 
+from soja_map.data.plan import Plan
+from soja_map.data.schema import CATEGORIES, LINES, POINT
 from soja_map.i18n import Lang, t
-from soja_map.plan import Plan
-from soja_map.schema import CATEGORIES, LINES, POINT
 
 # Okabe & Ito (2008) colour-blind-safe palette; the project colours in plan.json are taken from it.
 NEUTRAL = "#6E6E6E"

@@ -21,15 +21,15 @@ import shapely
 from dash import Input, Output, State, dcc, html
 from dash.dcc.express import send_bytes
 
-from soja_map import coverage as cov
-from soja_map import coverage_report as report_io
-from soja_map.dataset import Dataset
+from soja_map.analysis import coverage as cov
+from soja_map.analysis import report as report_io
+from soja_map.analysis.population import Text
+from soja_map.data.dataset import Dataset
+from soja_map.data.schema import CATEGORIES, GEOGRAPHIC_CRS, PLACE_CATEGORIES
 from soja_map.errors import SojaMapError
-from soja_map.filters import Filter
 from soja_map.i18n import Lang, as_lang
-from soja_map.population import Text
-from soja_map.schema import CATEGORIES, GEOGRAPHIC_CRS, PLACE_CATEGORIES
-from soja_map.styling import (
+from soja_map.query.filters import Filter
+from soja_map.query.styling import (
     CATCHMENT_COLOUR,
     GAP_COLOUR,
     HYPOTHETICAL_COLOUR,
@@ -70,7 +70,7 @@ CUSTOM: Final = "custom"
 CLICK_REMOVE_M: Final = 300.0  # a click in remove mode picks a facility within this distance
 MAX_GAPS_DRAWN: Final = 60
 
-# Choropleth classes of share covered (their colours are in soja_map.styling).
+# Choropleth classes of share covered (their colours are in soja_map.query.styling).
 SHARE_BREAKS: Final = (0.2, 0.4, 0.6, 0.8)
 
 WORDS: Final[dict[str, Text]] = {

@@ -18,12 +18,12 @@ import pandas as pd
 import shapely
 
 from soja_map import __version__
-from soja_map.coverage import CoverageResult, WhatIf
+from soja_map.analysis.coverage import CoverageResult, WhatIf
+from soja_map.analysis.population import Text
+from soja_map.data.io import atomic_write_bytes, atomic_write_text, dumps_feature_collection
+from soja_map.data.schema import GEOGRAPHIC_CRS
 from soja_map.errors import ConfigError
 from soja_map.i18n import Lang
-from soja_map.io import atomic_write_bytes, atomic_write_text, dumps_feature_collection
-from soja_map.population import Text
-from soja_map.schema import GEOGRAPHIC_CRS
 
 FORMATS: Final = ("csv", "xlsx", "json")
 
@@ -284,7 +284,7 @@ def format_for(path: Path | None, fmt: str | None) -> str:
 
 
 def write_report(path: Path, report: Report, by: str, fmt: str, lang: Lang = "ja") -> None:
-    """Write the table file atomically (text formats via soja_map.io.atomic_write_text)."""
+    """Write the table file atomically (text formats via soja_map.data.io.atomic_write_text)."""
     if fmt == "csv":
         atomic_write_text(path, to_csv(report, by, lang))
     elif fmt == "json":

@@ -12,9 +12,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from soja_map.data.plan import Plan
+from soja_map.data.schema import CATEGORIES
 from soja_map.errors import CatalogueError
-from soja_map.plan import Plan
-from soja_map.schema import CATEGORIES
 
 Lang = Literal["ja", "en"]
 

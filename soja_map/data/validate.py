@@ -15,10 +15,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from soja_map.errors import Problem
-from soja_map.io import decode_utf8, describe_decode_error
-from soja_map.plan import CATALOGUE_FILE, Catalogue, Plan, parse_catalogue
-from soja_map.schema import (
+from soja_map.data.io import decode_utf8, describe_decode_error
+from soja_map.data.plan import CATALOGUE_FILE, Catalogue, Plan, parse_catalogue
+from soja_map.data.schema import (
     CATEGORIES,
     FIELDS,
     OPTIONAL_SOURCE_FIELDS,
@@ -29,6 +28,7 @@ from soja_map.schema import (
     Scope,
     valid_id,
 )
+from soja_map.errors import Problem
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

@@ -1,9 +1,9 @@
 """Coverage: who lives within a distance of a set of facilities, by town, school district and city.
 
-The population is a grid of cells (``soja_map.population``); a cell is covered when the distance from
+The population is a grid of cells (``soja_map.analysis.population``); a cell is covered when the distance from
 its centre to the nearest facility is at most the radius, so the people of a cell count wholly in or
 wholly out. Distances are straight lines in EPSG:6673 (an estimate: real walks are longer) unless a road
-network is given (``soja_map.network``). Facilities that are lines or areas count from every point of
+network is given (``soja_map.analysis.network``). Facilities that are lines or areas count from every point of
 their outline (densified every ``DENSIFY_M`` metres), and cells inside an area facility are at 0 m.
 
 Everything here is pure: inputs in, a ``CoverageResult`` out. A ``CoverageContext`` holds what does not
@@ -24,22 +24,22 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from soja_map.errors import ConfigError
-from soja_map.filters import Filter, select
-from soja_map.geo import to_lonlat, to_metric_xy
-from soja_map.i18n import Lang
-from soja_map.network import RoadNetwork
-from soja_map.population import (
+from soja_map.analysis.network import RoadNetwork
+from soja_map.analysis.population import (
     DEFAULT_CELL_M,
     PopulationGrid,
     Text,
     default_population,
 )
-from soja_map.schema import METRIC_CRS
-from soja_map.zones import ZONE_KINDS, Geography, geography_from_dataset, to_metric_frame
+from soja_map.analysis.zones import ZONE_KINDS, Geography, geography_from_dataset, to_metric_frame
+from soja_map.data.geo import to_lonlat, to_metric_xy
+from soja_map.data.schema import METRIC_CRS
+from soja_map.errors import ConfigError
+from soja_map.i18n import Lang
+from soja_map.query.filters import Filter, select
 
 if TYPE_CHECKING:
-    from soja_map.dataset import Dataset
+    from soja_map.data.dataset import Dataset
 
 DENSIFY_M: Final = 10.0  # outline sampling of line/area facilities: distances are at most 5 m long
 BY_CHOICES: Final = ZONE_KINDS  # town, elementary, junior_high, city
@@ -310,7 +310,7 @@ def facilities_from_frame(frame: gpd.GeoDataFrame, *, name_column: str = "name_j
 
 
 def select_facilities(places: gpd.GeoDataFrame, flt: Filter) -> Facilities:
-    """The places ``flt`` keeps (``soja_map.filters.select``) as facilities."""
+    """The places ``flt`` keeps (``soja_map.query.filters.select``) as facilities."""
     return facilities_from_frame(select(places, flt))
 
 

@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from soja_map.data.schema import CATEGORIES
 from soja_map.errors import CatalogueError, Problem
-from soja_map.schema import CATEGORIES
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9.\-]*$"
 COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"

@@ -25,18 +25,18 @@ from folium.utilities import JsCode
 from shapely.geometry.base import BaseGeometry
 
 from soja_map import __version__
-from soja_map.basemaps import TILE_SOURCES, TileSource, tile_sources
 from soja_map.config import BASEMAPS
-from soja_map.dataset import Dataset
+from soja_map.data.dataset import Dataset
+from soja_map.data.geo import geometry_to_lonlat, geometry_to_metric
+from soja_map.data.io import atomic_write_text, round_coordinates
+from soja_map.data.plan import Plan
+from soja_map.data.schema import CATEGORIES, POINT
 from soja_map.errors import CatalogueError, ExportError
-from soja_map.filters import Filter, measures_for_place, select
-from soja_map.geo import geometry_to_lonlat, geometry_to_metric
 from soja_map.i18n import LANGS, Lang, lookup, position_label, t
-from soja_map.io import atomic_write_text, round_coordinates
-from soja_map.offline import FONT_STACK, OfflineFigure, js_literal, walk
-from soja_map.plan import Plan
-from soja_map.schema import CATEGORIES, POINT
-from soja_map.styling import (
+from soja_map.maps.offline import FONT_STACK, OfflineFigure, js_literal, walk
+from soja_map.query.basemaps import TILE_SOURCES, TileSource, tile_sources
+from soja_map.query.filters import Filter, measures_for_place, select
+from soja_map.query.styling import (
     INK,
     MARKER_SIZE,
     REFERENCE_STYLES,

@@ -21,8 +21,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from soja_map.analysis.zones import to_metric_frame
 from soja_map.errors import Problem, ValidationError
-from soja_map.zones import to_metric_frame
 
 DEFAULT_SEGMENT_M: Final = 50.0  # long edges are split so that snapping to a node is never far off
 PRECISION_M: Final = 0.01  # vertices closer than this are the same node
@@ -166,7 +166,7 @@ def read_network(
 ) -> RoadNetwork:
     """A RoadNetwork from a file: an OSM extract (.osm, .pbf: its ``lines`` layer, highway=* ways)
     or any vector file of road lines (GeoJSON, GeoPackage, ...). The file's CRS is checked on reading."""
-    from soja_map.io import read_vector  # noqa: PLC0415 - pyogrio only when a file is read
+    from soja_map.data.io import read_vector  # noqa: PLC0415 - pyogrio only when a file is read
 
     path = Path(path)
     is_osm = path.suffix.lower() in {".osm", ".pbf"}

@@ -10,8 +10,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
+from soja_map.data.schema import GEOGRAPHIC_CRS, METRIC_CRS
 from soja_map.errors import CRSError
-from soja_map.schema import GEOGRAPHIC_CRS, METRIC_CRS
 
 WALK_M_PER_MIN = 80.0  # 不動産の表示に関する公正競争規約: 徒歩1分 = 80 m
 WALK_ELDERLY_M_PER_MIN = 50.0  # a common planning figure for older pedestrians

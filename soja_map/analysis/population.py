@@ -23,13 +23,13 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from soja_map.analysis.zones import Geography, geography_from_dataset, to_metric_frame
+from soja_map.data.schema import METRIC_CRS
 from soja_map.errors import ConfigError, CRSError, Problem, ValidationError
 from soja_map.i18n import Lang
-from soja_map.schema import METRIC_CRS
-from soja_map.zones import Geography, geography_from_dataset, to_metric_frame
 
 if TYPE_CHECKING:
-    from soja_map.dataset import Dataset
+    from soja_map.data.dataset import Dataset
 
 DEFAULT_CELL_M: Final = 100.0
 MIN_CELL_M: Final = 10.0
@@ -684,7 +684,7 @@ def read_population(
     layer: str | None = None,
 ) -> PopulationGrid:
     """A surface from a vector file (GeoPackage, Shapefile, GeoJSON...); its CRS is checked on reading."""
-    from soja_map.io import read_vector  # noqa: PLC0415 - pyogrio only when a file is read
+    from soja_map.data.io import read_vector  # noqa: PLC0415 - pyogrio only when a file is read
 
     frame = read_vector(Path(path), layer=layer)
     return population_from_frame(

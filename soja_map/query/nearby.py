@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from soja_map.geo import to_lonlat, to_metric, to_metric_xy, walking_minutes
-from soja_map.schema import CATEGORIES
+from soja_map.data.geo import to_lonlat, to_metric, to_metric_xy, walking_minutes
+from soja_map.data.schema import CATEGORIES
 
 NEARBY_COLUMNS = [
     "place_id",

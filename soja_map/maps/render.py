@@ -21,8 +21,8 @@ from types import TracebackType
 from typing import Any, Literal
 
 from soja_map.config import DEFAULT_CHROMEDRIVER, DEFAULT_CHROMIUM, SETTINGS_DOC, Settings
+from soja_map.data.io import atomic_write_bytes
 from soja_map.errors import ExportError
-from soja_map.io import atomic_write_bytes
 
 CHROMIUM_ENV = SETTINGS_DOC["chromium"].env
 CHROMEDRIVER_ENV = SETTINGS_DOC["chromedriver"].env

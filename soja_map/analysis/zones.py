@@ -25,11 +25,11 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from soja_map.data.schema import METRIC_CRS
 from soja_map.errors import CRSError, Problem, ValidationError
-from soja_map.schema import METRIC_CRS
 
 if TYPE_CHECKING:
-    from soja_map.dataset import Dataset
+    from soja_map.data.dataset import Dataset
 
 ZONE_KINDS: Final = ("town", "elementary", "junior_high", "city")
 CITY_NAME_JA: Final = "総社市"

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from soja_map.data.io import dumps_feature_collection, feature
+from soja_map.data.plan import Plan
+from soja_map.data.schema import CATEGORIES, Role
+from soja_map.data.towns import TownIndex
+from soja_map.data.validate import ParsedLayer, Validator, duplicate_id_problems
 from soja_map.errors import ConflictError, Problem, ValidationError, raise_if_problems
-from soja_map.io import dumps_feature_collection, feature
-from soja_map.plan import Plan
-from soja_map.schema import CATEGORIES, Role
-from soja_map.towns import TownIndex
-from soja_map.validate import ParsedLayer, Validator, duplicate_id_problems
 
 ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "Shift_JIS (CP932)"))
 
@@ -561,7 +561,7 @@ def import_table(
     found = [*found, *duplicate_id_problems([*others, layer] if layer else others)]
     raise_if_problems(found)
     if not dry_run and (added or replaced):
-        from soja_map.io import atomic_write_text  # noqa: PLC0415 - keeps the write visibly last
+        from soja_map.data.io import atomic_write_text  # noqa: PLC0415 - keeps the write visibly last
 
         atomic_write_text(target, text)
     return ImportResult(

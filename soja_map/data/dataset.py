@@ -15,19 +15,19 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from soja_map.config import Settings
-from soja_map.errors import Problem, ValidationError
-from soja_map.geo import geometry_to_lonlat, geometry_to_metric, to_metric_xy
-from soja_map.io import decode_utf8
-from soja_map.plan import CATALOGUE_FILE, Catalogue, Plan
-from soja_map.schema import (
+from soja_map.data.geo import geometry_to_lonlat, geometry_to_metric, to_metric_xy
+from soja_map.data.io import decode_utf8
+from soja_map.data.plan import CATALOGUE_FILE, Catalogue, Plan
+from soja_map.data.schema import (
     CATEGORIES,
     FIELDS,
     GEOGRAPHIC_CRS,
     STUDY_AREA_BUFFER_M,
     Role,
 )
-from soja_map.towns import Town, TownIndex
-from soja_map.validate import ParsedLayer, Report, validate_paths
+from soja_map.data.towns import Town, TownIndex
+from soja_map.data.validate import ParsedLayer, Report, validate_paths
+from soja_map.errors import Problem, ValidationError
 
 BOUNDARY_FILE = "boundary.geojson"
 TOWNS_FILE = "towns.geojson"
@@ -164,7 +164,7 @@ def add_derived_columns(
 ) -> gpd.GeoDataFrame:
     """``town_area``: the place's 大字/町丁目 from its address, else the nearest town point's (points in
     Soja only); ``search_key``: the normalised text search matches against."""
-    from soja_map.filters import normalise_text  # noqa: PLC0415 - filters imports nothing from here
+    from soja_map.query.filters import normalise_text  # noqa: PLC0415 - filters imports nothing from here
 
     town_area = places["town"].astype(object).copy()
     missing = town_area.isna() & places.geometry.notna() & (places.geom_type == "Point")

@@ -14,8 +14,8 @@ import geopandas as gpd
 import pyogrio
 from pyproj import CRS
 
+from soja_map.data.schema import GEOGRAPHIC_CRS
 from soja_map.errors import CRSError
-from soja_map.schema import GEOGRAPHIC_CRS
 
 COORDINATE_DECIMALS = 7  # ~1 cm at Soja's latitude: more than any source is worth
 
