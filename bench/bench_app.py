@@ -264,7 +264,7 @@ def bench_ours(driver: webdriver.Chrome, data: Dataset, runs: int, toggles: int)
 
 def offline_html(html: str, folder: Path) -> str:
     """explore()'s HTML with every CDN URL replaced by a file served from ``folder``."""
-    vendor = PACKAGE_DIR / "vendor" / "leaflet"
+    vendor = PACKAGE_DIR / "maps" / "vendor" / "leaflet"
     shutil.copy(vendor / "leaflet.js", folder / "leaflet.js")
     shutil.copy(vendor / "leaflet.css", folder / "leaflet.css")
     (folder / "empty.js").write_text("", encoding="utf-8")

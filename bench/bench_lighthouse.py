@@ -1,0 +1,308 @@
+"""The resident map on a mid-range phone: Lighthouse (mobile profile) against ``GeoDataFrame.explore()``.
+
+    python bench/bench_lighthouse.py              # real data and 50,000 generated places, 3 runs each
+    python bench/bench_lighthouse.py --runs 1 --no-big       # quicker
+    python bench/bench_lighthouse.py --strict     # exit 1 if a target is missed
+
+Lighthouse 12.2.3 comes from the npm registry and is installed by this script into
+``bench/.lighthouse/`` (13.x needs Node 22); it drives Debian's Chromium (``CHROME_PATH``, default
+/usr/bin/chromium). Its default profile is the one the issue names: a mid-range phone on slow 4G
+with a 4x CPU slowdown, simulated from one real load. Each page is measured ``--runs`` times in the
+same session and the medians are printed side by side:
+
+* soja-map: ``create_app`` over the data, served on loopback by gunicorn (the production server, as
+  the README deploys it) or, for generated data, by werkzeug in this process; tiles off.
+* the peer: ``GeoDataFrame.explore()`` of the same located places saved to HTML and served by
+  ``http.server``, its CDN files replaced by local copies (see bench_app.py: this favours the peer).
+
+Figures: performance score, Largest Contentful Paint, Total Blocking Time, Time to Interactive,
+bytes transferred, DOM elements and the accessibility score; with --trace, our top long tasks and
+the bytes by resource.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_app import offline_html, peer_frame, serving_dir  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from soja_map.config import Settings  # noqa: E402
+from soja_map.data.dataset import Dataset, load_dataset  # noqa: E402
+from soja_map.web.app import create_app  # noqa: E402
+from soja_map.web.synthetic import synthetic_dataset  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+LIGHTHOUSE_VERSION = "12.2.3"
+LIGHTHOUSE_DIR = HERE / ".lighthouse"
+LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+    "--disable-background-networking --disable-component-update --disable-sync "
+    "--disable-dev-shm-usage"
+)
+# the issue's targets for the real data (score, ms, ms, KiB) and for 50,000 places (LCP)
+TARGETS = {"score": 90, "lcp_ms": 2500, "tbt_ms": 300, "kib": 600, "big_lcp_ms": 4000}
+
+
+@dataclass
+class Run:
+    score: float
+    lcp_ms: float
+    tbt_ms: float
+    tti_ms: float
+    kib: float
+    dom: float
+    a11y: float
+    long_tasks: list[tuple[str, float]] = field(default_factory=list)
+    by_resource: list[tuple[str, float]] = field(default_factory=list)
+
+
+def ensure_lighthouse() -> None:
+    if LIGHTHOUSE_CLI.is_file():
+        return
+    LIGHTHOUSE_DIR.mkdir(exist_ok=True)
+    print(f"installing lighthouse@{LIGHTHOUSE_VERSION} from the npm registry ...", flush=True)
+    subprocess.run(
+        [
+            "npm",
+            "install",
+            "--prefix",
+            str(LIGHTHOUSE_DIR),
+            "--no-audit",
+            "--no-fund",
+            "--save-exact",
+            f"lighthouse@{LIGHTHOUSE_VERSION}",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def lighthouse(url: str, *, trace: bool = False) -> Run:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+        subprocess.run(
+            [
+                "node",
+                str(LIGHTHOUSE_CLI),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={out}",
+                "--only-categories=performance,accessibility",
+                f"--chrome-flags={CHROME_FLAGS}",
+                "--max-wait-for-load=120000",
+            ],
+            check=True,
+            env=env,
+            cwd=tmp,
+        )
+        report = json.loads(out.read_text(encoding="utf-8"))
+    audits = report["audits"]
+
+    def value(audit: str) -> float:
+        return float(audits[audit].get("numericValue") or 0.0)
+
+    run = Run(
+        score=round(100 * (report["categories"]["performance"]["score"] or 0)),
+        lcp_ms=value("largest-contentful-paint"),
+        tbt_ms=value("total-blocking-time"),
+        tti_ms=value("interactive"),
+        kib=value("total-byte-weight") / 1024,
+        dom=value("dom-size"),
+        a11y=round(100 * (report["categories"]["accessibility"]["score"] or 0)),
+    )
+    if trace:
+        tasks = audits.get("long-tasks", {}).get("details", {}).get("items", [])
+        run.long_tasks = [(str(t.get("url", "")), float(t.get("duration", 0))) for t in tasks[:8]]
+        items = audits.get("network-requests", {}).get("details", {}).get("items", [])
+        sized = sorted(items, key=lambda i: -float(i.get("transferSize") or 0))
+        run.by_resource = [
+            (str(i.get("url", "")), float(i.get("transferSize") or 0) / 1024) for i in sized[:12]
+        ]
+    return run
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving_gunicorn(geodata: Path) -> Iterator[str]:
+    """The app as the README deploys it: ``gunicorn --workers 2 --preload app:server``."""
+    port = _free_port()
+    env = {**os.environ, "SOJA_MAP_GEODATA": str(geodata), "SOJA_MAP_TILES": "0"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [str(gunicorn), "--workers", "2", "--preload", "--bind", f"127.0.0.1:{port}", "app:server"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if proc.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def serving_in_process(data: Dataset) -> Iterator[str]:
+    app = create_app(Settings(geodata_dir=data.geodata_dir, tiles=False), data)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def serving_peer(data: Dataset) -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        frame = peer_frame(data)
+        page = frame.explore(column="category", tiles=None, tooltip=["name_ja", "category"])
+        html = offline_html(page.get_root().render(), folder)
+        (folder / "explore.html").write_text(html, encoding="utf-8")
+        with serving_dir(folder) as url:
+            yield url + "explore.html"
+
+
+def median_of(runs: list[Run]) -> Run:
+    def med(name: str) -> float:
+        return float(statistics.median(getattr(r, name) for r in runs))
+
+    best = min(runs, key=lambda r: abs(r.lcp_ms - med("lcp_ms")))
+    return Run(
+        score=med("score"),
+        lcp_ms=med("lcp_ms"),
+        tbt_ms=med("tbt_ms"),
+        tti_ms=med("tti_ms"),
+        kib=med("kib"),
+        dom=med("dom"),
+        a11y=med("a11y"),
+        long_tasks=best.long_tasks,
+        by_resource=best.by_resource,
+    )
+
+
+def measure(url: str, runs: int, *, trace: bool) -> Run:
+    lighthouse(url)  # warm-up: server caches, gunicorn workers, disk cache of node modules
+    return median_of([lighthouse(url, trace=trace) for _ in range(runs)])
+
+
+ROWS = (
+    ("performance score", "score", "", "{:.0f}"),
+    ("Largest Contentful Paint", "lcp_ms", "s", "{:.2f}"),
+    ("Total Blocking Time", "tbt_ms", "ms", "{:.0f}"),
+    ("Time to Interactive", "tti_ms", "s", "{:.2f}"),
+    ("bytes transferred", "kib", "KiB", "{:,.0f}"),
+    ("DOM elements", "dom", "", "{:,.0f}"),
+    ("accessibility score", "a11y", "", "{:.0f}"),
+)
+
+
+def report(title: str, ours: Run, peer: Run | None, runs: int) -> None:
+    print(f"\n{title} (Lighthouse {LIGHTHOUSE_VERSION}, mobile, median of {runs})")
+    print(f"  {'':28}{'soja-map':>12}{'explore()':>12}{'ours / peer':>13}")
+    for label, name, unit, fmt in ROWS:
+        mine, theirs = getattr(ours, name), getattr(peer, name) if peer else None
+        scale = 1000 if unit == "s" else 1
+        ratio = f"{mine / theirs:11.2f} x" if theirs else f"{'-':>13}"
+        t = fmt.format(theirs / scale) if theirs is not None else "-"
+        print(f"  {label:28}{fmt.format(mine / scale):>12}{t:>12}{ratio}  {unit}")
+    if ours.long_tasks:
+        print("  our longest main-thread tasks (ms): ")
+        for url, ms in ours.long_tasks:
+            print(f"    {ms:7.0f}  {url or '(no url)'}")
+    if ours.by_resource:
+        print("  our largest transfers (KiB):")
+        for url, kib in ours.by_resource:
+            print(f"    {kib:7.1f}  {url.split('?')[0]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--n", type=int, default=50_000, help="generated places for the big set")
+    parser.add_argument("--no-big", action="store_true", help="skip the generated data set")
+    parser.add_argument("--no-peer", action="store_true", help="skip explore()")
+    parser.add_argument("--trace", action="store_true", help="print long tasks and bytes")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    if shutil.which("node") is None:
+        print("node is needed (Lighthouse runs on Node.js)", file=sys.stderr)
+        return 2
+    ensure_lighthouse()
+    real = load_dataset(Settings(tiles=False))
+    results: dict[str, Any] = {}
+    with serving_gunicorn(real.geodata_dir) as url:
+        ours = measure(url, args.runs, trace=args.trace)
+    peer = None
+    if not args.no_peer:
+        with serving_peer(real) as url:
+            peer = measure(url, args.runs, trace=False)
+    report(f"real data: {len(real.places):,} places", ours, peer, args.runs)
+    results["real"] = {"ours": ours.__dict__, "peer": peer.__dict__ if peer else None}
+    missed = []
+    if ours.score < TARGETS["score"]:
+        missed.append(f"score {ours.score:.0f} < {TARGETS['score']}")
+    if ours.lcp_ms > TARGETS["lcp_ms"]:
+        missed.append(f"LCP {ours.lcp_ms:.0f} ms > {TARGETS['lcp_ms']}")
+    if ours.tbt_ms > TARGETS["tbt_ms"]:
+        missed.append(f"TBT {ours.tbt_ms:.0f} ms > {TARGETS['tbt_ms']}")
+    if ours.kib > TARGETS["kib"]:
+        missed.append(f"{ours.kib:.0f} KiB > {TARGETS['kib']}")
+    if not args.no_big:
+        big = synthetic_dataset(real, args.n, seed=1)
+        with serving_in_process(big) as url:
+            big_ours = measure(url, args.runs, trace=args.trace)
+        big_peer = None
+        if not args.no_peer:
+            with serving_peer(big) as url:
+                big_peer = measure(url, args.runs, trace=False)
+        report(f"generated: {len(big.places):,} places", big_ours, big_peer, args.runs)
+        results["big"] = {"ours": big_ours.__dict__, "peer": big_peer.__dict__ if big_peer else None}
+        if big_ours.lcp_ms > TARGETS["big_lcp_ms"]:
+            missed.append(f"50k LCP {big_ours.lcp_ms:.0f} ms > {TARGETS['big_lcp_ms']}")
+    print("\ntargets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 1 if (missed and args.strict) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
