@@ -42,13 +42,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_app import offline_html, peer_frame, serving_dir  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from bench_app import offline_html, peer_frame, serving_dir
+from werkzeug.serving import make_server
 
-from soja_map.config import Settings  # noqa: E402
-from soja_map.data.dataset import Dataset, load_dataset  # noqa: E402
-from soja_map.web.app import create_app  # noqa: E402
-from soja_map.web.synthetic import synthetic_dataset  # noqa: E402
+from soja_map.config import Settings
+from soja_map.data.dataset import Dataset, load_dataset
+from soja_map.web.app import create_app
+from soja_map.web.synthetic import synthetic_dataset
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -295,7 +295,10 @@ def main(argv: list[str] | None = None) -> int:
             with serving_peer(big) as url:
                 big_peer = measure(url, args.runs, trace=False)
         report(f"generated: {len(big.places):,} places", big_ours, big_peer, args.runs)
-        results["big"] = {"ours": big_ours.__dict__, "peer": big_peer.__dict__ if big_peer else None}
+        results["big"] = {
+            "ours": big_ours.__dict__,
+            "peer": big_peer.__dict__ if big_peer else None,
+        }
         if big_ours.lcp_ms > TARGETS["big_lcp_ms"]:
             missed.append(f"50k LCP {big_ours.lcp_ms:.0f} ms > {TARGETS['big_lcp_ms']}")
     print("\ntargets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
