@@ -1,0 +1,362 @@
+"""A busy day: simulated residents replaying a recorded session against gunicorn, on loopback only.
+
+    python bench/bench_load.py                      # 50 users for 60 s, then 200 users for 30 s
+    python bench/bench_load.py --users 20 --seconds 10 --kill-worker
+    python bench/bench_load.py --strict             # exit 1 if p95 at the largest load >= 1 s or any error
+
+1. Record: the app runs in this process; headless Chromium plays a resident's session (open the
+   map, toggle a project, search, open a place card, the list, nearby from a town, English, the
+   planner with a coverage run, an export). Every request the page makes is kept: the page, each
+   bundle and data file (GET) and each Dash callback (POST with its exact body).
+2. Replay: ``gunicorn --workers 4 --preload app:server`` on 127.0.0.1; N virtual users (asyncio +
+   aiohttp), each replaying the whole recorded session in order, again and again until the time is up.
+   Loops are bounded in time and count and only 127.0.0.1 is ever contacted.
+3. Report requests/s, latency p50 / p95 / p99 and errors (HTTP >= 400 or no answer), per load, and
+   with ``--kill-worker`` the errors when one worker is SIGKILLed in the middle of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.common.by import By
+from werkzeug.serving import make_server
+
+from soja_map.config import Settings
+from soja_map.data.dataset import load_dataset
+from soja_map.web import ids
+from soja_map.web.app import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_P95_MS = 1000
+MAX_REQUESTS_PER_USER = 100_000  # a second bound besides the time
+
+# Installed before any page script: keeps every fetch()/XHR the page sends, with its body.
+RECORDER = """
+window.__rec = [];
+const origFetch = window.fetch;
+window.fetch = function (input, init) {
+  try {
+    const url = typeof input === 'string' ? input : input.url;
+    const method = (init && init.method) || 'GET';
+    const body = init && typeof init.body === 'string' ? init.body : null;
+    window.__rec.push({url: url, method: method, body: body,
+                       headers: (init && init.headers) || {}});
+  } catch (e) {}
+  return origFetch.apply(this, arguments);
+};
+"""
+RESOURCES = "return performance.getEntriesByType('resource').map(e => e.name)"
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    body: str | None = None
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+
+# -- recording ---------------------------------------------------------------------------------
+
+
+def chromium() -> webdriver.Chrome:
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    service = webdriver.chrome.service.Service("/usr/bin/chromedriver")
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+    return driver
+
+
+def _wait(driver: webdriver.Chrome, css: str, timeout: float = 30) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = driver.find_elements(By.CSS_SELECTOR, css)
+        if found and found[0].is_displayed():
+            return found[0]
+        time.sleep(0.05)
+    raise TimeoutError(css)
+
+
+def _quiet(driver: webdriver.Chrome, seconds: float = 0.8) -> None:
+    """Wait until the page has sent no request for ``seconds``."""
+    last = -1
+    while True:
+        count = driver.execute_script("return window.__rec.length")
+        if count == last:
+            return
+        last = count
+        time.sleep(seconds)
+
+
+def _session(driver: webdriver.Chrome, base: str) -> list[Request]:
+    """One resident's visit, as requests (each page load's GETs, then its callbacks in order)."""
+    steps: list[tuple[str, Any]] = [
+        ("open", ""),
+        ("click", f'#{ids.PROJECTS} input[value="hagukumu"]'),
+        ("type", (f"#{ids.SEARCH}", "総社")),
+        ("open", "?place=station.soja"),
+        ("open", "?view=list"),
+        ("click", f"#{ids.LIST_NEXT}"),
+        ("open", "?view=nearby&near=34.6722,133.7468"),
+        ("open", "?lang=en&projects=sasaeru"),
+        ("open", "?view=planner"),
+    ]
+    recorded: list[Request] = []
+    cached: set[str] = set()  # the browser keeps bundles and data between page loads
+    for kind, arg in steps:
+        if kind == "open":
+            driver.get(base + arg)
+            _wait(driver, ".leaflet-container")
+            _quiet(driver)
+            for url in driver.execute_script(RESOURCES):
+                parts = urlsplit(url)
+                path = parts.path + (f"?{parts.query}" if parts.query else "")
+                if "_dash-update-component" in url or path in cached:
+                    continue
+                cached.add(path)
+                recorded.append(Request("GET", path))
+            recorded.append(Request("GET", "/" + arg))
+        elif kind == "click":
+            with contextlib.suppress(Exception):
+                _wait(driver, arg, 10).click()
+            _quiet(driver)
+        elif kind == "type":
+            css, text = arg
+            with contextlib.suppress(Exception):
+                _wait(driver, css, 10).send_keys(text)
+            _quiet(driver)
+        for item in driver.execute_script("const r = window.__rec; window.__rec = []; return r;"):
+            parts = urlsplit(item["url"])
+            if item["method"] == "POST" and parts.path.endswith("_dash-update-component"):
+                path = parts.path + (f"?{parts.query}" if parts.query else "")
+                recorded.append(Request("POST", path, item["body"]))
+    return recorded
+
+
+@contextlib.contextmanager
+def serving_in_process() -> Iterator[str]:
+    settings = Settings(tiles=False)
+    app = create_app(settings, load_dataset(settings))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+
+
+def record() -> list[Request]:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    with serving_in_process() as base:
+        driver = chromium()
+        try:
+            return _session(driver, base)
+        finally:
+            driver.quit()
+
+
+# -- replay ------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = _free_port()
+    env = {**os.environ, "SOJA_MAP_TILES": "0"}
+    exe = Path(sys.executable).with_name("gunicorn")
+    command = [str(exe), "--workers", str(workers), "--preload", "--timeout", "60"]
+    proc = subprocess.Popen(
+        [*command, "--bind", f"127.0.0.1:{port}", "app:server"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if proc.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        time.sleep(1.0)  # every worker up
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True, check=False
+    )
+    return [int(p) for p in out.stdout.split()]
+
+
+async def _user(
+    session: aiohttp.ClientSession, base: str, plan: list[Request], until: float, tally: Tally
+) -> None:
+    sent = 0
+    while time.monotonic() < until and sent < MAX_REQUESTS_PER_USER:
+        for req in plan:
+            if time.monotonic() >= until:
+                return
+            started = time.perf_counter()
+            try:
+                headers = {"Accept-Encoding": "gzip, br"}
+                if req.body is not None:
+                    headers["Content-Type"] = "application/json"
+                async with session.request(
+                    req.method, base + req.path, data=req.body, headers=headers
+                ) as resp:
+                    await resp.read()
+                    tally.statuses[resp.status] = tally.statuses.get(resp.status, 0) + 1
+                    if resp.status >= 400:
+                        tally.errors += 1
+            except (aiohttp.ClientError, TimeoutError):
+                tally.errors += 1
+            tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+            sent += 1
+
+
+async def _load(
+    base: str, plan: list[Request], users: int, seconds: float, kill: int | None
+) -> tuple[Tally, float]:
+    tally = Tally()
+    timeout = aiohttp.ClientTimeout(total=60)
+    connector = aiohttp.TCPConnector(limit=users, force_close=False)
+    started = time.monotonic()
+    until = started + seconds
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        tasks = [
+            asyncio.create_task(_user(session, base, plan, until, tally)) for _ in range(users)
+        ]
+        if kill is not None:
+            await asyncio.sleep(seconds / 2)
+            pids = worker_pids(kill)
+            if pids:
+                os.kill(pids[0], signal.SIGKILL)
+                print(f"  killed worker {pids[0]} at {seconds / 2:.0f} s", flush=True)
+        await asyncio.gather(*tasks)
+    return tally, time.monotonic() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def run_load(
+    base: str, plan: list[Request], users: int, seconds: float, kill: int | None = None
+) -> dict[str, Any]:
+    tally, elapsed = asyncio.run(_load(base, plan, users, seconds, kill))
+    lat = tally.latencies_ms
+    figures = {
+        "users": users,
+        "seconds": round(elapsed, 1),
+        "requests": len(lat),
+        "rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(percentile(lat, 50), 1),
+        "p95_ms": round(percentile(lat, 95), 1),
+        "p99_ms": round(percentile(lat, 99), 1),
+        "errors": tally.errors,
+        "statuses": tally.statuses,
+    }
+    print(
+        f"  {users:4d} users {elapsed:5.1f} s: {figures['requests']:7,d} requests, "
+        f"{figures['rps']:7.1f} req/s, p50 {figures['p50_ms']:6.1f} ms, "
+        f"p95 {figures['p95_ms']:7.1f} ms, p99 {figures['p99_ms']:7.1f} ms, "
+        f"errors {tally.errors}  {tally.statuses}",
+        flush=True,
+    )
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--users", type=int, nargs="*", default=[50, 200], help="loads to run, in order"
+    )
+    parser.add_argument(
+        "--seconds", type=float, nargs="*", default=[60, 30], help="duration of each load"
+    )
+    parser.add_argument(
+        "--kill-worker", action="store_true", help="also: SIGKILL one worker under load"
+    )
+    parser.add_argument("--strict", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    print("recording a resident's session in headless Chromium ...", flush=True)
+    plan = record()
+    posts = sum(1 for r in plan if r.method == "POST")
+    print(f"  {len(plan)} requests per session ({posts} callbacks, {len(plan) - posts} GETs)")
+    results: list[dict[str, Any]] = []
+    durations = list(args.seconds) + [args.seconds[-1]] * len(args.users)
+    with gunicorn(args.workers) as (base, proc):
+        print(f"gunicorn --workers {args.workers} --preload, on {base}")
+        for users, seconds in zip(args.users, durations, strict=False):
+            results.append(run_load(base, plan, users, seconds))
+        if args.kill_worker:
+            print("one worker killed under load:")
+            results.append(run_load(base, plan, args.users[0], durations[0], kill=proc.pid))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    last = results[len(args.users) - 1]
+    ok = last["p95_ms"] < TARGET_P95_MS and all(
+        r["errors"] == 0 for r in results[: len(args.users)]
+    )
+    print(
+        f"\ntarget (p95 < {TARGET_P95_MS} ms at {last['users']} users, 0 errors): "
+        + ("met" if ok else "MISSED")
+    )
+    return 1 if (args.strict and not ok) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
