@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from soja_map.errors import ConfigError
+from soja_map.i18n import Lang, Translator, translator
 
 GSI_ATTRIBUTION = (
     '<a href="https://maps.gsi.go.jp/development/ichiran.html" target="_blank" rel="noopener">'
@@ -35,8 +36,9 @@ class TileSource:
     name_en: str
     max_native_zoom: int = 18
 
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ja
+    def name(self, tr: Translator | Lang) -> str:
+        """The name shown for the map (a layer control's label)."""
+        return translator(tr).pick(self.name_ja, self.name_en)
 
     def mirrored(self, prefix: str) -> TileSource:
         """The same tiles from a mirror or cache laid out as ``<prefix>/<key>/{z}/{x}/{y}.png``
