@@ -55,7 +55,8 @@ def messages(lang: Lang) -> Mapping[str, str]:
 
 
 class Translator:
-    """The words of one language: ``tr("key", name=value)``; numbers formatted for the language."""
+    """The words of one language: ``tr("page_of", first=1, last=50, total=70)``; numbers formatted
+    for the language."""
 
     __slots__ = ("_messages", "lang", "locale")
 

@@ -27,7 +27,7 @@ class KeyFamily:
             return tuple(str(member.value) for member in found)
         return tuple(str(x) for x in found)
 
-    def keys(self) -> tuple[str, ...]:
+    def message_keys(self) -> tuple[str, ...]:
         return tuple(self.prefix + x for x in self.ids())
 
 
