@@ -358,8 +358,8 @@ def test_the_language_switch_keeps_the_state(ctx: AppContext) -> None:
 
 
 def test_basemap_names_and_credits() -> None:
-    assert basemap_key("地理院 淡色地図") == "gsi-pale"
-    assert basemap_key("GSI aerial photos") == "gsi-photo"
+    assert basemap_key("地理院タイル（淡色地図）") == "gsi-pale"
+    assert basemap_key("GSI tiles (aerial photo)") == "gsi-photo"
     assert basemap_key("OpenStreetMap") == "osm"
     assert basemap_key("背景地図なし") == "none"
     assert basemap_key(None) is None

@@ -256,7 +256,7 @@ def _base_layers(ctx: AppContext, state: AppState, tr: Translator) -> list[Any]:
                 maxNativeZoom=b.max_native_zoom,
                 maxZoom=MAX_ZOOM,
             ),
-            name=tr(f"basemap_{b.key}"),
+            name=b.name(tr),
             checked=b.key == chosen,
         )
         for b in ctx.basemaps
