@@ -46,9 +46,9 @@ def quoted(name: str, text: str) -> bool:
 
 def used_keys(catalogue: set[str]) -> set[str]:
     """Keys the code names as string literals, keys of the declared families, and the browser's
-    words (``js_<name>``, used by the JS as ``"<name>"``)."""
+    words (``js_<name>``, used by JS files or templates as ``"<name>"``)."""
     code = "\n".join(sources().values())
-    js = "\n".join(text for path, text in sources().items() if path.suffix == ".js")
+    js = "\n".join(text for path, text in sources().items() if path.suffix != ".py")
     used = {k for k in catalogue if quoted(k, code)}
     used |= {key for family in KEY_FAMILIES for key in family.message_keys()}
     used |= {k for k in catalogue if k.startswith(JS_PREFIX) and quoted(k[len(JS_PREFIX) :], js)}
