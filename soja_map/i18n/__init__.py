@@ -141,6 +141,7 @@ def json_for_script(value: Any) -> str:
 
 
 # -- transitional helpers (the old API, over the catalogue) -------------------------------------
+# Still called by maps/export.py and web/components.details; delete once they pass a Translator.
 
 
 def t(key: str, lang: Lang = "ja") -> str:
