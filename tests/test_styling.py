@@ -6,6 +6,7 @@ import re
 
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import PLACE_CATEGORIES
+from soja_map.i18n import translator
 from soja_map.query.styling import (
     GLYPHS,
     colours_for,
@@ -60,8 +61,9 @@ def test_feature_style_for_points_and_lines(dataset: Dataset) -> None:
 
 
 def test_legend_escapes_every_label(dataset: Dataset) -> None:
+    en = translator("en")
     entries = legend_entries(
-        dataset.plan, ["nursery", "rail_line"], "en", references=["city_boundary"]
+        dataset.plan, ["nursery", "rail_line"], en, references=["city_boundary"]
     )
     kinds = [(e.kind, e.id) for e in entries]
     assert kinds[:4] == [
@@ -75,7 +77,28 @@ def test_legend_escapes_every_label(dataset: Dataset) -> None:
         ("category", "nursery"),
         ("reference", "city_boundary"),
     ]
-    html = legend_html(entries, "en", title="<script>alert(1)</script>")
+    last = dataset.plan.projects[-1]
+    assert [e.label for e in entries][3:] == [
+        f"{last.name_en} ({last.theme_en})",
+        "Railway line",
+        "Nursery",
+        "City boundary",
+    ]
+    html = legend_html(entries, en, title="<script>alert(1)</script>")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert len(re.findall(r'class="soja-legend-row"', html)) == 7
+
+
+def test_legend_words_come_from_the_catalogue_in_either_language(dataset: Dataset) -> None:
+    ja = legend_entries(dataset.plan, ["park"], translator("ja"), references=["school_district"])
+    assert [e.label for e in ja] == [
+        *(f"{p.name_ja}（{p.theme_ja}）" for p in dataset.plan.projects),
+        "公園",
+        "小学校区（参考）",
+    ]
+    html = legend_html(ja, translator("ja"))
+    assert "凡例" in html
+    assert "重点プロジェクト" in html
+    # a language code still works while the callers move to passing translators
+    assert legend_entries(dataset.plan, ["park"], "ja", references=["school_district"]) == ja

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
+from soja_map.i18n import translator
 from soja_map.web import ids
 from soja_map.web.app import create_app
 from soja_map.web.callbacks.page import state_of
@@ -187,3 +189,40 @@ def test_app_py_refuses_invalid_data_with_the_report(geodata_copy: Path) -> None
     assert "refusing to start" in result.stderr
     assert "schools.geojson" in result.stderr
     assert "castle" in result.stderr
+
+
+def find(component: Any, ident: str) -> Any:
+    """The component with id ``ident`` in a layout tree (None if absent)."""
+    if isinstance(component, list | tuple):
+        return next((x for item in component if (x := find(item, ident)) is not None), None)
+    if not hasattr(component, "to_plotly_json"):
+        return None
+    if getattr(component, "id", None) == ident:
+        return component
+    return find(getattr(component, "children", None), ident)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_each_reference_overlay_reads_one_way_in_the_layer_control_and_the_legend(
+    settings: Settings, dataset: Dataset, lang: str
+) -> None:
+    ctx = build_context(settings, dataset, url_for=lambda p: "/" + p)
+    tree = page(
+        ctx, state_of(ctx, f"?layers=boundary,rail,towns,elementary,junior_high&lang={lang}")
+    )
+    control = [o["label"] for o in find(tree, ids.REFERENCES).options]
+    legend = json.dumps(find(tree, ids.LEGEND), cls=PlotlyJSONEncoder)
+    tr = translator(lang)
+    keys = ["boundary", "rail_context", "towns", "elementary_districts", "junior_high_districts"]
+    assert control == [tr(k) for k in keys]
+    for label in control:
+        assert json.dumps(label)[1:-1] in legend
+    if lang == "en":
+        assert "Elementary school districts (indicative)" in control
+
+
+def test_numbers_are_formatted_for_the_language(settings: Settings, dataset: Dataset) -> None:
+    ctx = build_context(settings, dataset, url_for=lambda p: "/" + p)
+    big = replace(ctx, data=replace(dataset, places=dataset.places.iloc[[0] * 1234]))
+    summary = find(page(big, state_of(ctx, "?lang=en")), ids.SUMMARY).children
+    assert summary.startswith("Showing 1,234 of 1,234 places")

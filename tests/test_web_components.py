@@ -11,9 +11,12 @@ import geopandas as gpd
 from dash import html
 
 from soja_map.data.dataset import Dataset
+from soja_map.i18n import translator
 from soja_map.query.filters import Filter, counts, select
 from soja_map.web import components as c
 from soja_map.web import ids
+
+JA, EN = translator("ja"), translator("en")
 
 
 def walk(component: Any) -> list[Any]:
@@ -74,7 +77,7 @@ def test_every_measure_of_a_place_links_to_its_places(dataset: Dataset) -> None:
 
 def test_the_list_is_a_table_of_buttons_in_reading_order(dataset: Dataset) -> None:
     selected = select(dataset.places, Filter())
-    first = c.place_list(selected, dataset.plan, 0, "station.soja", "ja")
+    first = c.place_list(selected, dataset.plan, 0, "station.soja", JA)
     rows = [x for x in walk(first) if isinstance(x, html.Tr)][1:]  # after the header
     assert len(rows) == c.LIST_PAGE_SIZE
     assert first.to_plotly_json()["props"]["data-rows"] == "70"
@@ -85,11 +88,11 @@ def test_the_list_is_a_table_of_buttons_in_reading_order(dataset: Dataset) -> No
     current = [r for r in rows if r.className == "soja-row-current"]
     assert len(current) == 1
     assert "市全域" in strings(first)  # 雪舟くん (demand-responsive transport) is marked city-wide
-    second = c.place_list(selected, dataset.plan, 1, None, "en")
+    second = c.place_list(selected, dataset.plan, 1, None, EN)
     assert "51–70 of 70" in strings(second)
-    past_end = c.place_list(selected, dataset.plan, 9, None, "ja")
+    past_end = c.place_list(selected, dataset.plan, 9, None, JA)
     assert "51–70 件目／70 件" in strings(past_end)
-    empty = c.place_list(select(dataset.places, Filter(projects=())), dataset.plan, 0, None, "ja")
+    empty = c.place_list(select(dataset.places, Filter(projects=())), dataset.plan, 0, None, JA)
     assert "表示条件に合う場所はありません。" in strings(empty)
 
 
@@ -103,7 +106,7 @@ def test_the_legend_lists_projects_categories_and_overlays_drawn(dataset: Datase
         shown,
         set(selected["category"]),
         ["boundary", "elementary", "junior_high"],
-        "ja",
+        JA,
     )
     rows = [x for x in walk(legend) if isinstance(x, html.Li)]
     entries = [r.to_plotly_json()["props"]["data-entry"] for r in rows]
@@ -122,20 +125,20 @@ def test_the_legend_lists_projects_categories_and_overlays_drawn(dataset: Datase
     swatches = [x for x in walk(legend) if isinstance(x, html.Img)]
     assert all(s.src.startswith("data:image/svg+xml") for s in swatches)
     assert all('xmlns="http://www.w3.org/2000/svg"' in unquote(s.src) for s in swatches)
-    city = c.legend(dataset.plan, Filter(), counts(dataset.places, dataset.plan), [], [], "ja")
+    city = c.legend(dataset.plan, Filter(), counts(dataset.places, dataset.plan), [], [], JA)
     assert "市全域の取り組み（地図上の位置なし）: 1" in strings(city)
 
 
 def test_city_wide_services_and_measures_are_listed_not_drawn(dataset: Dataset) -> None:
     flt = Filter(projects=("sasaeru",))
-    section = c.city_wide_section(dataset, flt, select(dataset.places, flt), "ja")
+    section = c.city_wide_section(dataset, flt, select(dataset.places, flt), JA)
     texts = strings(section)
     assert "雪舟くん（総社市新生活交通）" in texts
     assert "障がい者の自立と社会参画の推進" in texts
     assert "市内全域の障がいのある人を対象とする取り組み（施設の所在地は未収録）" in texts
     assert "研修体制の充実" not in texts  # つちかう is not shown
     none = Filter(projects=("uruou",), categories=("park",))
-    assert c.city_wide_section(dataset, none, select(dataset.places, none), "ja") is None
+    assert c.city_wide_section(dataset, none, select(dataset.places, none), JA) is None
 
 
 def test_the_measure_note_counts_places_or_says_city_wide(dataset: Dataset) -> None:
@@ -143,18 +146,18 @@ def test_the_measure_note_counts_places_or_says_city_wide(dataset: Dataset) -> N
         dataset,
         Filter(measures=("uruou.business-attraction", "sasaeru.disability")),
         {"uruou.business-attraction": 3},
-        "en",
+        EN,
     )
     texts = strings(note)
     assert "Attracting sound companies: 3 places" in texts
     assert any(t.startswith("city-wide — A programme for disabled residents") for t in texts)
-    assert c.measure_note(dataset, Filter(), {}, "ja") is None
+    assert c.measure_note(dataset, Filter(), {}, JA) is None
 
 
 def test_distances_read_naturally() -> None:
-    assert c.format_distance(123) == "120 m"
-    assert c.format_distance(999) == "1.0 km"
-    assert c.format_distance(1234) == "1.2 km"
+    assert c.format_distance(123, EN) == "120 m"
+    assert c.format_distance(999, EN) == "1.0 km"
+    assert c.format_distance(1234, EN) == "1.2 km"
 
 
 def test_the_credits_carry_the_attribution_of_geodata_sources(dataset: Dataset) -> None:
@@ -162,7 +165,7 @@ def test_the_credits_carry_the_attribution_of_geodata_sources(dataset: Dataset) 
     assert section.startswith("```")
     assert "国土数値情報" in section
     assert "## Layers" not in section
-    credits = c.credits(dataset, "ja")
+    credits = c.credits(dataset, JA)
     texts = strings(credits)
     assert any("Geolonia 住所データ" in t for t in texts)
     assert any(t.startswith("背景地図: 地理院タイル") for t in texts)
@@ -171,7 +174,7 @@ def test_the_credits_carry_the_attribution_of_geodata_sources(dataset: Dataset) 
 
 
 def test_project_toggles_show_colour_name_theme_and_count(dataset: Dataset) -> None:
-    options = c.project_options(dataset.plan, {"sasaeru": 44}, "en")
+    options = c.project_options(dataset.plan, {"sasaeru": 44}, EN)
     first = options[0]
     assert first["value"] == "sasaeru"
     assert strings(first["label"]) == ["Support", "A city where people support each other", "(44)"]

@@ -14,6 +14,7 @@ import shapely
 from soja_map.data.dataset import Dataset
 from soja_map.data.geo import geometry_to_metric
 from soja_map.data.schema import METRIC_CRS
+from soja_map.i18n import translator
 from soja_map.query.styling import icon_key, marker_svg
 from soja_map.web.mapdata import (
     BOUNDARY_TOLERANCE_M,
@@ -171,3 +172,16 @@ def test_generated_places_are_inside_the_city_and_serve_real_measures(dataset: D
     assert synthetic_dataset(dataset, 50, seed=3).places.equals(
         synthetic_dataset(dataset, 50, seed=3).places
     )
+
+
+def test_the_point_layer_carries_the_words_of_its_language(
+    mapdata: MapData, dataset: Dataset
+) -> None:
+    # the JS writes no words: it reads hideout.words (the catalogue's js_* messages)
+    ja = mapdata.points_hideout(dataset.plan, translator("ja"))
+    en = mapdata.points_hideout(dataset.plan, translator("en"))
+    assert (ja["lang"], en["lang"]) == ("ja", "en")
+    assert ja["words"]["cluster_title"] == "{n} 件"
+    assert en["words"]["cluster_title"] == "{n} places"
+    assert set(ja["words"]) == set(en["words"])
+    json.dumps(en)  # a Dash prop: JSON only

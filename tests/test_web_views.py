@@ -10,6 +10,7 @@ from dash import html
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
+from soja_map.i18n import translator
 from soja_map.query.filters import Filter, select
 from soja_map.web import ids, views
 from soja_map.web.callbacks.details import UNCHANGED, selection_for
@@ -19,6 +20,8 @@ from soja_map.web.callbacks.nearby import near_for
 from soja_map.web.callbacks.page import state_of, switched_language
 from soja_map.web.callbacks.view import basemap_key, credits_hidden
 from soja_map.web.context import AppContext, build_context
+
+JA, EN = translator("ja"), translator("en")
 
 ALL = ["sasaeru", "hagukumu", "uruou", "tsuchikau"]
 
@@ -67,7 +70,7 @@ def test_ticking_every_project_means_no_project_filter(dataset: Dataset) -> None
 
 def test_the_panel_counts_follow_the_filter(ctx: AppContext, dataset: Dataset) -> None:
     flt = Filter(projects=("sasaeru", "uruou", "tsuchikau"))
-    fv = views.filter_view(ctx, flt, ["boundary"], "ja")
+    fv = views.filter_view(ctx, flt, ["boundary"], JA)
     shown = select(dataset.places, flt)
     located = int(shown.geometry.notna().sum())
     assert (
@@ -87,7 +90,7 @@ def test_the_panel_counts_follow_the_filter(ctx: AppContext, dataset: Dataset) -
 
 
 def test_choosing_a_category_keeps_the_other_categories_on_offer(ctx: AppContext) -> None:
-    fv = views.filter_view(ctx, Filter(categories=("school",)), [], "en")
+    fv = views.filter_view(ctx, Filter(categories=("school",)), [], EN)
     offered = [o["value"] for o in fv.category_options]
     assert "rail_station" in offered
     assert fv.summary == "Showing 19 of 70 places (19 on the map, 0 city-wide)"
@@ -95,7 +98,7 @@ def test_choosing_a_category_keeps_the_other_categories_on_offer(ctx: AppContext
 
 def test_policies_and_measures_cascade_from_the_projects(ctx: AppContext) -> None:
     def options(flt: Filter) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        fv = views.filter_view(ctx, flt, [], "ja")
+        fv = views.filter_view(ctx, flt, [], JA)
         return fv.policy_options, fv.measure_options
 
     policies, measures = options(Filter(projects=("uruou",)))
@@ -163,7 +166,7 @@ def test_zooming_to_a_place(ctx: AppContext, dataset: Dataset) -> None:
 
 
 def test_the_jump_list_offers_stations_then_towns(ctx: AppContext, dataset: Dataset) -> None:
-    options = views.jump_options(ctx, "ja")
+    options = views.jump_options(ctx, JA)
     values = [o["value"] for o in options]
     assert values[:15] == [
         f"place:{p}" for p in dataset.located.query("category == 'rail_station'").index
@@ -179,7 +182,7 @@ def test_the_jump_list_offers_stations_then_towns(ctx: AppContext, dataset: Data
 
 
 def test_reference_overlays_come_from_their_urls(ctx: AppContext) -> None:
-    layers = views.reference_children(ctx, ["junior_high", "boundary", "sky"], "ja")
+    layers = views.reference_children(ctx, ["junior_high", "boundary", "sky"], JA)
     assert [layer.id for layer in layers] == ["ref-boundary", "ref-junior_high"]
     assert layers[0].url == ctx.reference_urls["boundary"]
     assert layers[0].interactive is False
@@ -204,7 +207,7 @@ def test_the_view_store_accepts_both_shapes_of_center() -> None:
 
 
 def test_search_hits_are_buttons_that_choose_a_place(ctx: AppContext) -> None:
-    hits = views.search_view(ctx, "ｺｳﾓﾘ", "ja")
+    hits = views.search_view(ctx, "ｺｳﾓﾘ", JA)
     assert isinstance(hits, html.Ul)
     button = hits.children[0].children
     assert button.id == {
@@ -213,8 +216,8 @@ def test_search_hits_are_buttons_that_choose_a_place(ctx: AppContext) -> None:
         "src": "search",
     }
     assert "こうもり塚古墳" in text(button)
-    assert text(views.search_view(ctx, "存在しない場所", "ja")) == "見つかりません"
-    assert views.search_view(ctx, "  ", "ja") is None
+    assert text(views.search_view(ctx, "存在しない場所", JA)) == "見つかりません"
+    assert views.search_view(ctx, "  ", JA) is None
     assert views.best_hit(ctx, "総社駅") == "station.soja"
     assert views.best_hit(ctx, "") is None
 
@@ -295,32 +298,37 @@ def test_a_city_wide_item_says_so_and_english_uses_english_names(ctx: AppContext
 
 def test_where_the_nearby_search_starts(ctx: AppContext) -> None:
     click = {"latlng": {"lat": 34.7, "lng": 133.7}}
-    assert near_for(ctx, ids.MAP, click=click, view="nearby") == {
+    assert near_for(ctx, ids.MAP, click=click, view="nearby", tr=JA) == {
         "lat": 34.7,
         "lon": 133.7,
         "label": "地図上の地点",
     }
-    assert near_for(ctx, ids.MAP, click=click, view="filter") is NEAR_UNCHANGED
-    town = views.town_options(ctx, "ja")[0]["value"]
-    near = near_for(ctx, ids.NEAR_TOWN, town=town)
+    assert near_for(ctx, ids.MAP, click=click, view="filter", tr=JA) is NEAR_UNCHANGED
+    town = views.town_options(ctx, JA)[0]["value"]
+    near = near_for(ctx, ids.NEAR_TOWN, town=town, tr=JA)
     assert near is not None
     assert near["label"] == views.town_point(ctx, town)[2]  # type: ignore[index]
-    assert near_for(
-        ctx, ids.GEO_STORE, geo={"lat": 34.6, "lon": 133.7, "accuracy": 10}, lang="en"
-    ) == {
+    assert near_for(ctx, ids.GEO_STORE, geo={"lat": 34.6, "lon": 133.7, "accuracy": 10}, tr=EN) == {
         "lat": 34.6,
         "lon": 133.7,
         "label": "Your location",
     }
-    denied = near_for(ctx, ids.GEO_STORE, geo={"error": "User denied Geolocation", "code": 1})
-    assert denied == {"error": "現在地を取得できませんでした（User denied Geolocation）。"}
-    assert near_for(ctx, ids.NEAR_CLEAR) is None
-    assert near_for(ctx, "other") is NEAR_UNCHANGED
+    # the browser sends a code (assets/soja_map.js `locate`); the words come from the catalogue
+    denied = near_for(ctx, ids.GEO_STORE, geo={"error": 1}, tr=JA)
+    assert denied == {
+        "error": "現在地を取得できませんでした（位置情報の利用が許可されていません）。"
+    }
+    insecure = near_for(ctx, ids.GEO_STORE, geo={"error": 0}, tr=EN)
+    assert insecure == {"error": "Could not get your location (only on pages opened over https)."}
+    odd = near_for(ctx, ids.GEO_STORE, geo={"error": "<b>?</b>"}, tr=EN)
+    assert odd == {"error": "Could not get your location (the position is unavailable)."}
+    assert near_for(ctx, ids.NEAR_CLEAR, tr=JA) is None
+    assert near_for(ctx, "other", tr=JA) is NEAR_UNCHANGED
 
 
 def test_the_nearby_view_lists_and_draws_the_nearest_places(ctx: AppContext) -> None:
     near = {"lat": 34.6728, "lon": 133.7465, "label": "中央一丁目"}
-    nv = views.nearby_view(ctx, Filter(), near, "ja")
+    nv = views.nearby_view(ctx, Filter(), near, JA)
     readable = text(nv.results)
     assert "中央一丁目" in readable
     assert "直線" in readable
@@ -329,11 +337,11 @@ def test_the_nearby_view_lists_and_draws_the_nearest_places(ctx: AppContext) -> 
     assert len(lines) == len(set(ctx.data.located["category"]))
     assert all(line.positions[0] == [34.6728, 133.7465] for line in lines)
     assert nv.viewport is not None
-    assert views.nearby_view(ctx, Filter(), None, "ja").results is None
-    error = views.nearby_view(ctx, Filter(), {"error": "no"}, "ja")
+    assert views.nearby_view(ctx, Filter(), None, JA).results is None
+    error = views.nearby_view(ctx, Filter(), {"error": "no"}, JA)
     assert text(error.results) == "no"
     assert error.layer == []
-    nothing = views.nearby_view(ctx, Filter(projects=()), near, "ja")
+    nothing = views.nearby_view(ctx, Filter(projects=()), near, JA)
     assert text(nothing.results) == "表示中の場所がありません。"
 
 
@@ -350,8 +358,8 @@ def test_the_language_switch_keeps_the_state(ctx: AppContext) -> None:
 
 
 def test_basemap_names_and_credits() -> None:
-    assert basemap_key("地理院 淡色地図") == "gsi-pale"
-    assert basemap_key("GSI aerial photos") == "gsi-photo"
+    assert basemap_key("地理院タイル（淡色地図）") == "gsi-pale"
+    assert basemap_key("GSI tiles (aerial photo)") == "gsi-photo"
     assert basemap_key("OpenStreetMap") == "osm"
     assert basemap_key("背景地図なし") == "none"
     assert basemap_key(None) is None

@@ -11,6 +11,7 @@ Code that shows words takes a :class:`Translator` (or a language it turns into o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from babel.numbers import format_decimal, format_percent
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
 DEFAULT_LANG: Lang = "ja"
+LOCALES: Mapping[Lang, str] = {"ja": "ja_JP", "en": "en_GB"}  # Babel's number formats
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
 
@@ -53,13 +55,14 @@ def messages(lang: Lang) -> Mapping[str, str]:
 
 
 class Translator:
-    """The words of one language: ``tr("key", name=value)``; numbers formatted for the language."""
+    """The words of one language: ``tr("page_of", first=1, last=50, total=70)``; numbers formatted
+    for the language."""
 
     __slots__ = ("_messages", "lang", "locale")
 
     def __init__(self, lang: Lang) -> None:
         self.lang: Lang = lang
-        self.locale = Locale.parse("ja_JP" if lang == "ja" else "en_GB")
+        self.locale = Locale.parse(LOCALES[lang])
         self._messages = messages(lang)
 
     def __repr__(self) -> str:
@@ -98,8 +101,8 @@ class Translator:
         return str(format_percent(share, format=pattern, locale=self.locale))
 
     def join(self, items: Iterable[str]) -> str:
-        """A list in running text: 「、」 in Japanese, ", " in English."""
-        return ("、" if self.lang == "ja" else ", ").join(items)
+        """A list in running text: 「、」 in Japanese, ", " in English (the catalogue's separator)."""
+        return self("list_separator").join(items)
 
     def subset(self, prefix: str) -> dict[str, str]:
         """Every message whose key starts with ``prefix`` (key without the prefix -> text), e.g. the
@@ -107,13 +110,38 @@ class Translator:
         return {k[len(prefix) :]: v for k, v in self._messages.items() if k.startswith(prefix)}
 
 
-@cache
 def translator(lang: object = DEFAULT_LANG) -> Translator:
-    """The translator of ``lang`` (anything not "en" is Japanese)."""
-    return Translator(as_lang(lang))
+    """The translator of ``lang`` (anything not "en" is Japanese); a Translator is returned as is,
+    so a function may take either while its callers move to passing translators."""
+    if isinstance(lang, Translator):
+        return lang
+    return _translator(as_lang(lang))
+
+
+@cache
+def _translator(lang: Lang) -> Translator:
+    return Translator(lang)
+
+
+def json_for_script(value: Any) -> str:
+    """``value`` as JSON that is safe inside an HTML ``<script>`` element (a JSON blob in a page,
+    e.g. the words the browser's JS needs: ``json_for_script(tr.subset("js_"))``).
+
+    ``</`` cannot close the element and the line separators JS rejects in literals are escaped;
+    the result is still valid JSON (``json.loads`` gives ``value`` back).
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 # -- transitional helpers (the old API, over the catalogue) -------------------------------------
+# Still called by maps/export.py and web/components.details; delete once they pass a Translator.
 
 
 def t(key: str, lang: Lang = "ja") -> str:

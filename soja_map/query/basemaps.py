@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from soja_map.errors import ConfigError
+from soja_map.i18n import Lang, Translator, translator
 
 GSI_ATTRIBUTION = (
     '<a href="https://maps.gsi.go.jp/development/ichiran.html" target="_blank" rel="noopener">'
@@ -31,12 +32,12 @@ class TileSource:
     key: str
     url: str
     attribution: str  # trusted HTML (constants above), shown while the layer is on
-    name_ja: str
-    name_en: str
     max_native_zoom: int = 18
 
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ja
+    def name(self, tr: Translator | Lang) -> str:
+        """The map's name (a layer control's label): the catalogue's ``basemap_<key>``, one name
+        for the app and the export alike."""
+        return translator(tr)(f"basemap_{self.key}")
 
     def mirrored(self, prefix: str) -> TileSource:
         """The same tiles from a mirror or cache laid out as ``<prefix>/<key>/{z}/{x}/{y}.png``
@@ -59,29 +60,21 @@ TILE_SOURCES: Mapping[str, TileSource] = {
         "gsi-pale",
         "https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png",
         GSI_ATTRIBUTION,
-        "地理院タイル（淡色地図）",
-        "GSI tiles (pale)",
     ),
     "gsi-std": TileSource(
         "gsi-std",
         "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
         GSI_ATTRIBUTION,
-        "地理院タイル（標準地図）",
-        "GSI tiles (standard)",
     ),
     "gsi-photo": TileSource(
         "gsi-photo",
         "https://cyberjapandata.gsi.go.jp/xyz/seamlessphoto/{z}/{x}/{y}.jpg",
         GSI_ATTRIBUTION + "（全国最新写真（シームレス））",
-        "地理院タイル（写真）",
-        "GSI tiles (aerial photo)",
     ),
     "osm": TileSource(
         "osm",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         OSM_ATTRIBUTION,
-        "OpenStreetMap",
-        "OpenStreetMap",
         max_native_zoom=19,
     ),
 }

@@ -11,7 +11,7 @@ from typing import Any
 
 from soja_map.data.plan import Plan
 from soja_map.data.schema import CATEGORIES, LINES, POINT
-from soja_map.i18n import Lang, t
+from soja_map.i18n import Lang, Translator, translator
 
 # Okabe & Ito (2008) colour-blind-safe palette; the project colours in plan.json are taken from it.
 NEUTRAL = "#6E6E6E"
@@ -83,6 +83,15 @@ REFERENCE_STYLES: dict[str, dict[str, Any]] = {
         "radius": 3,
     },
     "rail_context": {"color": "#444444", "weight": 3, "opacity": 0.7},
+}
+# The one label of each reference overlay (a message key): the app's layer control, its legend and
+# the export's layer control and legend all read it here.
+REFERENCE_LABELS: dict[str, str] = {
+    "city_boundary": "boundary",
+    "school_district": "elementary_districts",
+    "school_district_jh": "junior_high_districts",
+    "town": "towns",
+    "rail_context": "rail_context",
 }
 # Coverage maps (planner panel): share covered, sequential ColorBrewer YlGnBu (colour-blind safe),
 # and Okabe-Ito accents for catchments, hypothetical facilities and gaps.
@@ -186,7 +195,7 @@ class LegendEntry:
 def legend_entries(
     plan: Plan,
     categories: Iterable[str],
-    lang: Lang = "ja",
+    tr: Translator | Lang = "ja",
     *,
     active_projects: Iterable[str] | None = None,
     counts: dict[str, int] | None = None,
@@ -196,14 +205,17 @@ def legend_entries(
 
     Labels are plain text: renderers must escape them (``legend_html`` does).
     """
+    tr = translator(tr)
     shown = set(active_projects) if active_projects is not None else None
     entries = [
         LegendEntry(
             "project",
             p.id,
-            f"{getattr(p, f'name_{lang}')}（{getattr(p, f'theme_{lang}')}）"
-            if lang == "ja"
-            else f"{p.name_en} ({p.theme_en})",
+            tr(
+                "legend_project",
+                name=tr.pick(p.name_ja, p.name_en),
+                theme=tr.pick(p.theme_ja, p.theme_en),
+            ),
             colour=p.colour,
         )
         for p in plan.projects
@@ -213,7 +225,7 @@ def legend_entries(
     for cat in CATEGORIES:
         if cat not in wanted or cat in REFERENCE_STYLES:
             continue
-        label = getattr(CATEGORIES[cat], f"label_{lang}")
+        label = tr.pick(CATEGORIES[cat].label_ja, CATEGORIES[cat].label_en)
         count = counts.get(cat) if counts else None
         if CATEGORIES[cat].geometry_types == LINES:
             entries.append(
@@ -227,16 +239,8 @@ def legend_entries(
                     "category", cat, label, NEUTRAL, svg=marker_svg(cat, (NEUTRAL,)), count=count
                 )
             )
-    reference_labels = {
-        "city_boundary": "boundary",
-        "school_district": "elementary_districts",
-        "school_district_jh": "junior_high_districts",
-        "town": "towns",
-    }
     entries.extend(
-        LegendEntry(
-            "reference", ref, t(reference_labels.get(ref, ref), lang), style=REFERENCE_STYLES[ref]
-        )
+        LegendEntry("reference", ref, tr(REFERENCE_LABELS[ref]), style=REFERENCE_STYLES[ref])
         for ref in references
         if ref in REFERENCE_STYLES
     )
@@ -264,9 +268,10 @@ def swatch_html(entry: LegendEntry) -> str:
 
 
 def legend_html(
-    entries: Sequence[LegendEntry], lang: Lang = "ja", *, title: str | None = None
+    entries: Sequence[LegendEntry], tr: Translator | Lang = "ja", *, title: str | None = None
 ) -> str:
     """The legend as an HTML fragment (every label escaped), used by the Folium export."""
+    tr = translator(tr)
     rows: list[str] = []
     sections = (
         ("project", "priority_projects"),
@@ -277,10 +282,10 @@ def legend_html(
         group = [e for e in entries if e.kind == kind or (kind == "category" and e.kind == "line")]
         if not group:
             continue
-        rows.append(f'<div class="soja-legend-heading">{escape(t(heading, lang))}</div>')
+        rows.append(f'<div class="soja-legend-heading">{escape(tr(heading))}</div>')
         for e in group:
             count = (
-                f' <span class="soja-legend-count">({e.count})</span>'
+                f' <span class="soja-legend-count">({tr.number(e.count)})</span>'
                 if e.count is not None
                 else ""
             )
@@ -288,5 +293,5 @@ def legend_html(
                 f'<div class="soja-legend-row" data-entry="{escape(e.kind)}:{escape(e.id)}">'
                 f"{swatch_html(e)}<span>{escape(e.label)}</span>{count}</div>"
             )
-    heading = escape(title if title is not None else t("legend", lang))
+    heading = escape(title if title is not None else tr("legend"))
     return f'<div class="soja-legend"><div class="soja-legend-title">{heading}</div>{"".join(rows)}</div>'

@@ -9,7 +9,7 @@ from flask import Response, abort, request
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
-from soja_map.i18n import as_lang, t
+from soja_map.i18n import as_lang, translator
 from soja_map.maps.render import BrowserConfig
 from soja_map.query.basemaps import TileSource, tile_sources
 from soja_map.web import export_button
@@ -89,10 +89,11 @@ def create_app(
     """The Dash app over ``data``. ``basemaps`` replaces the tile sources (e.g. a local tile cache
     or a test stub); the attribution of each stays with it."""
     lang = as_lang(settings.language)
+    tr = translator(lang)
     app = Dash(
         __name__,
         assets_folder=str(assets_folder),
-        title=t("app_title", lang),
+        title=tr("app_title"),
         update_title="",  # the tab keeps its title while callbacks run
         # the page is rendered from the URL by a callback, so its components are not in the
         # initial layout (tests/test_web_app.py checks every callback id against the page instead
@@ -100,7 +101,7 @@ def create_app(
         suppress_callback_exceptions=True,
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
-            {"name": "description", "content": t("app_title", lang)},
+            {"name": "description", "content": tr("app_title")},
         ],
     )
     app.index_string = INDEX.format(lang=lang)

@@ -21,7 +21,7 @@ from dash import dcc, html
 from soja_map.data.dataset import Dataset
 from soja_map.data.plan import Plan
 from soja_map.data.schema import CATEGORIES, LINES
-from soja_map.i18n import Lang, position_label
+from soja_map.i18n import Lang, Translator, position_label, translator
 from soja_map.query.filters import Counts, Filter, SearchHit, measures_for_place
 from soja_map.query.styling import (
     NEUTRAL,
@@ -32,16 +32,13 @@ from soja_map.query.styling import (
     swatch_html,
 )
 from soja_map.web import ids
+
+# Transitional: the old ``tr(key, lang)``, for ``details`` only (the place card moves to a shared
+# view model; every other builder here takes a Translator, ``tr``, explicitly).
 from soja_map.web.i18n import tr
+from soja_map.web.mapdata import REFERENCE_STYLE_OF
 
 LIST_PAGE_SIZE = 50
-REFERENCE_LEGEND = {
-    "boundary": "city_boundary",
-    "rail": "rail_context",
-    "towns": "town",
-    "elementary": "school_district",
-    "junior_high": "school_district_jh",
-}
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -61,26 +58,31 @@ def _field_of(row: Any, key: str) -> Any:
     return row.get(key) if isinstance(row, Mapping) else getattr(row, key, None)
 
 
-def name_of(row: Any, lang: Lang) -> str:
-    """The place's name in ``lang`` where known, else the Japanese name (``row``: a row or a dict)."""
-    english = _field_of(row, "name_en")
-    if lang == "en" and isinstance(english, str) and english:
-        return english
-    return str(_field_of(row, "name_ja") or "")
+def _text_of(row: Any, key: str) -> str | None:
+    value = _field_of(row, key)
+    return value if isinstance(value, str) and value else None
 
 
-def other_name(row: Any, lang: Lang) -> str | None:
-    """The name in the other language, if known and different."""
-    other = _field_of(row, "name_ja" if lang == "en" else "name_en")
-    return other if isinstance(other, str) and other and other != name_of(row, lang) else None
+def name_of(row: Any, tr: Translator | Lang) -> str:
+    """The place's name for ``tr`` (``row``: a row or a dict), by ``Translator.pick``."""
+    return translator(tr).pick(_text_of(row, "name_ja"), _text_of(row, "name_en"))
 
 
-def category_label(category: str, lang: Lang) -> str:
-    return str(getattr(CATEGORIES[category], f"label_{lang}"))
+def other_name(row: Any, tr: Translator | Lang) -> str | None:
+    """The place's name in the other language, if known and different from the one shown."""
+    shown = name_of(row, tr)
+    ja, en = _text_of(row, "name_ja"), _text_of(row, "name_en")
+    other = en if shown == ja else ja
+    return other if other and other != shown else None
 
 
-def project_name(plan: Plan, project_id: str, lang: Lang) -> str:
-    return str(getattr(plan.project(project_id), f"name_{lang}"))
+def category_label(category: str, tr: Translator | Lang) -> str:
+    return translator(tr).pick(CATEGORIES[category].label_ja, CATEGORIES[category].label_en)
+
+
+def project_name(plan: Plan, project_id: str, tr: Translator) -> str:
+    project = plan.project(project_id)
+    return tr.pick(project.name_ja, project.name_en)
 
 
 def category_icon(category: str, colours: Sequence[str] = (NEUTRAL,), size: int = 20) -> html.Img:
@@ -102,25 +104,27 @@ def plain_note(text: str) -> html.P:
     return html.P(text, className="soja-note", role="status")
 
 
-def format_distance(metres: float) -> str:
-    """Metres to the nearest 10 m below 1 km, else km to one decimal."""
+def format_distance(metres: float, tr: Translator) -> str:
+    """Metres to the nearest 10 m below 1 km, else km to one decimal ("350 m", "1.2 km")."""
     rounded = round(metres / 10) * 10
-    return f"{rounded:.0f} m" if rounded < 1000 else f"{metres / 1000:.1f} km"
+    if rounded < 1000:
+        return tr("distance_m", n=tr.number(rounded))
+    return tr("distance_km", n=tr.number(metres / 1000, 1))
 
 
 # -- filter controls ------------------------------------------------------------------------------
 
 
-def project_options(plan: Plan, counts: Mapping[str, int], lang: Lang) -> list[dict[str, Any]]:
+def project_options(plan: Plan, counts: Mapping[str, int], tr: Translator) -> list[dict[str, Any]]:
     """The four project toggles: colour, name, theme and how many places each would show."""
     return [
         {
             "label": html.Span(
                 [
                     swatch(p.colour),
-                    html.Span(getattr(p, f"name_{lang}"), className="soja-project-name"),
-                    html.Span(getattr(p, f"theme_{lang}"), className="soja-project-theme"),
-                    html.Span(f"({counts.get(p.id, 0)})", className="soja-count"),
+                    html.Span(tr.pick(p.name_ja, p.name_en), className="soja-project-name"),
+                    html.Span(tr.pick(p.theme_ja, p.theme_en), className="soja-project-theme"),
+                    html.Span(f"({tr.number(counts.get(p.id, 0))})", className="soja-count"),
                 ],
                 className="soja-project-option",
                 **attrs({"data-project": p.id}),
@@ -132,13 +136,20 @@ def project_options(plan: Plan, counts: Mapping[str, int], lang: Lang) -> list[d
 
 
 def policy_options(
-    plan: Plan, projects: Iterable[str] | None, selected: Iterable[str], lang: Lang
+    plan: Plan, projects: Iterable[str] | None, selected: Iterable[str], tr: Translator
 ) -> list[dict[str, Any]]:
     """Policies of the shown projects (and any already chosen), in plan order."""
     shown = set(plan.project_by_id) if projects is None else set(projects)
     keep = set(selected)
     return [
-        {"label": f"{getattr(p, f'name_{lang}')} › {getattr(x, f'name_{lang}')}", "value": x.id}
+        {
+            "label": tr(
+                "policy_option",
+                project=tr.pick(p.name_ja, p.name_en),
+                policy=tr.pick(x.name_ja, x.name_en),
+            ),
+            "value": x.id,
+        }
         for p in plan.projects
         for x in p.policies
         if p.id in shown or x.id in keep
@@ -151,7 +162,7 @@ def measure_options(
     policies: Iterable[str],
     selected: Iterable[str],
     measure_counts: Mapping[str, int],
-    lang: Lang,
+    tr: Translator,
 ) -> list[dict[str, Any]]:
     """Measures of the shown projects and chosen policies (and any already chosen), with how many
     places serve each, or "city-wide"."""
@@ -165,43 +176,37 @@ def measure_options(
             if not (visible or m.id in keep):
                 continue
             n = measure_counts.get(m.id, 0)
-            tail = tr("measure_places", lang, n=n) if n else ""
+            tail = [tr("measure_places", n=tr.number(n))] if n else []
             if m.city_wide:
-                tail = (
-                    f"{tail}・{tr('measure_city_wide', lang)}"
-                    if tail
-                    else tr("measure_city_wide", lang)
-                )
-            out.append(
-                {
-                    "label": f"{getattr(p, f'name_{lang}')} › {getattr(m, f'name_{lang}')}（{tail}）"
-                    if lang == "ja"
-                    else f"{p.name_en} › {m.name_en} ({tail})",
-                    "value": m.id,
-                }
+                tail.append(tr("measure_city_wide"))
+            label = tr(
+                "measure_option",
+                project=tr.pick(p.name_ja, p.name_en),
+                measure=tr.pick(m.name_ja, m.name_en),
+                tail="・".join(tail),
             )
+            out.append({"label": label, "value": m.id})
     return out
 
 
 def category_options(
-    categories: Iterable[str], counts: Mapping[str, int], lang: Lang
+    categories: Iterable[str], counts: Mapping[str, int], tr: Translator
 ) -> list[dict[str, Any]]:
     wanted = set(categories)
     return [
-        {"label": f"{category_label(c, lang)} ({counts.get(c, 0)})", "value": c}
+        {"label": f"{category_label(c, tr)} ({tr.number(counts.get(c, 0))})", "value": c}
         for c in CATEGORIES
         if c in wanted
     ]
 
 
-def summary_text(shown: Counts, total: int, lang: Lang) -> str:
+def summary_text(shown: Counts, total: int, tr: Translator) -> str:
     return tr(
         "summary",
-        lang,
-        shown=shown.total,
-        located=shown.located,
-        city=shown.total - shown.located,
-        total=total,
+        shown=tr.number(shown.total),
+        located=tr.number(shown.located),
+        city=tr.number(shown.total - shown.located),
+        total=tr.number(total),
     )
 
 
@@ -214,14 +219,14 @@ def legend(
     shown: Counts,
     located_categories: Iterable[str],
     references: Iterable[str],
-    lang: Lang,
+    tr: Translator,
 ) -> html.Div:
     """The legend of exactly what the map draws: shown projects, categories with counts, overlays."""
-    refs = list(dict.fromkeys(REFERENCE_LEGEND[r] for r in references if r in REFERENCE_LEGEND))
+    refs = list(dict.fromkeys(REFERENCE_STYLE_OF[r] for r in references if r in REFERENCE_STYLE_OF))
     entries = legend_entries(
         plan,
         located_categories,
-        lang,
+        tr,
         active_projects=flt.projects,
         counts=shown.by_category,
         references=refs,
@@ -231,12 +236,12 @@ def legend(
         ("category", "categories"),
         ("reference", "reference_layers"),
     )
-    rows: list[Any] = [html.H2(tr("legend", lang), className="soja-legend-title")]
+    rows: list[Any] = [html.H2(tr("legend"), className="soja-legend-title")]
     for kind, heading in sections:
         group = [e for e in entries if e.kind == kind or (kind == "category" and e.kind == "line")]
         if not group:
             continue
-        rows.append(html.H3(tr(heading, lang), className="soja-legend-heading"))
+        rows.append(html.H3(tr(heading), className="soja-legend-heading"))
         rows.append(
             html.Ul(
                 [
@@ -248,7 +253,7 @@ def legend(
                             html.Span(
                                 [
                                     e.label,
-                                    html.Span(f" ({e.count})", className="soja-count")
+                                    html.Span(f" ({tr.number(e.count)})", className="soja-count")
                                     if e.count is not None
                                     else None,
                                 ]
@@ -263,7 +268,7 @@ def legend(
         )
     city = shown.total - shown.located
     if city:
-        rows.append(html.P(f"{tr('city_wide', lang)}: {city}", className="soja-legend-note"))
+        rows.append(html.P(f"{tr('city_wide')}: {tr.number(city)}", className="soja-legend-note"))
     return html.Div(rows, className="soja-legend-body")
 
 
@@ -405,7 +410,7 @@ def page_count(n: int, size: int = LIST_PAGE_SIZE) -> int:
 
 
 def place_list(
-    selected: gpd.GeoDataFrame, plan: Plan, page: int, current: str | None, lang: Lang
+    selected: gpd.GeoDataFrame, plan: Plan, page: int, current: str | None, tr: Translator
 ) -> html.Div:
     """A table of the places in the current filter (a page of LIST_PAGE_SIZE rows); each name is a
     button that selects the place, so the whole map can be used from the keyboard."""
@@ -419,21 +424,21 @@ def place_list(
         city_wide = row.geometry is None
         town: Any = row.town_area or ""
         if city_wide:
-            town = html.Span(tr("city_wide_badge", lang), className="soja-badge")
+            town = html.Span(tr("city_wide_badge"), className="soja-badge")
         body.append(
             html.Tr(
                 [
                     html.Th(
                         html.Button(
-                            name_of(row, lang),
+                            name_of(row, tr),
                             id={"type": ids.PLACE_LINK, "place": str(pid), "src": "list"},
                             className="soja-row-button",
                             n_clicks=0,
                         ),
                         scope="row",
                     ),
-                    html.Td(category_label(row.category, lang)),
-                    html.Td(", ".join(project_name(plan, p, lang) for p in row.projects)),
+                    html.Td(category_label(row.category, tr)),
+                    html.Td(", ".join(project_name(plan, p, tr) for p in row.projects)),
                     html.Td(town),
                 ],
                 className="soja-row-current" if pid == current else None,
@@ -443,14 +448,14 @@ def place_list(
     first, last = (page * LIST_PAGE_SIZE + 1, page * LIST_PAGE_SIZE + len(chunk)) if n else (0, 0)
     table = html.Table(
         [
-            html.Caption(tr("list_caption", lang)),
+            html.Caption(tr("list_caption")),
             html.Thead(
                 html.Tr(
                     [
-                        html.Th(tr("col_name", lang), scope="col"),
-                        html.Th(tr("col_category", lang), scope="col"),
-                        html.Th(tr("col_projects", lang), scope="col"),
-                        html.Th(tr("col_town", lang), scope="col"),
+                        html.Th(tr("col_name"), scope="col"),
+                        html.Th(tr("col_category"), scope="col"),
+                        html.Th(tr("col_projects"), scope="col"),
+                        html.Th(tr("col_town"), scope="col"),
                     ]
                 )
             ),
@@ -460,9 +465,14 @@ def place_list(
     )
     return html.Div(
         [
-            table if n else html.P(tr("list_empty", lang), className="soja-note"),
+            table if n else html.P(tr("list_empty"), className="soja-note"),
             html.P(
-                tr("page_of", lang, first=first, last=last, total=n),
+                tr(
+                    "page_of",
+                    first=tr.number(first),
+                    last=tr.number(last),
+                    total=tr.number(n),
+                ),
                 className="soja-page-info",
                 **attrs({"aria-live": "polite"}),
             ),
@@ -474,7 +484,9 @@ def place_list(
 # -- city-wide items and measures -----------------------------------------------------------------
 
 
-def city_wide_section(data: Dataset, flt: Filter, selected: gpd.GeoDataFrame, lang: Lang) -> Any:
+def city_wide_section(
+    data: Dataset, flt: Filter, selected: gpd.GeoDataFrame, tr: Translator
+) -> Any:
     """City-wide services (no site: shown here, never as points) and city-wide measures in the filter."""
     plan = data.plan
     services = selected[selected.geometry.isna()]
@@ -491,15 +503,15 @@ def city_wide_section(data: Dataset, flt: Filter, selected: gpd.GeoDataFrame, la
     ]
     if services.empty and not measures:
         return None
-    parts: list[Any] = [html.H2(tr("city_wide", lang), className="soja-section-title")]
+    parts: list[Any] = [html.H2(tr("city_wide"), className="soja-section-title")]
     if not services.empty:
-        parts.append(html.H3(tr("city_wide_items", lang)))
+        parts.append(html.H3(tr("city_wide_items")))
         parts.append(
             html.Ul(
                 [
                     html.Li(
                         html.Button(
-                            name_of(row, lang),
+                            name_of(row, tr),
                             id={"type": ids.PLACE_LINK, "place": str(pid), "src": "city"},
                             className="soja-link-button",
                             n_clicks=0,
@@ -512,14 +524,14 @@ def city_wide_section(data: Dataset, flt: Filter, selected: gpd.GeoDataFrame, la
             )
         )
     if measures:
-        parts.append(html.H3(tr("city_wide_measures", lang)))
+        parts.append(html.H3(tr("city_wide_measures")))
         parts.append(
             html.Ul(
                 [
                     html.Li(
                         [
-                            html.Span([swatch(p.colour), getattr(m, f"name_{lang}")]),
-                            html.Small(getattr(m, f"city_wide_note_{lang}") or ""),
+                            html.Span([swatch(p.colour), tr.pick(m.name_ja, m.name_en)]),
+                            html.Small(tr.pick(m.city_wide_note_ja, m.city_wide_note_en)),
                         ],
                         className="soja-city-measure",
                     )
@@ -530,7 +542,9 @@ def city_wide_section(data: Dataset, flt: Filter, selected: gpd.GeoDataFrame, la
     return parts
 
 
-def measure_note(data: Dataset, flt: Filter, measure_counts: Mapping[str, int], lang: Lang) -> Any:
+def measure_note(
+    data: Dataset, flt: Filter, measure_counts: Mapping[str, int], tr: Translator
+) -> Any:
     """What the chosen measures cover: how many places, or that the measure is city-wide."""
     if not flt.measures:
         return None
@@ -539,31 +553,31 @@ def measure_note(data: Dataset, flt: Filter, measure_counts: Mapping[str, int], 
     for mid in flt.measures:
         m = plan.measure(mid)
         n = measure_counts.get(mid, 0)
-        text = f"{getattr(m, f'name_{lang}')}: {tr('measure_places', lang, n=n)}"
+        text = f"{tr.pick(m.name_ja, m.name_en)}: {tr('measure_places', n=tr.number(n))}"
         parts: list[Any] = [text]
         if m.city_wide:
             parts += [
                 html.Br(),
                 html.Small(
-                    f"{tr('measure_city_wide', lang)} — {getattr(m, f'city_wide_note_{lang}') or ''}"
+                    f"{tr('measure_city_wide')} — {tr.pick(m.city_wide_note_ja, m.city_wide_note_en)}"
                 ),
             ]
         items.append(html.Li(parts))
-    return [html.H3(tr("measure_chosen", lang)), html.Ul(items)]
+    return [html.H3(tr("measure_chosen")), html.Ul(items)]
 
 
 # -- search ---------------------------------------------------------------------------------------
 
 
-def search_hits(data: Dataset, hits: Sequence[SearchHit], query: str, lang: Lang) -> Any:
+def search_hits(data: Dataset, hits: Sequence[SearchHit], query: str, tr: Translator) -> Any:
     if not query.strip():
         return None
     if not hits:
-        return html.P(tr("search_none", lang), className="soja-note", role="status")
+        return html.P(tr("search_none"), className="soja-note", role="status")
     items = []
     for hit in hits:
         row = data.places.loc[hit.id]
-        where = row["town_area"] or (tr("city_wide_badge", lang) if row.geometry is None else "")
+        where = row["town_area"] or (tr("city_wide_badge") if row.geometry is None else "")
         items.append(
             html.Li(
                 html.Button(
@@ -571,8 +585,8 @@ def search_hits(data: Dataset, hits: Sequence[SearchHit], query: str, lang: Lang
                         category_icon(
                             str(row["category"]), colours_for(row["projects"], data.plan), 16
                         ),
-                        html.Span(name_of(row, lang), className="soja-hit-name"),
-                        html.Small(f"{category_label(str(row['category']), lang)} {where}".strip()),
+                        html.Span(name_of(row, tr), className="soja-hit-name"),
+                        html.Small(f"{category_label(str(row['category']), tr)} {where}".strip()),
                     ],
                     id={"type": ids.PLACE_LINK, "place": hit.id, "src": "search"},
                     className="soja-hit",
@@ -586,19 +600,19 @@ def search_hits(data: Dataset, hits: Sequence[SearchHit], query: str, lang: Lang
 # -- nearby ---------------------------------------------------------------------------------------
 
 
-def nearby_results(nearest: pd.DataFrame, origin_label: str, lang: Lang) -> Any:
+def nearby_results(nearest: pd.DataFrame, origin_label: str, tr: Translator) -> Any:
     """The nearest place of each category, with distance and walking minutes (80 / 50 m per minute)."""
     if nearest.empty:
-        return html.P(tr("nearby_none", lang), className="soja-note")
+        return html.P(tr("nearby_none"), className="soja-note")
     items = []
     for category, row in nearest.iterrows():
         items.append(
             html.Li(
                 [
                     category_icon(str(category), size=18),
-                    html.Span(category_label(str(category), lang), className="soja-near-category"),
+                    html.Span(category_label(str(category), tr), className="soja-near-category"),
                     html.Button(
-                        name_of(row, lang),
+                        name_of(row, tr),
                         id={"type": ids.PLACE_LINK, "place": str(row["place_id"]), "src": "near"},
                         className="soja-link-button",
                         n_clicks=0,
@@ -606,10 +620,9 @@ def nearby_results(nearest: pd.DataFrame, origin_label: str, lang: Lang) -> Any:
                     html.Small(
                         tr(
                             "nearby_row",
-                            lang,
-                            distance=format_distance(float(row["distance_m"])),
-                            walk=int(row["walk_minutes"]),
-                            elderly=int(row["walk_minutes_elderly"]),
+                            distance=format_distance(float(row["distance_m"]), tr),
+                            walk=tr.number(int(row["walk_minutes"])),
+                            elderly=tr.number(int(row["walk_minutes_elderly"])),
                         ),
                         className="soja-near-distance",
                     ),
@@ -619,11 +632,9 @@ def nearby_results(nearest: pd.DataFrame, origin_label: str, lang: Lang) -> Any:
             )
         )
     return [
-        html.P(
-            [html.Strong(f"{tr('origin', lang)}: "), origin_label], className="soja-near-origin"
-        ),
+        html.P([html.Strong(f"{tr('origin')}: "), origin_label], className="soja-near-origin"),
         html.Ul(items, className="soja-near-list"),
-        html.P(tr("nearby_note", lang), className="soja-note"),
+        html.P(tr("nearby_note"), className="soja-note"),
     ]
 
 
@@ -638,15 +649,15 @@ def attribution_section(sources_text: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def credits(data: Dataset, lang: Lang) -> list[Any]:
+def credits(data: Dataset, tr: Translator) -> list[Any]:
     """Data sources and attribution (from geodata/SOURCES.md), the layers' caveats and tile credits."""
     text = data.sources_text()
     start, end = data.as_of_range()
     layers = [
         html.Li(
             [
-                html.Strong(str(meta.get(f"title_{lang}") or meta.get("title_ja") or name)),
-                f" — {tr('complete' if meta.get('complete') else 'partial', lang)}",
+                html.Strong(tr.pick(meta.get("title_ja"), meta.get("title_en")) or name),
+                f" — {tr('complete' if meta.get('complete') else 'partial')}",
                 html.Br() if meta.get("note_en") else None,
                 html.Small(str(meta.get("note_en") or "")),
             ]
@@ -654,16 +665,16 @@ def credits(data: Dataset, lang: Lang) -> list[Any]:
         for name, meta in sorted(data.layers.items())
     ]
     return [
-        html.H2(tr("credits", lang), id="credits-title"),
-        html.P(f"{tr('data_as_of', lang)}: {start} – {end}"),
-        html.H3(tr("data_sources", lang)),
+        html.H2(tr("credits"), id="credits-title"),
+        html.P(f"{tr('data_as_of')}: {start} – {end}"),
+        html.H3(tr("data_sources")),
         html.Pre(attribution_section(text).strip("`\n"), className="soja-attribution"),
-        html.P(tr("tile_credit", lang)),
-        html.H3(tr("layers_notes", lang)),
+        html.P(tr("tile_credit")),
+        html.H3(tr("layers_notes")),
         html.Ul(layers, className="soja-layer-notes"),
         html.Details(
             [
-                html.Summary(tr("sources_file", lang)),
+                html.Summary(tr("sources_file")),
                 dcc.Markdown(text, link_target="_blank", className="soja-sources"),
             ]
         ),

@@ -7,13 +7,14 @@ from typing import Any
 import dash_leaflet as dl
 from dash import dcc, html
 
-from soja_map.i18n import as_lang, t
+from soja_map.i18n import Translator, as_lang, other_lang, translator
+from soja_map.query.styling import REFERENCE_LABELS
 from soja_map.web import export_button, ids, views
 from soja_map.web.components import attrs
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import other_lang, tr
+from soja_map.web.mapdata import REFERENCE_STYLE_OF
 from soja_map.web.planner import panel as planner_panel
-from soja_map.web.state import MAX_ZOOM, VIEWS, AppState, encode_search
+from soja_map.web.state import MAX_ZOOM, REFERENCE_KEYS, VIEWS, AppState, encode_search
 
 ns = views.ns
 MIN_ZOOM = 8
@@ -30,12 +31,12 @@ def shell() -> html.Div:
     )
 
 
-def _stores(ctx: AppContext, state: AppState) -> list[Any]:
+def _stores(ctx: AppContext, state: AppState, tr: Translator) -> list[Any]:
     # No store starts as None: dcc.Store reports a None `data` as changed when it mounts, which
     # would fire every callback that listens to it each time the page is rendered.
     near: dict[str, Any] = {}
     if state.near is not None:
-        near = {"lat": state.near[0], "lon": state.near[1], "label": tr("origin_click", state.lang)}
+        near = {"lat": state.near[0], "lon": state.near[1], "label": tr("origin_click")}
     return [
         dcc.Store(id=ids.FILTER_STORE, data=state.filter.to_dict()),
         dcc.Store(id=ids.VIEW_STORE, data=initial_view(ctx, state)),
@@ -51,34 +52,34 @@ def _stores(ctx: AppContext, state: AppState) -> list[Any]:
     ]
 
 
-def _header(ctx: AppContext, state: AppState) -> html.Header:
+def _header(ctx: AppContext, state: AppState, tr: Translator) -> html.Header:
     lang = state.lang
     export = export_button.layout(lang)
     return html.Header(
         [
             html.Button(
-                tr("menu", lang),
+                tr("menu"),
                 id=ids.PANEL_TOGGLE,
                 className="soja-menu-button",
                 n_clicks=0,
                 **attrs({"aria-controls": "soja-side", "aria-expanded": "false"}),
             ),
-            html.H1(t("app_title", lang), className="soja-title"),
+            html.H1(tr("app_title"), className="soja-title"),
             html.Div(
                 [
                     html.Button(
-                        tr("credits", lang), id=ids.CREDITS_OPEN, className="soja-tool", n_clicks=0
+                        tr("credits"), id=ids.CREDITS_OPEN, className="soja-tool", n_clicks=0
                     ),
                     html.Div(export, id=ids.EXPORT_SLOT, className="soja-export-slot"),
                 ],
                 className="soja-toolbar",
             ),
             html.Button(
-                tr("other_language", lang),
+                tr("other_language"),
                 id=ids.LANG_TOGGLE,
                 className="soja-tool soja-lang",
                 lang=other_lang(lang),
-                title=tr("other_language_label", lang),
+                title=tr("other_language_label"),
                 n_clicks=0,
             ),
         ],
@@ -86,17 +87,19 @@ def _header(ctx: AppContext, state: AppState) -> html.Header:
     )
 
 
-def _filter_pane(ctx: AppContext, state: AppState, fv: views.FilterView) -> html.Section:
-    lang, flt = state.lang, state.filter
+def _filter_pane(
+    ctx: AppContext, state: AppState, fv: views.FilterView, tr: Translator
+) -> html.Section:
+    flt = state.filter
     return html.Section(
         [
             html.Div(
                 [
-                    html.Label(tr("search", lang), htmlFor=ids.SEARCH, className="soja-label"),
+                    html.Label(tr("search"), htmlFor=ids.SEARCH, className="soja-label"),
                     dcc.Input(
                         id=ids.SEARCH,
                         type="search",
-                        placeholder=tr("search_placeholder", lang),
+                        placeholder=tr("search_placeholder"),
                         debounce=0.3,
                         autoComplete="off",
                         className="soja-search",
@@ -105,8 +108,8 @@ def _filter_pane(ctx: AppContext, state: AppState, fv: views.FilterView) -> html
                     html.Div(id=ids.SEARCH_HITS, **attrs({"aria-live": "polite"})),
                     dcc.Dropdown(
                         id=ids.JUMP,
-                        options=views.jump_options(ctx, lang),
-                        placeholder=tr("jump", lang),
+                        options=views.jump_options(ctx, tr),
+                        placeholder=tr("jump"),
                         clearable=True,
                         className="soja-jump",
                     ),
@@ -117,7 +120,7 @@ def _filter_pane(ctx: AppContext, state: AppState, fv: views.FilterView) -> html
             html.P(fv.summary, id=ids.SUMMARY, className="soja-summary", role="status"),
             html.Fieldset(
                 [
-                    html.Legend(tr("priority_projects", lang)),
+                    html.Legend(tr("priority_projects")),
                     dcc.Checklist(
                         id=ids.PROJECTS,
                         options=fv.project_options,
@@ -129,33 +132,31 @@ def _filter_pane(ctx: AppContext, state: AppState, fv: views.FilterView) -> html
             ),
             html.Div(
                 [
-                    html.Label(tr("policies", lang), htmlFor=ids.POLICIES, className="soja-label"),
+                    html.Label(tr("policies"), htmlFor=ids.POLICIES, className="soja-label"),
                     dcc.Dropdown(
                         id=ids.POLICIES,
                         options=fv.policy_options,
                         value=list(flt.policies),
                         multi=True,
-                        placeholder=tr("policies_placeholder", lang),
+                        placeholder=tr("policies_placeholder"),
                     ),
-                    html.Label(tr("measures", lang), htmlFor=ids.MEASURES, className="soja-label"),
+                    html.Label(tr("measures"), htmlFor=ids.MEASURES, className="soja-label"),
                     dcc.Dropdown(
                         id=ids.MEASURES,
                         options=fv.measure_options,
                         value=list(flt.measures),
                         multi=True,
-                        placeholder=tr("measures_placeholder", lang),
+                        placeholder=tr("measures_placeholder"),
                     ),
-                    html.Label(
-                        tr("categories", lang), htmlFor=ids.CATEGORIES, className="soja-label"
-                    ),
+                    html.Label(tr("categories"), htmlFor=ids.CATEGORIES, className="soja-label"),
                     dcc.Dropdown(
                         id=ids.CATEGORIES,
                         options=fv.category_options,
                         value=list(flt.categories),
                         multi=True,
-                        placeholder=tr("categories_placeholder", lang),
+                        placeholder=tr("categories_placeholder"),
                     ),
-                    html.Button(tr("reset", lang), id=ids.RESET, className="soja-tool", n_clicks=0),
+                    html.Button(tr("reset"), id=ids.RESET, className="soja-tool", n_clicks=0),
                 ],
                 className="soja-block",
             ),
@@ -163,12 +164,12 @@ def _filter_pane(ctx: AppContext, state: AppState, fv: views.FilterView) -> html
             html.Div(fv.city_wide, id=ids.CITY_WIDE, className="soja-block soja-city-wide"),
             html.Fieldset(
                 [
-                    html.Legend(tr("reference_layers", lang)),
+                    html.Legend(tr("reference_layers")),
                     dcc.Checklist(
                         id=ids.REFERENCES,
                         options=[
-                            {"label": tr(f"ref_{k}", lang), "value": k}
-                            for k in ("boundary", "rail", "towns", "elementary", "junior_high")
+                            {"label": tr(REFERENCE_LABELS[REFERENCE_STYLE_OF[k]]), "value": k}
+                            for k in REFERENCE_KEYS
                         ],
                         value=list(state.references),
                         className="soja-references",
@@ -178,83 +179,75 @@ def _filter_pane(ctx: AppContext, state: AppState, fv: views.FilterView) -> html
             ),
         ],
         className="soja-pane soja-pane-filter",
-        **attrs({"aria-label": tr("view_filter", lang)}),
+        **attrs({"aria-label": tr("view_filter")}),
     )
 
 
-def _list_pane(ctx: AppContext, state: AppState) -> html.Section:
-    lang = state.lang
+def _list_pane(ctx: AppContext, state: AppState, tr: Translator) -> html.Section:
     return html.Section(
         [
             html.Div(
-                views.list_view(ctx, state.filter, 0, state.place, lang),
+                views.list_view(ctx, state.filter, 0, state.place, tr),
                 id=ids.PLACE_LIST,
                 className="soja-list",
             ),
             html.Div(
                 [
-                    html.Button(
-                        tr("prev", lang), id=ids.LIST_PREV, className="soja-tool", n_clicks=0
-                    ),
-                    html.Button(
-                        tr("next", lang), id=ids.LIST_NEXT, className="soja-tool", n_clicks=0
-                    ),
+                    html.Button(tr("prev"), id=ids.LIST_PREV, className="soja-tool", n_clicks=0),
+                    html.Button(tr("next"), id=ids.LIST_NEXT, className="soja-tool", n_clicks=0),
                 ],
                 className="soja-pager",
             ),
         ],
         className="soja-pane soja-pane-list",
-        **attrs({"aria-label": tr("view_list", lang)}),
+        **attrs({"aria-label": tr("view_list")}),
     )
 
 
-def _nearby_pane(ctx: AppContext, state: AppState, near: views.NearbyView) -> html.Section:
-    lang = state.lang
+def _nearby_pane(
+    ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translator
+) -> html.Section:
     return html.Section(
         [
-            html.P(tr("nearby_help", lang), className="soja-help"),
+            html.P(tr("nearby_help"), className="soja-help"),
             html.Div(
                 [
                     html.Button(
-                        tr("locate", lang), id=ids.NEAR_LOCATE, className="soja-tool", n_clicks=0
+                        tr("locate"), id=ids.NEAR_LOCATE, className="soja-tool", n_clicks=0
                     ),
-                    html.Button(
-                        tr("clear", lang), id=ids.NEAR_CLEAR, className="soja-tool", n_clicks=0
-                    ),
+                    html.Button(tr("clear"), id=ids.NEAR_CLEAR, className="soja-tool", n_clicks=0),
                 ],
                 className="soja-row",
             ),
             dcc.Dropdown(
                 id=ids.NEAR_TOWN,
-                options=views.town_options(ctx, lang),
-                placeholder=tr("near_town", lang),
+                options=views.town_options(ctx, tr),
+                placeholder=tr("near_town"),
                 clearable=True,
             ),
             html.Div(near.results, id=ids.NEAR_RESULTS, **attrs({"aria-live": "polite"})),
         ],
         className="soja-pane soja-pane-nearby",
-        **attrs({"aria-label": tr("view_nearby", lang)}),
+        **attrs({"aria-label": tr("view_nearby")}),
     )
 
 
-def _planner_pane(ctx: AppContext, state: AppState) -> html.Section:
-    lang = state.lang
-    panel = planner_panel.layout(ctx.data, lang)
+def _planner_pane(ctx: AppContext, state: AppState, tr: Translator) -> html.Section:
+    panel = planner_panel.layout(ctx.data, state.lang)
     return html.Section(
         [
-            html.P(tr("planner_intro", lang), className="soja-help"),
+            html.P(tr("planner_intro"), className="soja-help"),
             html.Div(panel, id=ids.COVERAGE_PANEL),
         ],
         className="soja-pane soja-pane-planner",
-        **attrs({"aria-label": tr("view_planner", lang)}),
+        **attrs({"aria-label": tr("view_planner")}),
     )
 
 
-def _base_layers(ctx: AppContext, state: AppState) -> list[Any]:
+def _base_layers(ctx: AppContext, state: AppState, tr: Translator) -> list[Any]:
     if not ctx.settings.tiles:
         return []
     chosen = state.basemap or ctx.settings.basemap
-    lang = state.lang
     layers = [
         dl.BaseLayer(
             dl.TileLayer(
@@ -263,14 +256,12 @@ def _base_layers(ctx: AppContext, state: AppState) -> list[Any]:
                 maxNativeZoom=b.max_native_zoom,
                 maxZoom=MAX_ZOOM,
             ),
-            name=tr(f"basemap_{b.key}", lang),
+            name=b.name(tr),
             checked=b.key == chosen,
         )
         for b in ctx.basemaps
     ]
-    layers.append(
-        dl.BaseLayer(dl.LayerGroup(), name=tr("basemap_none", lang), checked=chosen == "none")
-    )
+    layers.append(dl.BaseLayer(dl.LayerGroup(), name=tr("basemap_none"), checked=chosen == "none"))
     return [dl.LayersControl(layers, id=ids.BASE_LAYERS, position="topright", collapsed=True)]
 
 
@@ -290,8 +281,7 @@ def initial_view(ctx: AppContext, state: AppState) -> dict[str, Any]:
     return {"center": city_centre(ctx), "zoom": None, "bounds": ctx.mapdata.city_bounds}
 
 
-def _map(ctx: AppContext, state: AppState, near: views.NearbyView) -> dl.Map:
-    lang = state.lang
+def _map(ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translator) -> dl.Map:
     start = initial_view(ctx, state)
     # dash-leaflet compares its view with `center` on load, so the centre is always given;
     # without a zoom, the bounds decide
@@ -307,10 +297,10 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView) -> dl.Map:
     plan = ctx.data.plan
     return dl.Map(
         [
-            *_base_layers(ctx, state),
+            *_base_layers(ctx, state, tr),
             dl.Pane(
                 dl.LayerGroup(
-                    views.reference_children(ctx, state.references, lang), id=ids.REFERENCE_GROUP
+                    views.reference_children(ctx, state.references, tr), id=ids.REFERENCE_GROUP
                 ),
                 name="soja-reference",
                 style={"zIndex": 350},
@@ -319,7 +309,7 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView) -> dl.Map:
                 id=ids.SHAPES_LAYER,
                 style=ns("placeStyle"),
                 onEachFeature=ns("bindName"),
-                hideout=ctx.mapdata.shapes_hideout(plan, lang),
+                hideout=ctx.mapdata.shapes_hideout(plan, tr),
             ),
             dl.Pane(
                 dl.LayerGroup(views.selection_children(ctx, state.place), id=ids.SELECTION_LAYER),
@@ -340,7 +330,7 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView) -> dl.Map:
                 clusterToLayer=ns("clusterMarker"),
                 onEachFeature=ns("bindName"),
                 style=ns("legStyle"),
-                hideout=ctx.mapdata.points_hideout(plan, lang),
+                hideout=ctx.mapdata.points_hideout(plan, tr),
             ),
             dl.LayerGroup(near.layer, id=ids.NEARBY_LAYER),
             dl.LayerGroup(id=ids.COVERAGE_LAYER),
@@ -357,49 +347,48 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView) -> dl.Map:
 def page(ctx: AppContext, state: AppState) -> html.Div:
     """The whole app for ``state``: what a shared link opens (and a language switch re-renders)."""
     lang = state.lang
-    fv = views.filter_view(ctx, state.filter, state.references, lang)
+    tr = translator(lang)
+    fv = views.filter_view(ctx, state.filter, state.references, tr)
     near = views.nearby_view(
         ctx,
         state.filter,
-        {"lat": state.near[0], "lon": state.near[1], "label": tr("origin_click", lang)}
+        {"lat": state.near[0], "lon": state.near[1], "label": tr("origin_click")}
         if state.near
         else None,
-        lang,
+        tr,
     )
-    details = views.details_view(ctx, state.filter, state.place, lang)
+    details = views.details_view(ctx, state.filter, state.place, tr)
     view = state.view if state.view in VIEWS else "filter"
     return html.Div(
         [
-            *_stores(ctx, state),
-            _header(ctx, state),
+            *_stores(ctx, state, tr),
+            _header(ctx, state, tr),
             html.Div(
                 [
                     html.Aside(
                         [
                             dcc.RadioItems(
                                 id=ids.VIEW_TABS,
-                                options=[
-                                    {"label": tr(f"view_{v}", lang), "value": v} for v in VIEWS
-                                ],
+                                options=[{"label": tr(f"view_{v}"), "value": v} for v in VIEWS],
                                 value=view,
                                 className="soja-tabs",
                                 inline=True,
                             ),
-                            _filter_pane(ctx, state, fv),
-                            _list_pane(ctx, state),
-                            _nearby_pane(ctx, state, near),
-                            _planner_pane(ctx, state),
+                            _filter_pane(ctx, state, fv, tr),
+                            _list_pane(ctx, state, tr),
+                            _nearby_pane(ctx, state, near, tr),
+                            _planner_pane(ctx, state, tr),
                         ],
                         id="soja-side",
                         className="soja-side",
-                        **attrs({"aria-label": tr("menu", lang)}),
+                        **attrs({"aria-label": tr("menu")}),
                     ),
                     html.Main(
                         [
-                            _map(ctx, state, near),
+                            _map(ctx, state, near, tr),
                             html.Details(
                                 [
-                                    html.Summary(tr("legend", lang)),
+                                    html.Summary(tr("legend")),
                                     html.Div(fv.legend, id=ids.LEGEND),
                                 ],
                                 id=ids.LEGEND_BOX,
@@ -412,9 +401,9 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                                         "×",
                                         id=ids.DETAILS_CLOSE,
                                         className="soja-close",
-                                        title=tr("close", lang),
+                                        title=tr("close"),
                                         n_clicks=0,
-                                        **attrs({"aria-label": tr("close", lang)}),
+                                        **attrs({"aria-label": tr("close")}),
                                     ),
                                     html.Div(details, id=ids.DETAILS_BODY),
                                 ],
@@ -427,7 +416,7 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                             ),
                         ],
                         className="soja-main",
-                        **attrs({"aria-label": tr("map_label", lang)}),
+                        **attrs({"aria-label": tr("map_label")}),
                     ),
                 ],
                 className="soja-body",
@@ -440,11 +429,11 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                                 "×",
                                 id=ids.CREDITS_CLOSE,
                                 className="soja-close",
-                                title=tr("close", lang),
+                                title=tr("close"),
                                 n_clicks=0,
-                                **attrs({"aria-label": tr("close", lang)}),
+                                **attrs({"aria-label": tr("close")}),
                             ),
-                            *views.credits_view(ctx, lang),
+                            *views.credits_view(ctx, tr),
                         ],
                         className="soja-dialog-box",
                     )

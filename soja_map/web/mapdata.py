@@ -25,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from soja_map.data.dataset import Dataset
 from soja_map.data.plan import Plan
 from soja_map.data.schema import METRIC_CRS, POINT
+from soja_map.i18n import Translator
 from soja_map.query.styling import (
     CLUSTER_STYLE,
     NEUTRAL,
@@ -221,6 +222,16 @@ def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]] | None:
     return [[float(south), float(west)], [float(north), float(east)]]
 
 
+JS_PREFIX = "js_"
+
+
+def browser_words(tr: Translator) -> dict[str, str]:
+    """The words assets/soja_map.js shows, from the catalogue: every ``js_`` message, without the
+    prefix (``js_cluster_title`` -> ``cluster_title``). They reach the JS in the hideout of the
+    layer that draws them, rendered with the page, so switching the language switches them too."""
+    return tr.subset(JS_PREFIX)
+
+
 @dataclass(frozen=True)
 class MapData:
     """Everything the map draws, prepared once per app (the data does not change while it runs)."""
@@ -231,23 +242,25 @@ class MapData:
     paths: dict[str, Any]
     city_bounds: list[list[float]]
 
-    def points_hideout(self, plan: Plan, lang: str) -> dict[str, Any]:
+    def points_hideout(self, plan: Plan, tr: Translator) -> dict[str, Any]:
+        """What the point layer's JS draws with: icons, colours, the language and its words."""
         return {
             "icons": self.icons,
             "order": [p.id for p in plan.projects],
             "colours": {p.id: p.colour for p in plan.projects},
             "neutral": NEUTRAL,
             "cluster": CLUSTER_STYLE,
-            "lang": lang,
+            "lang": tr.lang,
+            "words": browser_words(tr),
         }
 
-    def shapes_hideout(self, plan: Plan, lang: str) -> dict[str, Any]:
+    def shapes_hideout(self, plan: Plan, tr: Translator) -> dict[str, Any]:
         return {
             "paths": self.paths,
             "order": [p.id for p in plan.projects],
             "colours": {p.id: p.colour for p in plan.projects},
             "neutral": NEUTRAL,
-            "lang": lang,
+            "lang": tr.lang,
         }
 
 

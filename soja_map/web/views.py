@@ -17,12 +17,11 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from soja_map.data.plan import Plan
-from soja_map.i18n import Lang
+from soja_map.i18n import Lang, Translator, translator
 from soja_map.query.filters import Counts, Filter, counts, search, select
 from soja_map.query.nearby import nearest_by_category
 from soja_map.web import components as c
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import tr
 from soja_map.web.mapdata import bounds_of, reference_style
 from soja_map.web.state import MAX_ZOOM, REFERENCE_KEYS
 
@@ -31,6 +30,9 @@ PLACE_ZOOM = 16
 TOWN_ZOOM = 15
 FIT_PADDING = [30, 30]
 SEARCH_LIMIT = 10
+# why the browser gave no position, by the code assets/soja_map.js `locate` resolves with: the
+# Geolocation API's codes 1-3, and 0 when the page is not https or the browser has no geolocation
+LOCATE_ERRORS = ("insecure", "denied", "unavailable", "timeout")
 
 
 # -- the filter -----------------------------------------------------------------------------------
@@ -85,7 +87,9 @@ def shown_places(ctx: AppContext, flt: Filter) -> gpd.GeoDataFrame:
     return select(ctx.data.places, flt)
 
 
-def filter_view(ctx: AppContext, flt: Filter, references: Sequence[str], lang: Lang) -> FilterView:
+def filter_view(
+    ctx: AppContext, flt: Filter, references: Sequence[str], tr: Translator
+) -> FilterView:
     """The counts, options, notes and legend for ``flt`` (filters.select / filters.counts)."""
     data, plan = ctx.data, ctx.data.plan
     selected = shown_places(ctx, flt)
@@ -95,24 +99,22 @@ def filter_view(ctx: AppContext, flt: Filter, references: Sequence[str], lang: L
     located = selected[selected.geometry.notna()]
     all_categories = counts(select(data.places, replace(flt, categories=())), plan).by_category
     return FilterView(
-        summary=c.summary_text(shown, ctx.total, lang),
-        project_options=c.project_options(plan, per_project.by_project, lang),
-        policy_options=c.policy_options(plan, flt.projects, flt.policies, lang),
+        summary=c.summary_text(shown, ctx.total, tr),
+        project_options=c.project_options(plan, per_project.by_project, tr),
+        policy_options=c.policy_options(plan, flt.projects, flt.policies, tr),
         measure_options=c.measure_options(
-            plan, flt.projects, flt.policies, flt.measures, ctx.measure_counts, lang
+            plan, flt.projects, flt.policies, flt.measures, ctx.measure_counts, tr
         ),
-        category_options=c.category_options(
-            [*all_categories, *flt.categories], all_categories, lang
-        ),
-        measure_note=c.measure_note(data, flt, ctx.measure_counts, lang),
-        city_wide=c.city_wide_section(data, flt, selected, lang),
-        legend=c.legend(plan, flt, shown, set(located["category"]), references, lang),
+        category_options=c.category_options([*all_categories, *flt.categories], all_categories, tr),
+        measure_note=c.measure_note(data, flt, ctx.measure_counts, tr),
+        city_wide=c.city_wide_section(data, flt, selected, tr),
+        legend=c.legend(plan, flt, shown, set(located["category"]), references, tr),
         shown=shown,
     )
 
 
-def list_view(ctx: AppContext, flt: Filter, page: int, place: str | None, lang: Lang) -> Any:
-    return c.place_list(shown_places(ctx, flt), ctx.data.plan, page, place, lang)
+def list_view(ctx: AppContext, flt: Filter, page: int, place: str | None, tr: Translator) -> Any:
+    return c.place_list(shown_places(ctx, flt), ctx.data.plan, page, place, tr)
 
 
 def list_page(page: int | None, delta: int, n_rows: int) -> int:
@@ -204,12 +206,12 @@ def selection_children(ctx: AppContext, place: str | None) -> list[Any]:
     ]
 
 
-def details_view(ctx: AppContext, flt: Filter, place: str | None, lang: Lang) -> Any:
+def details_view(ctx: AppContext, flt: Filter, place: str | None, tr: Translator | Lang) -> Any:
     shown_ids = set(shown_places(ctx, flt).index) if place else set()
-    return c.details(ctx.data, place, flt, shown_ids, lang)
+    return c.details(ctx.data, place, flt, shown_ids, translator(tr).lang)
 
 
-def reference_children(ctx: AppContext, references: Iterable[str], lang: Lang) -> list[Any]:
+def reference_children(ctx: AppContext, references: Iterable[str], tr: Translator) -> list[Any]:
     """One GeoJSON per checked overlay; data is fetched from its URL (cached by the browser)."""
     wanted = set(references)
     out = []
@@ -225,25 +227,25 @@ def reference_children(ctx: AppContext, references: Iterable[str], lang: Lang) -
                 pointToLayer=ns("referencePoint"),
                 onEachFeature=ns("bindName") if interactive else None,
                 interactive=interactive,
-                hideout={"style": reference_style(key), "key": key, "lang": lang},
+                hideout={"style": reference_style(key), "key": key, "lang": tr.lang},
             )
         )
     return out
 
 
-def jump_options(ctx: AppContext, lang: Lang) -> list[dict[str, Any]]:
+def jump_options(ctx: AppContext, tr: Translator) -> list[dict[str, Any]]:
     """Stations first, then towns: where the jump list can take the map."""
     located = ctx.data.located
     stations = located[located["category"] == "rail_station"]
     options: list[dict[str, Any]] = [
-        {"label": f"{tr('jump_stations', lang)}: {c.name_of(row, lang)}", "value": f"place:{pid}"}
+        {"label": f"{tr('jump_stations')}: {c.name_of(row, tr)}", "value": f"place:{pid}"}
         for pid, row in zip(stations.index, stations.itertuples(index=False), strict=True)
     ]
-    options += town_options(ctx, lang, prefix=f"{tr('jump_towns', lang)}: ")
+    options += town_options(ctx, tr, prefix=f"{tr('jump_towns')}: ")
     return options
 
 
-def town_options(ctx: AppContext, lang: Lang, *, prefix: str = "") -> list[dict[str, Any]]:
+def town_options(ctx: AppContext, tr: Translator, *, prefix: str = "") -> list[dict[str, Any]]:
     towns = ctx.data.towns
     names = [str(row.town or row.name_ja) for row in towns.itertuples(index=False)]
     return [
@@ -275,9 +277,9 @@ def jump_viewport(ctx: AppContext, value: str | None) -> dict[str, Any] | None:
 # -- search ---------------------------------------------------------------------------------------
 
 
-def search_view(ctx: AppContext, query: str | None, lang: Lang) -> Any:
+def search_view(ctx: AppContext, query: str | None, tr: Translator) -> Any:
     text = query or ""
-    return c.search_hits(ctx.data, search(ctx.data.places, text, limit=SEARCH_LIMIT), text, lang)
+    return c.search_hits(ctx.data, search(ctx.data.places, text, limit=SEARCH_LIMIT), text, tr)
 
 
 def best_hit(ctx: AppContext, query: str | None) -> str | None:
@@ -288,7 +290,7 @@ def best_hit(ctx: AppContext, query: str | None) -> str | None:
 # -- nearby ---------------------------------------------------------------------------------------
 
 
-def near_from_click(click: Mapping[str, Any] | None, lang: Lang) -> dict[str, Any] | None:
+def near_from_click(click: Mapping[str, Any] | None, tr: Translator) -> dict[str, Any] | None:
     """The nearby origin from the map's clickData ({"latlng": {"lat", "lng"}})."""
     latlng = (click or {}).get("latlng") or {}
     if "lat" not in latlng or "lng" not in latlng:
@@ -296,17 +298,17 @@ def near_from_click(click: Mapping[str, Any] | None, lang: Lang) -> dict[str, An
     return {
         "lat": float(latlng["lat"]),
         "lon": float(latlng["lng"]),
-        "label": tr("origin_click", lang),
+        "label": tr("origin_click"),
     }
 
 
-def near_from_geolocation(geo: Mapping[str, Any] | None, lang: Lang) -> dict[str, Any] | None:
+def near_from_geolocation(geo: Mapping[str, Any] | None, tr: Translator) -> dict[str, Any] | None:
     if not geo or "lat" not in geo:
         return None
     return {
         "lat": float(geo["lat"]),
         "lon": float(geo["lon"]),
-        "label": tr("origin_location", lang),
+        "label": tr("origin_location"),
     }
 
 
@@ -315,10 +317,14 @@ def near_from_town(ctx: AppContext, value: str | None) -> dict[str, Any] | None:
     return {"lat": town[0], "lon": town[1], "label": town[2]} if town else None
 
 
-def geolocation_error(geo: Mapping[str, Any] | None, lang: Lang) -> Any:
+def geolocation_error(geo: Mapping[str, Any] | None, tr: Translator) -> Any:
+    """Why the browser gave no position (GEO_STORE ``{"error": code}``), in words; None if it did."""
     if not geo or "error" not in geo:
         return None
-    return tr("locate_failed", lang, reason=str(geo["error"]))
+    code = geo["error"]
+    known = isinstance(code, int) and 0 <= code < len(LOCATE_ERRORS)
+    reason = LOCATE_ERRORS[code] if known else "unavailable"
+    return tr("locate_failed", reason=tr(f"locate_error_{reason}"))
 
 
 @dataclass(frozen=True)
@@ -329,7 +335,7 @@ class NearbyView:
 
 
 def nearby_view(
-    ctx: AppContext, flt: Filter, near: Mapping[str, Any] | None, lang: Lang
+    ctx: AppContext, flt: Filter, near: Mapping[str, Any] | None, tr: Translator
 ) -> NearbyView:
     """The nearest place of each category shown, as a list and as lines on the map."""
     if not near:
@@ -338,7 +344,7 @@ def nearby_view(
         return NearbyView(c.plain_note(str(near["error"])), [], None)
     lat, lon = float(near["lat"]), float(near["lon"])
     nearest = nearest_by_category(shown_places(ctx, flt), lon, lat, metric=ctx.metric)
-    label = str(near.get("label") or tr("origin_click", lang))
+    label = str(near.get("label") or tr("origin_click"))
     layer: list[Any] = []
     for category, row in nearest.iterrows():
         layer.append(
@@ -349,7 +355,7 @@ def nearby_view(
                 dashArray="6 6",
                 className=f"soja-near-line soja-near-{category}",
                 children=dl.Tooltip(
-                    f"{c.name_of(row, lang)}: {c.format_distance(float(row['distance_m']))}"
+                    f"{c.name_of(row, tr)}: {c.format_distance(float(row['distance_m']), tr)}"
                 ),
             )
         )
@@ -369,7 +375,7 @@ def nearby_view(
     lons = [lon, *nearest["lon"].tolist()]
     bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
     return NearbyView(
-        results=c.nearby_results(nearest, label, lang),
+        results=c.nearby_results(nearest, label, tr),
         layer=layer,
         viewport=fit_viewport(bounds, max_zoom=PLACE_ZOOM),
     )
@@ -393,5 +399,5 @@ def view_store(
     return {"center": [float(lat), float(lon)], "zoom": zoom, "bounds": bounds}
 
 
-def credits_view(ctx: AppContext, lang: Lang) -> list[Any]:
-    return c.credits(ctx.data, lang)
+def credits_view(ctx: AppContext, tr: Translator) -> list[Any]:
+    return c.credits(ctx.data, tr)

@@ -5,6 +5,9 @@
  *                         dash-leaflet passes the GeoJSON component's props as the LAST argument,
  *                         so `context.hideout` is the hideout prop. Everything they draw comes from
  *                         the hideout (styles built by soja_map.styling) or the feature's properties.
+ *                         Words come from the message catalogue too: `hideout.words` holds the
+ *                         catalogue's `js_*` messages (soja_map.web.mapdata.browser_words), so no
+ *                         text is written here, and a language switch re-renders them.
  * window.sojaMap.filter   the place filter: the same predicate as soja_map.filters.mask, and the
  *                         style key of soja_map.web.mapdata.style_key (browser tests check both).
  * dash_clientside.sojaMap clientside callbacks (filter the places, geolocation, URL, panel).
@@ -96,8 +99,17 @@
 
     function hideoutOf(context) { return (context && context.hideout) || {}; }
 
+    // Translator.pick, for names in the features: the English one in English when it exists
     function displayName(props, lang) {
         return (lang === "en" && props.name_en) ? props.name_en : (props.name_ja || "");
+    }
+
+    // A catalogue message with its {fields} filled: word(h, "cluster_title", {n: "12"})
+    function word(h, key, values) {
+        var text = (h.words && h.words[key]) || "";
+        return text.replace(/\{(\w+)\}/g, function (whole, name) {
+            return Object.prototype.hasOwnProperty.call(values || {}, name) ? String(values[name]) : whole;
+        });
     }
 
     function textElement(text) {
@@ -143,7 +155,7 @@
         var n = feature.properties.point_count;
         var size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 54;
         var label = n < 1000 ? String(n) : n < 10000 ? (n / 1000).toFixed(1) + "k" : Math.round(n / 1000) + "k";
-        var title = h.lang === "en" ? n + " places" : n + " 件";
+        var title = word(h, "cluster_title", {n: n.toLocaleString(h.lang || undefined)});
         var icon = L.divIcon({
             html: "<span>" + label + "</span>",
             className: "marker-cluster soja-cluster",
@@ -211,7 +223,7 @@
     function load(src) {
         if (!collections[src]) {
             collections[src] = fetch(src, {credentials: "same-origin"}).then(function (r) {
-                if (!r.ok) { throw new Error("places: HTTP " + r.status); }
+                if (!r.ok) { throw new Error("HTTP " + r.status + " from " + src); }
                 return r.json();
             });
             collections[src].catch(function () { delete collections[src]; });
@@ -232,18 +244,20 @@
                     return [parts.points, parts.shapes];
                 });
             },
-            // asks for the position only when the button is pressed; never raises an alert
+            // asks for the position only when the button is pressed; never raises an alert. A
+            // failure is a code the server puts in words (web.views.LOCATE_ERRORS): the
+            // Geolocation API's 1-3, or 0 when the page is not https or has no geolocation
             locate: function (nClicks) {
                 if (!nClicks) { return noUpdate(); }
                 return new Promise(function (resolve) {
                     if (!window.isSecureContext || !navigator.geolocation) {
-                        resolve({error: "https is needed", code: 0});
+                        resolve({error: 0});
                         return;
                     }
                     navigator.geolocation.getCurrentPosition(function (pos) {
                         resolve({lat: pos.coords.latitude, lon: pos.coords.longitude, accuracy: pos.coords.accuracy});
                     }, function (err) {
-                        resolve({error: err.message || "unavailable", code: err.code});
+                        resolve({error: err.code || 2});
                     }, {enableHighAccuracy: false, timeout: 10000, maximumAge: 60000});
                 });
             },

@@ -16,7 +16,7 @@ from dash import (
     ctx as dash_ctx,
 )
 
-from soja_map.i18n import as_lang
+from soja_map.i18n import translator
 from soja_map.query.filters import Filter
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
@@ -92,7 +92,9 @@ def register(app: Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def update_panel(filter_data: dict[str, Any], references: list[str], lang: str) -> Any:
-        fv = views.filter_view(ctx, Filter.from_dict(filter_data), references or [], as_lang(lang))
+        fv = views.filter_view(
+            ctx, Filter.from_dict(filter_data), references or [], translator(lang)
+        )
         return (
             fv.summary,
             fv.project_options,
@@ -140,7 +142,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def show_references(references: list[str], lang: str) -> Any:
-        return views.reference_children(ctx, references or [], as_lang(lang))
+        return views.reference_children(ctx, references or [], translator(lang))
 
     @app.callback(
         Output(ids.LIST_PAGE, "data"),
@@ -166,4 +168,5 @@ def register(app: Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def update_list(filter_data: dict[str, Any], page: int, place: str | None, lang: str) -> Any:
-        return views.list_view(ctx, Filter.from_dict(filter_data), page or 0, place, as_lang(lang))
+        tr = translator(lang)
+        return views.list_view(ctx, Filter.from_dict(filter_data), page or 0, place, tr)

@@ -8,7 +8,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 from dash import ctx as dash_ctx
 
-from soja_map.i18n import Lang, as_lang
+from soja_map.i18n import Translator, translator
 from soja_map.query.filters import Filter
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
@@ -25,19 +25,19 @@ def near_for(
     town: str | None = None,
     geo: Mapping[str, Any] | None = None,
     view: str | None = None,
-    lang: Lang = "ja",
+    tr: Translator,
 ) -> Any:
     """The new nearby origin ({"lat", "lon", "label"} or {"error"}), None to clear, or UNCHANGED.
 
     A map click sets the origin only while the nearby view is open (otherwise clicks browse).
     """
     if trigger == ids.MAP:
-        return views.near_from_click(click, lang) if view == "nearby" else UNCHANGED
+        return views.near_from_click(click, tr) if view == "nearby" else UNCHANGED
     if trigger == ids.NEAR_TOWN:
         return views.near_from_town(ctx, town)
     if trigger == ids.GEO_STORE:
-        error = views.geolocation_error(geo, lang)
-        return {"error": error} if error else views.near_from_geolocation(geo, lang)
+        error = views.geolocation_error(geo, tr)
+        return {"error": error} if error else views.near_from_geolocation(geo, tr)
     if trigger == ids.NEAR_CLEAR:
         return None
     return UNCHANGED
@@ -71,7 +71,7 @@ def register(app: Dash, ctx: AppContext) -> None:
             town=town,
             geo=geo,
             view=view,
-            lang=as_lang(lang),
+            tr=translator(lang),
         )
         return no_update if near is UNCHANGED else near
 
@@ -85,6 +85,6 @@ def register(app: Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def show_nearby(near: Any, filter_data: dict[str, Any], lang: str) -> Any:
-        nv = views.nearby_view(ctx, Filter.from_dict(filter_data), near, as_lang(lang))
+        nv = views.nearby_view(ctx, Filter.from_dict(filter_data), near, translator(lang))
         moved = dash_ctx.triggered_id == ids.NEAR_STORE and nv.viewport is not None
         return nv.results, nv.layer, nv.viewport if moved else no_update

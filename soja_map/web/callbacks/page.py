@@ -6,10 +6,9 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from soja_map.i18n import as_lang
+from soja_map.i18n import as_lang, other_lang
 from soja_map.web import ids
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import other_lang
 from soja_map.web.layout import page
 from soja_map.web.state import AppState, encode_search, parse_search
 

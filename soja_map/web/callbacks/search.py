@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from soja_map.i18n import as_lang
+from soja_map.i18n import translator
 from soja_map.web import ids, views
 from soja_map.web.context import AppContext
 
@@ -19,7 +19,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def show_hits(query: str | None, lang: str) -> Any:
-        return views.search_view(ctx, query, as_lang(lang))
+        return views.search_view(ctx, query, translator(lang))
 
     @app.callback(
         Output(ids.MAP, "viewport", allow_duplicate=True),

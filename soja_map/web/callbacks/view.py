@@ -8,18 +8,17 @@ from dash import Dash, Input, Output, State
 from dash import ctx as dash_ctx
 
 from soja_map.config import BASEMAPS
-from soja_map.i18n import as_lang
+from soja_map.i18n import LANGS, as_lang, translator
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
-from soja_map.web.i18n import tr
 from soja_map.web.state import current_state, encode_search
 
 
 def basemap_key(name: str | None) -> str | None:
     """The basemap key of a LayersControl base layer name (in either language)."""
     for key in BASEMAPS:
-        if name in (tr(f"basemap_{key}", "ja"), tr(f"basemap_{key}", "en")):
+        if any(name == translator(lang)(f"basemap_{key}") for lang in LANGS):
             return key
     return None
 
