@@ -9,10 +9,10 @@ from dash import dcc, html
 
 from soja_map.i18n import as_lang, t
 from soja_map.web import export_button, ids, views
+from soja_map.web import planner as planner_panel
 from soja_map.web.components import attrs
 from soja_map.web.context import AppContext
 from soja_map.web.i18n import other_lang, tr
-from soja_map.web.planner import panel as planner_panel
 from soja_map.web.state import MAX_ZOOM, VIEWS, AppState, encode_search
 
 ns = views.ns
