@@ -11,7 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from soja_map.analysis import report as report_io
-from soja_map.analysis.coverage import coverage, what_if
+from soja_map.analysis.coverage import BY_CHOICES, coverage, what_if
+from soja_map.analysis.presets import PRESETS, RADIUS_SOURCES
+from soja_map.analysis.provenance import NOTE_CODES, SOURCE_ROLES
 from soja_map.data.geo import to_lonlat
 from soja_map.errors import ConfigError
 from soja_map.i18n import translator
@@ -204,3 +206,21 @@ def test_the_radius_source_of_a_preset():
     assert rows["radius"] == "800 m (general walking area 800 m)"
     assert rows["radius_source"].startswith("MLIT City Bureau")
     assert rows["covered_means"] == "the centre of the 500 m cell is within 800 m of a facility"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_key_the_core_returns_has_words(lang, change):
+    """Words are chosen by key: every id the core can return has its message in both languages."""
+    tr = translator(lang)
+    columns = [*change.before.table("town").columns, *change.table("town").columns]
+    keys = [
+        *(f"report_col_{c}" for c in columns),
+        *(f"report_by_{b}" for b in BY_CHOICES),
+        *(f"report_gap_{c}" for c in report_io.GAP_COLUMNS),
+        *(f"report_preset_{p}" for p in PRESETS),
+        *(f"report_radius_source_{p}" for p in PRESETS),
+        *(f"report_source_{s}" for s in RADIUS_SOURCES),
+        *(f"report_role_{r}" for r in SOURCE_ROLES),
+        *(f"report_note_{c}" for c in NOTE_CODES),
+    ]
+    assert [k for k in keys if not tr.has(k)] == []

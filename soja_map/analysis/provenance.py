@@ -32,6 +32,16 @@ SOURCE_ROLES: Final = (
     "layer",
 )
 
+# what a Note may say (values of Note.code)
+NOTE_CODES: Final = (
+    "town_no_area",
+    "district_holds_known",
+    "district_no_towns",
+    "known_exceed_total",
+    "joined_area",
+    "left_out",
+)
+
 
 @dataclass(frozen=True)
 class SourceRef:
