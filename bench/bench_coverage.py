@@ -36,7 +36,6 @@ import numpy as np
 import shapely
 
 from soja_map.analysis.coverage import (
-    PRESETS,
     ContextCache,
     Facilities,
     coverage,
@@ -44,9 +43,12 @@ from soja_map.analysis.coverage import (
     select_facilities,
     what_if,
 )
+from soja_map.analysis.presets import PRESETS
+from soja_map.analysis.report import population_title
 from soja_map.config import Settings
 from soja_map.data.dataset import load_dataset
 from soja_map.data.schema import METRIC_CRS, PLACE_CATEGORIES
+from soja_map.i18n import translator
 from soja_map.query.filters import Filter
 
 QUAD_SEGS = 64
@@ -126,7 +128,7 @@ def main() -> int:
     cells = grid.to_frame()
     print(
         f"population grid: {len(grid):,} cells of {grid.cell_size:g} m, {grid.total:,.0f} people "
-        f"({grid.model.label('en')}); geography + grid built once in {build:.2f} s"
+        f"({population_title(grid.model, translator('en'))}); geography + grid built once in {build:.2f} s"
     )
     print(
         f"peers: geopandas {gpd.__version__}, shapely {shapely.__version__}; buffers quad_segs={QUAD_SEGS}"

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -410,12 +410,8 @@ def coverage(
     by school-district pupils and town points); distances are straight lines unless --network is given.
     Every output states the population source, year and method, the radius source and the distance method.
     """
-    from soja_map.analysis import coverage as cov  # noqa: PLC0415 - keep `--help` fast
-    from soja_map.analysis import report as report_io  # noqa: PLC0415
-    from soja_map.analysis.population import Text, read_population  # noqa: PLC0415
-    from soja_map.data.geo import geometry_to_metric  # noqa: PLC0415
-    from soja_map.i18n import Lang  # noqa: PLC0415
-    from soja_map.query.filters import Filter  # noqa: PLC0415
+    from soja_map.analysis.presets import preset as named_preset  # noqa: PLC0415 - keep `--help` fast
+    from soja_map.i18n import translator  # noqa: PLC0415
 
     if not (categories or measures or projects):
         raise click.UsageError("choose facilities with --category, --measure or --project")
@@ -423,69 +419,120 @@ def coverage(
         raise click.UsageError("--population needs --population-column (the column of people)")
     if output is None and fmt == "xlsx":
         raise click.UsageError("xlsx needs a file: add -o FILE.xlsx")
-    language: Lang = "en" if (lang or ctx.settings.language) == "en" else "ja"
-    added = [_parse_lonlat(a) for a in adds]
-    chosen = cov.preset(preset) if preset else None
+    chosen = named_preset(preset) if preset else None
     if chosen is not None and radius is not None and radius != chosen.radius_m:
         raise click.UsageError(
             f"--preset {chosen.name} is {chosen.radius_m:g} m but --radius is {radius:g} m: give one"
         )
-
+    ask = _CoverageAsk(
+        categories=categories,
+        measures=measures,
+        projects=projects,
+        radius=radius,
+        preset=chosen,
+        added=[_parse_lonlat(a) for a in adds],
+        removes=removes,
+        population=(population_path, population_column or "", population_year or ""),
+        network_path=network_path,
+        cell_size=cell_size,
+    )
     with _Steps() as steps:
         steps.step("loading the data")
         data = ctx.dataset()
-        plan = data.plan
-        flt = Filter(
-            projects=projects or None,
-            measures=tuple(plan.resolve_measure(m) for m in measures),
-            categories=categories,
-        ).check(plan)
-        if chosen is None:
-            chosen = (
-                cov.preset_matching(radius) if radius is not None else cov.preset_for(categories)
-            )
-        radius_m = radius if radius is not None else chosen.radius_m if chosen else 800.0
-        if data.study_area is not None:
-            import shapely  # noqa: PLC0415
+        result = _compute_coverage(data, ask, steps)
+    _notes_on_facilities(_asked_facilities(result))
+    tr = translator(lang or ctx.settings.language)
+    _write_coverage(result, by, fmt, output, gaps_path, tr, data.plan)
 
-            outside = [p for p in added if not shapely.contains_xy(data.study_area, *p)]
-            if outside:
-                raise click.BadParameter(
-                    f"{', '.join(f'{x},{y}' for x, y in outside)} is outside Soja and its 3 km "
-                    "surroundings (LON,LAT order: longitude first)",
-                    param_hint="--add",
-                )
-        cache = cov.ContextCache(data)
-        population = None
-        if population_path is not None and population_column:
-            steps.step(f"reading {population_path.name}")
-            population = read_population(
-                population_path,
-                population_column,
-                cell_size=cell_size,
-                clip=geometry_to_metric(data.boundary) if data.boundary is not None else None,
-                year=population_year or "",
-            )
-        network = None
-        if network_path is not None:
-            from soja_map.analysis.network import read_network  # noqa: PLC0415
 
-            steps.step(f"building the road network from {network_path.name}")
-            network = read_network(network_path)
-        steps.step("building the population grid")
-        context = cache.get(cell_size=cell_size, population=population, network=network)
-        steps.step("computing coverage")
-        facilities = cov.select_facilities(data.places, flt)
-        selection = Text(flt.describe(plan, "ja"), flt.describe(plan, "en"))
-        common: dict[str, Any] = {"preset": chosen, "selection": selection}
-        result: Any
-        if added or removes:
-            result = cov.what_if(
-                context, facilities, radius_m, add_lonlat=added, remove=removes, **common
-            )
-        else:
-            result = cov.coverage(context, facilities, radius_m, **common)
+def _asked_facilities(result: Any) -> Any:
+    """The facilities a coverage (or a what-if, before the change) was asked for."""
+    return getattr(result, "before", result).facilities
 
+
+class _CoverageAsk(NamedTuple):
+    """The coverage command's options, checked."""
+
+    categories: tuple[str, ...]
+    measures: tuple[str, ...]
+    projects: tuple[str, ...]
+    radius: float | None
+    preset: Any
+    added: list[tuple[float, float]]
+    removes: tuple[str, ...]
+    population: tuple[Path | None, str, str]  # file, column, year
+    network_path: Path | None
+    cell_size: float
+
+
+def _check_added_inside(data: Any, added: list[tuple[float, float]]) -> None:
+    if data.study_area is None:
+        return
+    import shapely  # noqa: PLC0415
+
+    outside = [p for p in added if not shapely.contains_xy(data.study_area, *p)]
+    if outside:
+        raise click.BadParameter(
+            f"{', '.join(f'{x},{y}' for x, y in outside)} is outside Soja and its 3 km "
+            "surroundings (LON,LAT order: longitude first)",
+            param_hint="--add",
+        )
+
+
+def _coverage_context(data: Any, ask: _CoverageAsk, steps: _Steps) -> Any:
+    """The population grid, zones and network the query runs on."""
+    from soja_map.analysis import coverage as cov  # noqa: PLC0415
+    from soja_map.analysis.population import read_population  # noqa: PLC0415
+    from soja_map.data.geo import geometry_to_metric  # noqa: PLC0415
+
+    path, column, year = ask.population
+    population = None
+    if path is not None:
+        steps.step(f"reading {path.name}")
+        clip = geometry_to_metric(data.boundary) if data.boundary is not None else None
+        population = read_population(path, column, cell_size=ask.cell_size, clip=clip, year=year)
+    network = None
+    if ask.network_path is not None:
+        from soja_map.analysis.network import read_network  # noqa: PLC0415
+
+        steps.step(f"building the road network from {ask.network_path.name}")
+        network = read_network(ask.network_path)
+    steps.step("building the population grid")
+    cache = cov.ContextCache(data)
+    return cache.get(cell_size=ask.cell_size, population=population, network=network)
+
+
+def _compute_coverage(data: Any, ask: _CoverageAsk, steps: _Steps) -> Any:
+    """The coverage (or what-if) the options ask for."""
+    from soja_map.analysis import coverage as cov  # noqa: PLC0415
+    from soja_map.analysis.presets import preset_for, preset_matching  # noqa: PLC0415
+    from soja_map.query.filters import Filter  # noqa: PLC0415
+
+    plan = data.plan
+    flt = Filter(
+        projects=ask.projects or None,
+        measures=tuple(plan.resolve_measure(m) for m in ask.measures),
+        categories=ask.categories,
+    ).check(plan)
+    chosen = ask.preset
+    if chosen is None:
+        chosen = (
+            preset_matching(ask.radius) if ask.radius is not None else preset_for(ask.categories)
+        )
+    radius_m = ask.radius if ask.radius is not None else chosen.radius_m if chosen else 800.0
+    _check_added_inside(data, ask.added)
+    context = _coverage_context(data, ask, steps)
+    steps.step("computing coverage")
+    facilities = cov.select_facilities(data.places, flt)
+    common: dict[str, Any] = {"preset": chosen, "selection": flt}
+    if ask.added or ask.removes:
+        return cov.what_if(
+            context, facilities, radius_m, add_lonlat=ask.added, remove=ask.removes, **common
+        )
+    return cov.coverage(context, facilities, radius_m, **common)
+
+
+def _notes_on_facilities(facilities: Any) -> None:
     if facilities.excluded:
         click.echo(
             f"note: {len(facilities.excluded)} selected item(s) have no location (city-wide) and "
@@ -494,21 +541,34 @@ def coverage(
         )
     if len(facilities) == 0:
         click.echo("note: no located facility matches the selection; nobody is covered", err=True)
+
+
+def _write_coverage(
+    result: Any,
+    by: str,
+    fmt: str | None,
+    output: Path | None,
+    gaps_path: Path | None,
+    tr: Any,
+    plan: Any,
+) -> None:
+    from soja_map.analysis import report as report_io  # noqa: PLC0415
+
     if gaps_path is not None:
-        report_io.write_gaps(gaps_path, result, language)
+        report_io.write_gaps(gaps_path, result, tr, plan=plan)
         click.echo(f"wrote {gaps_path} ({len(report_io.result_of(result).gaps)} gap polygons)")
     if output is not None:
         chosen_format = report_io.format_for(output, fmt)
-        report_io.write_report(output, result, by, chosen_format, language)
+        report_io.write_report(output, result, by, chosen_format, tr, plan=plan)
         click.echo(f"wrote {output} ({chosen_format}, by {by}, {len(result.table(by))} rows)")
     elif fmt in {"csv", "json"}:
-        text = report_io.render(result, by, fmt, language).decode("utf-8")
+        text = report_io.render(result, by, fmt, tr, plan=plan).decode("utf-8")
         click.echo(text.removeprefix("\ufeff"), nl=False)
     else:
-        _print_coverage_table(result, by, language)
+        _print_coverage_table(result, by, tr, plan)
 
 
-def _print_coverage_table(result: Any, by: str, lang: Any) -> None:
+def _print_coverage_table(result: Any, by: str, tr: Any, plan: Any) -> None:
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
@@ -517,16 +577,19 @@ def _print_coverage_table(result: Any, by: str, lang: Any) -> None:
     console = Console()
     if not console.is_terminal:  # piped or redirected: don't cut names to 80 columns
         console = Console(width=200)
-    lines = report_io.metadata_lines(result, lang)
-    frame = report_io.display_frame(result.table(by), by, lang)
+    lines = report_io.metadata_lines(result, tr, plan=plan)
+    raw = result.table(by)
+    frame = report_io.display_frame(raw, by, tr)
     table = Table(title=lines[0][1], title_justify="left")
     table.add_column(str(frame.index.name), no_wrap=True)
     for column in frame.columns:
         table.add_column(str(column), justify="right")
-    shares = [result.table(by).columns[i] in report_io.SHARES for i in range(len(frame.columns))]
+    shares = [c in report_io.SHARES for c in raw.columns]
     for name, row in frame.iterrows():
         cells = [
-            "-" if report_io._cell(v) is None else (f"{v:.1%}" if is_share else f"{v:,.0f}")
+            "-"
+            if report_io.cell_value(v) is None
+            else (tr.percent(v) if is_share else tr.number(v))
             for v, is_share in zip(row, shares, strict=True)
         ]
         table.add_row(str(name), *cells)

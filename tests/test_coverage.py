@@ -13,21 +13,21 @@ import numpy as np
 import pytest
 import shapely
 
+from soja_map.analysis import report as report_io
 from soja_map.analysis.coverage import (
-    PRESETS,
     ContextCache,
     catchments,
     check_radius,
     coverage,
     facilities_from_frame,
     nearest_facility_id,
-    preset,
-    preset_for,
     select_facilities,
     what_if,
 )
+from soja_map.analysis.presets import PRESETS, RADIUS_SOURCES, preset, preset_for
 from soja_map.data.geo import to_lonlat
 from soja_map.errors import ConfigError, CRSError
+from soja_map.i18n import translator
 from soja_map.query.filters import Filter
 from tests import coverage_layouts as lay
 
@@ -189,7 +189,8 @@ def test_items_without_geometry_are_not_facilities(ctx):
     assert facilities.excluded == ("bus",)
     result = coverage(ctx, facilities, 100)
     assert result.covered_population == 10
-    assert any("bus" in value for _, value in result.metadata("en"))
+    rows = {r.key: r.value for r in report_io.metadata_rows(result, translator("en"))}
+    assert rows["excluded"] == "bus"
 
 
 def test_facilities_without_crs_raise_crs_error():
@@ -235,9 +236,11 @@ def test_add_and_remove_together_move_a_facility(ctx):
     )
     assert change.table("town")["change"].to_dict() == {"SW": -10, "SE": 20, "NW": 0, "NE": 0}
     assert change.change == 10
-    lines = dict(change.metadata("en"))
-    assert "What-if: removed" in lines
-    assert "What-if: added (lon,lat)" in lines
+    rows = {r.key: r for r in report_io.metadata_rows(change, translator("en"))}
+    assert rows["removed"].label == "What-if: removed"
+    assert rows["removed"].value == "a (a)"
+    assert rows["added"].label == "What-if: added (lon,lat)"
+    assert change.removed_names() == {"a": "a"}
 
 
 def test_removing_an_unknown_facility_names_the_choices(ctx):
@@ -277,9 +280,18 @@ def test_presets_name_their_source():
         "park_district": 1000,
     }
     for p in PRESETS.values():
-        assert p.source.ja
-        assert p.source.en
-    assert "都市構造の評価に関するハンドブック" in preset("walk").source.ja
+        assert p.source in RADIUS_SOURCES
+        for lang in ("ja", "en"):  # every preset has its words in both languages
+            tr = translator(lang)
+            assert report_io.preset_label(p.name, tr)
+            assert tr(f"report_radius_source_{p.name}", handbook="H").startswith("H")
+    assert RADIUS_SOURCES[preset("walk").source].title == "都市構造の評価に関するハンドブック"
+    ja = translator("ja")
+    walk = coverage(lay.context(), lay.facilities(a=lay.CENTRES["SW"]), 800)
+    rows = {r.key: r.value for r in report_io.metadata_rows(walk, ja)}
+    assert "都市構造の評価に関するハンドブック" in rows["radius_source"]
+    assert walk.provenance.radius_source == "mlit_urban_structure_handbook"
+    assert walk.provenance.radius_preset == "walk"
 
 
 def test_usual_preset_per_category():

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from soja_map import cli
-from soja_map.analysis.coverage import PRESETS, ContextCache, coverage, select_facilities, what_if
+from soja_map.analysis.coverage import ContextCache, coverage, select_facilities, what_if
+from soja_map.analysis.presets import PRESETS
 from soja_map.query.filters import Filter
 from tests import coverage_layouts as lay
 from tests.conftest import GEODATA, REPO
@@ -97,7 +98,8 @@ def test_json_what_if_matches_the_pure_function(run, dataset, context, tmp_path)
     assert [r["change"] for r in doc["rows"]] == pytest.approx(
         expected.table("junior_high")["change"].tolist()
     )
-    assert doc["population"]["estimate"] is True
+    assert doc["provenance"]["population"]["estimate"] is True
+    assert doc["provenance"]["radius_preset"] == "walk"
 
 
 def test_measure_and_project_select_facilities(run, dataset):
@@ -138,7 +140,9 @@ def test_gaps_geojson(run, tmp_path):
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["features"]
     assert doc["features"][0]["properties"]["rank"] == 1
-    assert any(line[0] == "人口の作成方法" for line in doc["metadata"]["lines"])
+    assert any(
+        line[:2] == ["population_method", "人口の作成方法"] for line in doc["metadata"]["lines"]
+    )
 
 
 def test_population_layer_from_a_file(run, dataset, tmp_path):
@@ -160,9 +164,13 @@ def test_population_layer_from_a_file(run, dataset, tmp_path):
     )  # fmt: skip
     assert status == 0
     doc = json.loads(out)
-    assert doc["population"]["source"]["en"] == "mesh.gpkg (column JINKO)"
-    assert doc["population"]["year"] == "2020"
-    assert doc["population"]["estimate"] is False
+    population = doc["provenance"]["population"]
+    assert (population["layer"], population["column"]) == ("mesh.gpkg", "JINKO")
+    assert population["year"] == "2020"
+    assert population["estimate"] is False
+    meta = {key: value for key, _, value in doc["metadata"]}
+    assert meta["population_source"] == "mesh.gpkg（列 JINKO）"
+    assert meta["population_year"] == "2020"
     city_area_share = 211.87e6 / (2000 * 2000)  # people kept = 10 per whole cell inside the city
     assert doc["city"]["population"] == pytest.approx(10 * city_area_share, rel=0.01)
 
@@ -178,7 +186,10 @@ def test_network_file(run, tmp_path):
     )
     assert status == 0
     doc = json.loads(out)
-    assert doc["distance_method"]["en"].startswith("network distance along roads.geojson")
+    distance = doc["provenance"]["distance"]
+    assert (distance["kind"], distance["network_source"]) == ("network", "roads.geojson")
+    meta = {key: value for key, _, value in doc["metadata"]}
+    assert meta["distance"].startswith("道路網距離（roads.geojson; ノード ")
 
 
 @pytest.mark.parametrize(

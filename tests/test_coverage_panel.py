@@ -17,9 +17,17 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from soja_map.analysis import coverage as cov
+from soja_map.analysis import report as report_io
+from soja_map.i18n import translator
 from soja_map.query.filters import Filter
-from soja_map.web import ids
-from soja_map.web.planner import panel
+from soja_map.web import ids, planner
+from soja_map.web.planner import ids as pid
+from soja_map.web.planner import model as pm
+from soja_map.web.planner import views as pv
+
+JA = translator("ja")
+EN = translator("en")
 
 NURSERY_LABEL = "分類: 保育所・地域型保育"
 
@@ -37,20 +45,20 @@ def tiny_app(dataset, lang: str = "ja") -> Dash:
                 children=[dl.LayerGroup(id=ids.COVERAGE_LAYER)],
                 style={"height": "420px", "width": "800px"},
             ),
-            html.Div(panel.layout(dataset, lang), id=ids.COVERAGE_PANEL),
+            html.Div(planner.layout(dataset, lang), id=ids.COVERAGE_PANEL),
         ]
     )
-    panel.register_callbacks(app, dataset)
+    planner.register_callbacks(app, dataset)
     return app
 
 
 def table_texts(dash_duo) -> list[list[str]]:
-    rows = dash_duo.find_elements(f"#{panel.TABLE} tbody tr")
+    rows = dash_duo.find_elements(f"#{pid.TABLE} tbody tr")
     return [[c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")] for row in rows]
 
 
 def set_radius(dash_duo, metres: int) -> None:
-    box = dash_duo.find_element(f"#{panel.RADIUS}")
+    box = dash_duo.find_element(f"#{pid.RADIUS}")
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(str(metres), Keys.ENTER)
 
@@ -58,22 +66,22 @@ def set_radius(dash_duo, metres: int) -> None:
 @pytest.mark.browser
 def test_category_and_radius_show_the_pure_numbers(dash_duo, dataset):
     dash_duo.start_server(tiny_app(dataset))
-    dash_duo.wait_for_element(f"#{panel.SOURCE}")
-    dash_duo.select_dcc_dropdown(f"#{panel.SOURCE}", NURSERY_LABEL)
+    dash_duo.wait_for_element(f"#{pid.SOURCE}")
+    dash_duo.select_dcc_dropdown(f"#{pid.SOURCE}", NURSERY_LABEL)
     set_radius(dash_duo, 500)
     dash_duo.wait_for_text_to_equal(
-        f"#{panel.PRESET} .dash-dropdown-value", "高齢者徒歩圏 500 m", timeout=10
+        f"#{pid.PRESET} .dash-dropdown-value", "高齢者徒歩圏 500 m", timeout=10
     )
 
-    model = panel.PanelModel(dataset)
-    state = panel.PanelState(source="category:nursery", radius=500.0, by="town")
+    model = pm.PanelModel(dataset)
+    state = pm.PanelState(source="category:nursery", radius=500.0, by="town")
     report = model.report(state)
-    _, expected_rows = panel.table_rows(report, "town")
-    numbers = panel.city_numbers(report)
-    city = f"{panel.fmt_people(numbers['covered'])} / {panel.fmt_people(numbers['population'])}"
+    _, expected_rows = pv.table_rows(report, "town", JA)
+    numbers = pm.city_numbers(report)
+    city = f"{pv.people(numbers['covered'], JA)} / {pv.people(numbers['population'], JA)}"
     dash_duo.wait_for_contains_text("#cov-city-covered", city, timeout=10)
-    assert panel.fmt_share(numbers["share"]) in dash_duo.find_element("#cov-city-covered").text
-    dash_duo.wait_for_element(f"#{panel.TABLE}-town")
+    assert pv.share(numbers["share"], JA) in dash_duo.find_element("#cov-city-covered").text
+    dash_duo.wait_for_element(f"#{pid.TABLE}-town")
     assert table_texts(dash_duo) == expected_rows
 
     # the map: one outline per town, one catchment per nursery, the gaps drawn
@@ -81,14 +89,14 @@ def test_category_and_radius_show_the_pure_numbers(dash_duo, dataset):
     assert len(paths) == 74
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-catchment")) == 3
     gaps = dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-gap")
-    assert len(gaps) == min(len(report.gaps), panel.MAX_GAPS_DRAWN)
+    assert len(gaps) == min(len(report.gaps), pm.MAX_GAPS_DRAWN)
     # the method and population are stated
-    assert "推計人口" in dash_duo.find_element(f"#{panel.NOTE}").text
+    assert "推計人口" in dash_duo.find_element(f"#{pid.NOTE}").text
 
     # by elementary-school district
-    dash_duo.find_element(f"#{panel.BY} input[value='elementary']").click()
-    dash_duo.wait_for_element(f"#{panel.TABLE}-elementary")
-    _, district_rows = panel.table_rows(report, "elementary")
+    dash_duo.find_element(f"#{pid.BY} input[value='elementary']").click()
+    dash_duo.wait_for_element(f"#{pid.TABLE}-elementary")
+    _, district_rows = pv.table_rows(report, "elementary", JA)
     assert table_texts(dash_duo) == district_rows
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-zone")) == 15
     assert dash_duo.get_logs() == []
@@ -97,10 +105,10 @@ def test_category_and_radius_show_the_pure_numbers(dash_duo, dataset):
 @pytest.mark.browser
 def test_what_if_click_adds_a_facility(dash_duo, dataset):
     dash_duo.start_server(tiny_app(dataset))
-    dash_duo.wait_for_element(f"#{panel.SOURCE}")
-    dash_duo.select_dcc_dropdown(f"#{panel.SOURCE}", NURSERY_LABEL)
-    dash_duo.wait_for_element(f"#{panel.TABLE}-town")
-    dash_duo.find_element(f"#{panel.MODE} input[value='add']").click()
+    dash_duo.wait_for_element(f"#{pid.SOURCE}")
+    dash_duo.select_dcc_dropdown(f"#{pid.SOURCE}", NURSERY_LABEL)
+    dash_duo.wait_for_element(f"#{pid.TABLE}-town")
+    dash_duo.find_element(f"#{pid.MODE} input[value='add']").click()
     map_box = dash_duo.find_element(f"#{ids.MAP}")
     ActionChains(dash_duo.driver).move_to_element(map_box).move_by_offset(
         -250, 120
@@ -111,26 +119,24 @@ def test_what_if_click_adds_a_facility(dash_duo, dataset):
     assert 133.6 < lon < 133.8
     assert 34.6 < lat < 34.75
 
-    model = panel.PanelModel(dataset)
-    state = panel.PanelState(source="category:nursery", radius=800.0, added=[(lon, lat)])
+    model = pm.PanelModel(dataset)
+    state = pm.PanelState(source="category:nursery", radius=800.0, added=[(lon, lat)])
     report = model.report(state)
-    change = panel.fmt_change(report.change)
+    change = pv.change(report.change, JA)
     assert change in dash_duo.find_element("#cov-whatif-change").text
-    _, expected_rows = panel.table_rows(report, "town")
+    _, expected_rows = pv.table_rows(report, "town", JA)
     assert table_texts(dash_duo) == expected_rows
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-hypothetical")) == 1
 
     # removing a nursery from the list, then resetting
-    dash_duo.select_dcc_dropdown(f"#{panel.REMOVE}", index=0)
+    dash_duo.select_dcc_dropdown(f"#{pid.REMOVE}", index=0)
     removed = model.facilities("category:nursery", None).ids[0]
-    state = panel.PanelState(
+    state = pm.PanelState(
         source="category:nursery", radius=800.0, added=[(lon, lat)], removed=[removed]
     )
     report = model.report(state)
-    dash_duo.wait_for_contains_text(
-        "#cov-whatif-change", panel.fmt_change(report.change), timeout=10
-    )
-    dash_duo.find_element(f"#{panel.RESET}").click()
+    dash_duo.wait_for_contains_text("#cov-whatif-change", pv.change(report.change, JA), timeout=10)
+    dash_duo.find_element(f"#{pid.RESET}").click()
     dash_duo.wait_for_no_elements("#cov-whatif-change", timeout=10)
     assert dash_duo.get_logs() == []
 
@@ -138,7 +144,7 @@ def test_what_if_click_adds_a_facility(dash_duo, dataset):
 @pytest.mark.browser
 def test_english_labels(dash_duo, dataset):
     dash_duo.start_server(tiny_app(dataset, "en"))
-    dash_duo.wait_for_text_to_equal(f"#{panel.TITLE}", "Coverage: who lives within reach")
+    dash_duo.wait_for_text_to_equal(f"#{pid.TITLE}", "Coverage: who lives within reach")
     assert dash_duo.find_element("#cov-label-radius").text == "Radius"
     assert dash_duo.get_logs() == []
 
@@ -149,15 +155,13 @@ def test_through_the_real_app(dash_duo, dataset, settings):
     app = app_module.create_app(settings, dataset)
     dash_duo.start_server(app)
     dash_duo.driver.get(dash_duo.server_url + "/?view=planner")
-    dash_duo.wait_for_element(f"#{panel.SOURCE}", timeout=15)
-    dash_duo.select_dcc_dropdown(f"#{panel.SOURCE}", NURSERY_LABEL)
-    dash_duo.wait_for_element(f"#{panel.TABLE}-town", timeout=15)
-    report = panel.PanelModel(dataset).report(
-        panel.PanelState(source="category:nursery", radius=800.0)
-    )
-    assert table_texts(dash_duo) == panel.table_rows(report, "town")[1]
-    numbers = panel.city_numbers(report)
-    assert panel.fmt_people(numbers["covered"]) in dash_duo.find_element("#cov-city-covered").text
+    dash_duo.wait_for_element(f"#{pid.SOURCE}", timeout=15)
+    dash_duo.select_dcc_dropdown(f"#{pid.SOURCE}", NURSERY_LABEL)
+    dash_duo.wait_for_element(f"#{pid.TABLE}-town", timeout=15)
+    report = pm.PanelModel(dataset).report(pm.PanelState(source="category:nursery", radius=800.0))
+    assert table_texts(dash_duo) == pv.table_rows(report, "town", JA)[1]
+    numbers = pm.city_numbers(report)
+    assert pv.people(numbers["covered"], JA) in dash_duo.find_element("#cov-city-covered").text
     dash_duo.wait_for_element("path.cov-zone")
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-zone")) == 74
     assert dash_duo.get_logs() == []
@@ -168,67 +172,67 @@ def test_through_the_real_app(dash_duo, dataset, settings):
 
 @pytest.fixture(scope="module")
 def model(dataset):
-    return panel.PanelModel(dataset)
+    return pm.PanelModel(dataset)
 
 
 def test_preset_and_radius_stay_in_step():
-    assert panel.sync_radius(panel.PRESET, "bus_stop", 800) == ("bus_stop", 300.0)
-    assert panel.sync_radius(panel.RADIUS, "walk", 500) == ("elderly", 500)
-    assert panel.sync_radius(panel.RADIUS, "park_neighbourhood", 500) == ("park_neighbourhood", 500)
-    assert panel.sync_radius(panel.RADIUS, "walk", 640) == ("custom", 640)
+    assert pm.sync_radius(pid.PRESET, "bus_stop", 800) == ("bus_stop", 300.0)
+    assert pm.sync_radius(pid.RADIUS, "walk", 500) == ("elderly", 500)
+    assert pm.sync_radius(pid.RADIUS, "park_neighbourhood", 500) == ("park_neighbourhood", 500)
+    assert pm.sync_radius(pid.RADIUS, "walk", 640) == ("custom", 640)
 
 
 def test_map_clicks_in_either_form():
-    assert panel.click_lonlat({"latlng": {"lat": 34.6, "lng": 133.7}}) == (133.7, 34.6)
-    assert panel.click_lonlat({"latlng": [34.6, 133.7]}) == (133.7, 34.6)
-    assert panel.click_lonlat(None) is None
+    assert pm.click_lonlat({"latlng": {"lat": 34.6, "lng": 133.7}}) == (133.7, 34.6)
+    assert pm.click_lonlat({"latlng": [34.6, 133.7]}) == (133.7, 34.6)
+    assert pm.click_lonlat(None) is None
 
 
 def test_what_if_state_follows_clicks_and_resets(model):
     nurseries = model.facilities("category:nursery", None)
     click = {"latlng": {"lat": 34.67, "lng": 133.74}}
-    assert panel.next_whatif(ids.MAP, click, "add", [], [], nurseries) == ([[133.74, 34.67]], [])
-    assert panel.next_whatif(ids.MAP, click, "off", [], [], nurseries) == ([], [])
-    lon, lat = panel.cov.lonlat_of(nurseries)[0]
+    assert pm.next_whatif(ids.MAP, click, "add", [], [], nurseries) == ([[133.74, 34.67]], [])
+    assert pm.next_whatif(ids.MAP, click, "off", [], [], nurseries) == ([], [])
+    lon, lat = cov.lonlat_of(nurseries)[0]
     on_it = {"latlng": {"lat": lat, "lng": lon}}
     first = nurseries.ids[0]
-    assert panel.next_whatif(ids.MAP, on_it, "remove", [], [], nurseries) == ([], [first])
-    assert panel.next_whatif(ids.MAP, on_it, "remove", [], [first], nurseries) == ([], [])
-    assert panel.next_whatif(panel.RESET, None, "add", [[1, 2]], [first], nurseries) == ([], [])
+    assert pm.next_whatif(ids.MAP, on_it, "remove", [], [], nurseries) == ([], [first])
+    assert pm.next_whatif(ids.MAP, on_it, "remove", [], [first], nurseries) == ([], [])
+    assert pm.next_whatif(pid.RESET, None, "add", [[1, 2]], [first], nurseries) == ([], [])
 
 
 def test_sources_are_the_filter_then_categories_projects_measures(dataset):
-    options = panel.source_options(dataset, "ja")
-    assert options[0]["value"] == panel.FILTER_SOURCE
+    options = pv.source_options(dataset, JA)
+    assert options[0]["value"] == pm.FILTER_SOURCE
     assert {"label": NURSERY_LABEL, "value": "category:nursery"} in options
     kinds = [o["value"].split(":")[0] for o in options[1:]]
     assert kinds == sorted(kinds, key=["category", "project", "measure"].index)
-    assert panel.filter_for("filter", {"categories": ["park"]}) == Filter(categories=("park",))
-    assert panel.filter_for("measure:m1", None) == Filter(measures=("m1",))
-    assert panel.filter_for(None, None) is None
+    assert pm.filter_for("filter", {"categories": ["park"]}) == Filter(categories=("park",))
+    assert pm.filter_for("measure:m1", None) == Filter(measures=("m1",))
+    assert pm.filter_for(None, None) is None
 
 
 def test_share_classes():
-    assert [panel.share_class(v) for v in (0.0, 0.19, 0.2, 0.5, 0.99, 1.0)] == [0, 0, 1, 2, 4, 4]
-    assert panel.share_class(float("nan")) == -1
+    assert [pm.share_class(v) for v in (0.0, 0.19, 0.2, 0.5, 0.99, 1.0)] == [0, 0, 1, 2, 4, 4]
+    assert pm.share_class(float("nan")) == -1
 
 
 def test_map_layers_draw_zones_gaps_and_catchments(model):
-    state = panel.PanelState(source="category:nursery", radius=800.0, by="elementary")
+    state = pm.PanelState(source="category:nursery", radius=800.0, by="elementary")
     report = model.report(state)
-    layers = panel.map_layers(model, report, "elementary", state.layers, "ja")
+    layers = pv.map_layers(model, report, "elementary", state.layers, JA)
     zones = [c for c in layers if "cov-zone" in c.style.get("className", "")]
     assert sum(len(c.data["features"]) for c in zones) == 15
     gaps = [c for c in layers if c.style.get("className") == "cov-gap"]
-    assert len(gaps[0].data["features"]) == min(len(report.gaps), panel.MAX_GAPS_DRAWN)
+    assert len(gaps[0].data["features"]) == min(len(report.gaps), pm.MAX_GAPS_DRAWN)
     catch = [c for c in layers if c.style.get("className") == "cov-catchment"]
     assert len(catch[0].data["features"]) == 3
-    assert panel.map_layers(model, report, "elementary", [], "ja") == []
+    assert pv.map_layers(model, report, "elementary", [], JA) == []
 
 
 def test_errors_show_as_a_message(model):
-    layers, summary, table, _ = panel.view(
-        model, panel.PanelState(source="category:nursery", radius=99_999.0)
+    layers, summary, table, _ = pv.view(
+        model, pm.PanelState(source="category:nursery", radius=99_999.0), JA
     )
     assert layers == []
     assert table is None
@@ -236,8 +240,78 @@ def test_errors_show_as_a_message(model):
 
 
 def test_download_payload(model):
-    report = model.report(panel.PanelState(source="category:nursery", radius=800.0))
-    payload = panel.download(report, "town", "csv", "ja")
+    report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
+    payload = pv.download(report, "town", "csv", JA)
     assert payload["filename"] == "soja-coverage-town.csv"
     assert payload["base64"] is True
-    assert panel.download(None, "town", "csv", "ja") is None
+    assert pv.download(None, "town", "csv", JA) is None
+
+
+def text_of(component) -> str:
+    """All the text inside a Dash component tree."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return "".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None) or "")
+
+
+def test_summary_states_the_city_numbers_in_either_language(model):
+    report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
+    ja = text_of(pv.summary_view(report, JA, model.data))
+    assert "市全体: 14,078 / 69,030 人（20.4%） — 800 m（一般的な徒歩圏 800 m）" in ja
+    en = text_of(pv.summary_view(report, EN, model.data))
+    assert "City-wide: 14,078 of 69,030 people (20.4%) — 800 m (general walking area 800 m)" in en
+    assert "分類: 保育所" in ja  # what was asked for, described from the plan
+
+
+def test_what_if_summary_and_table(model, dataset):
+    removed = model.facilities("category:nursery", None).ids[0]
+    state = pm.PanelState(source="category:nursery", radius=800.0, removed=[removed])
+    report = model.report(state)
+    text = text_of(pv.summary_view(report, EN, model.data))
+    assert f"What-if: {pv.people(report.after.covered_population, EN)}" in text
+    assert pv.change(report.change, EN).startswith("-")
+    name = dict(zip(report.before.facilities.ids, report.before.facilities.names, strict=True))
+    assert f"removed (what-if): {name[removed]}" in text
+    columns, rows = pv.table_rows(report, "town", EN)
+    assert columns == list(pv.WHATIF_COLUMNS)
+    assert len(rows) == 74
+
+
+def test_method_note_shows_the_method_rows_by_key(model):
+    report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
+    for tr in (JA, EN):
+        note = text_of(pv.note_view(report, tr))
+        rows = report_io.metadata_rows(report, tr)
+        shown = [r for r in rows if r.key in report_io.METHOD_KEYS]
+        assert {r.key for r in shown} == report_io.METHOD_KEYS
+        for r in shown:
+            assert r.label in note
+            assert r.value in note
+        radius = next(r for r in rows if r.key == "radius")
+        assert radius.value not in note  # only the method rows, not the whole metadata
+    assert "推計人口" in text_of(pv.note_view(report, JA))
+
+
+def test_gap_tooltips_are_escaped(model):
+    report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
+    result = report_io.result_of(report)
+    hostile = result.gaps.copy()
+    hostile["town"] = "<img src=x onerror=alert(1)>"
+    layers = pv.gap_layers(cov.CoverageResult(**{**result.__dict__, "gaps": hostile}), EN)
+    tip = layers[0].data["features"][0]["properties"]["tooltip"]
+    assert "<img" not in tip
+    assert "&lt;img" in tip
+    assert tip.startswith("Gap #1: ")
+
+
+def test_labels_come_in_both_languages(dataset):
+    ja, en = pv.labels(dataset, JA), pv.labels(dataset, EN)
+    assert len(ja) == len(en) == 1 + len(pid.LABEL_IDS) + 9
+    assert ja[0] == "徒歩圏カバー率（人口）"
+    assert en[0] == "Coverage: who lives within reach"
+    assert [o["label"] for o in en[1 + len(pid.LABEL_IDS) + 2]][:2] == [
+        "general walking area 800 m",
+        "walking area for older people 500 m",
+    ]

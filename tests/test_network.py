@@ -133,7 +133,9 @@ def test_coverage_with_a_network_differs_from_straight_lines():
     assert by_network.table("town")["nearest_m"].to_dict() == pytest.approx(
         {"SW": 500, "SE": 1000, "NW": 1000, "NE": 1500}
     )
-    assert "network distance" in by_network.method.en
+    assert by_network.provenance.distance_method == "network"
+    assert by_network.method.network_source == by_network.provenance.distance.network_source
+    assert coverage(straight, corner, 800).provenance.distance_method == "straight_line"
     assert coverage(walked, corner, 1000).covered_population == 60
 
 

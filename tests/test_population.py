@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import shapely
 
+from soja_map.analysis import report as report_io
 from soja_map.analysis.population import (
-    PopulationModel,
     allocate_estimate,
     cells_in,
     check_cell_size,
@@ -17,9 +17,14 @@ from soja_map.analysis.population import (
     population_from_frame,
     read_population,
 )
+from soja_map.analysis.provenance import ESTIMATE, LAYER_AREAL, GroupFigure, PopulationModel, note
 from soja_map.analysis.zones import build_geography, geography_from_dataset
 from soja_map.errors import ConfigError, CRSError, ValidationError
+from soja_map.i18n import translator
 from tests import coverage_layouts as lay
+
+EN = translator("en")
+JA = translator("ja")
 
 TOTAL = 1000.0  # shared west:east = 30:10 pupils -> 750 : 250
 
@@ -57,9 +62,10 @@ def test_a_group_figure_is_spread_by_area_and_a_full_district_passes_on_the_rest
         "NW": 200.0,
         "NE": 300.0,
     }
-    assert alloc.groups == (("G", 400.0, ("SW", "NW")),)
+    assert alloc.groups == (GroupFigure("G", 400.0, ("SW", "NW")),)
     assert alloc.district_total.sum() == TOTAL
-    assert any("West ES" in note.en for note in alloc.notes)
+    assert note("district_holds_known", district="West ES") in alloc.notes
+    assert any("West ES" in report_io.note_text(n, EN) for n in alloc.notes)
 
 
 def test_known_figures_above_the_district_share_are_kept_and_balanced_elsewhere():
@@ -134,7 +140,9 @@ def test_polygons_spread_evenly_over_the_cells_whose_centre_they_hold():
     sw = (grid.x < lay.ORIGIN[0] + 500) & (grid.y < lay.ORIGIN[1] + 500)
     assert np.allclose(grid.population[sw], 10.0 / 25)
     assert not grid.model.estimate
-    assert grid.model.source.en == "test cells (column people)"
+    assert (grid.model.layer, grid.model.column) == ("test cells", "people")
+    assert grid.model.method == LAYER_AREAL
+    assert report_io.population_source_text(grid.model, EN) == "test cells (column people)"
 
 
 def test_a_polygon_smaller_than_a_cell_goes_to_the_cell_it_lies_in():
@@ -155,7 +163,8 @@ def test_clipping_keeps_the_area_share_and_says_how_many_were_left_out():
     assert grid.total == pytest.approx(50.0)
     assert len(grid) == 100  # the grid covers the clip extent
     assert grid.population.max() == pytest.approx(1.0)
-    assert any("50 of the input's 100" in n.en for n in grid.model.notes)
+    assert grid.model.notes == (note("left_out", outside=50.0, input=100.0),)
+    assert any("50 of the input's 100" in report_io.note_text(n, EN) for n in grid.model.notes)
 
 
 def test_points_with_counts_go_to_their_cells():
@@ -235,7 +244,7 @@ def test_read_population_from_a_file(tmp_path):
     grid = read_population(path, "people", cell_size=100.0, clip=lay.city().iloc[0], year="2020")
     assert grid.total == pytest.approx(100.0, rel=1e-9)
     assert grid.model.year == "2020"
-    assert grid.model.source.en == "mesh.gpkg (column people)"
+    assert report_io.population_source_text(grid.model, EN) == "mesh.gpkg (column people)"
 
 
 def test_read_population_refuses_a_file_without_crs(tmp_path):
@@ -249,10 +258,16 @@ def test_read_population_refuses_a_file_without_crs(tmp_path):
 def test_model_lines_say_source_year_and_method():
     model = lay.grid().model
     assert isinstance(model, PopulationModel)
-    labels = [label for label, _ in model.lines("en")]
-    assert labels[:4] == ["Population", "Population year", "Population kind", "Population method"]
+    keys = [key for key, _ in report_io.population_rows(model, EN)]
+    assert keys[:4] == [
+        "population_source",
+        "population_year",
+        "population_kind",
+        "population_method",
+    ]
     assert model.to_dict()["estimate"] is False
-    assert model.label("ja").startswith("人口データ")
+    assert report_io.population_title(model, JA).startswith("人口データ")
+    assert report_io.population_year_text(model, EN) == "not stated"
 
 
 # -- the bundled estimate ------------------------------------------------------------------------
@@ -270,8 +285,24 @@ def test_bundled_estimate_sums_to_the_2020_census_total(bundled):
     assert grid.model.estimate
     assert grid.model.key == "estimate:bundled"
     assert "2020" in grid.model.year
-    assert "推計" in grid.model.label("ja")
-    assert "69,030" in grid.model.method.en
+    assert grid.model.method == ESTIMATE
+    assert grid.model.input_total == 69_030
+    assert "推計" in report_io.population_title(grid.model, JA)
+    assert "69,030" in report_io.population_method_text(grid.model, EN)
+
+
+def test_bundled_sources_come_from_the_layers(dataset, bundled):
+    _, grid = bundled
+    roles = {s.role for s in grid.model.sources}
+    assert roles == {"city_total", "town_figures", "town_points", "school_districts"}
+    (city,) = grid.model.source("city_total")
+    attrs = dataset.references["city_boundary"]["attributes"].iloc[0]
+    assert (city.dataset, city.as_of) == (attrs["population_statistic"], attrs["population_as_of"])
+    points = {(s.publisher, s.dataset) for s in grid.model.source("town_points")}
+    assert points == {(s["publisher"], s["dataset"]) for s in dataset.towns["source"]}
+    text = report_io.population_source_text(grid.model, EN)
+    assert "Geolonia" in text
+    assert "2020-10-01" in report_io.population_year_text(grid.model, EN)
 
 
 def test_bundled_estimate_keeps_the_published_town_figures(bundled):

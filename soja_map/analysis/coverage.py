@@ -25,17 +25,18 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from soja_map.analysis.network import RoadNetwork
-from soja_map.analysis.population import (
-    DEFAULT_CELL_M,
-    PopulationGrid,
-    Text,
-    default_population,
+from soja_map.analysis.population import DEFAULT_CELL_M, PopulationGrid, default_population
+from soja_map.analysis.presets import Preset, preset_matching
+from soja_map.analysis.provenance import (
+    NETWORK_KIND,
+    STRAIGHT_LINE,
+    DistanceMethod,
+    Provenance,
 )
 from soja_map.analysis.zones import ZONE_KINDS, Geography, geography_from_dataset, to_metric_frame
 from soja_map.data.geo import to_lonlat, to_metric_xy
 from soja_map.data.schema import METRIC_CRS
 from soja_map.errors import ConfigError
-from soja_map.i18n import Lang
 from soja_map.query.filters import Filter, select
 
 if TYPE_CHECKING:
@@ -43,138 +44,6 @@ if TYPE_CHECKING:
 
 DENSIFY_M: Final = 10.0  # outline sampling of line/area facilities: distances are at most 5 m long
 BY_CHOICES: Final = ZONE_KINDS  # town, elementary, junior_high, city
-
-HANDBOOK: Final = Text(
-    "国土交通省 都市局 都市計画課『都市構造の評価に関するハンドブック』（平成26年8月）",
-    "MLIT City Bureau, 都市構造の評価に関するハンドブック (Handbook for evaluating urban structure), Aug 2014",
-)
-PARK_STANDARD: Final = Text(
-    "都市公園の誘致距離の標準（街区公園 250 m・近隣公園 500 m・地区公園 1 km; 都市公園法施行令の旧配置基準、都市公園法運用指針）",
-    "catchment standards for urban parks (block park 250 m, neighbourhood park 500 m, district park 1 km; the former siting standard of the Urban Parks Act order, as in MLIT's operating guidelines)",
-)
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named radius with the planning source it comes from."""
-
-    name: str
-    radius_m: float
-    label: Text
-    source: Text
-    categories: tuple[str, ...] = ()  # categories this radius is usually applied to
-
-
-PRESETS: Final[dict[str, Preset]] = {
-    p.name: p
-    for p in (
-        Preset(
-            "walk",
-            800.0,
-            Text("一般的な徒歩圏 800 m", "general walking area 800 m"),
-            Text(
-                HANDBOOK.ja + ": 医療・福祉・商業施設、鉄道駅の徒歩圏 半径 800 m",
-                HANDBOOK.en
-                + ": walking area of medical, welfare and commercial facilities and railway stations, radius 800 m",
-            ),
-            (
-                "rail_station",
-                "medical_facility",
-                "welfare_facility",
-                "shop",
-                "nursery",
-                "kodomo_en",
-                "kindergarten",
-                "child_support_centre",
-                "after_school_club",
-                "school",
-                "community_centre",
-                "city_office",
-                "tourism_site",
-                "heritage_site",
-                "industrial_site",
-            ),
-        ),
-        Preset(
-            "elderly",
-            500.0,
-            Text("高齢者徒歩圏 500 m", "walking area for older people 500 m"),
-            Text(
-                HANDBOOK.ja + ": 高齢者の一般的な徒歩圏 半径 500 m",
-                HANDBOOK.en + ": walking area for older people, radius 500 m",
-            ),
-        ),
-        Preset(
-            "bus_stop",
-            300.0,
-            Text("バス停の徒歩圏 300 m", "bus-stop walking area 300 m"),
-            Text(
-                HANDBOOK.ja + ": バス停の徒歩圏 半径 300 m",
-                HANDBOOK.en + ": bus-stop walking area, radius 300 m",
-            ),
-            ("bus_stop", "bus_route"),
-        ),
-        Preset(
-            "elderly_welfare",
-            1000.0,
-            Text("高齢者福祉施設 1 km 圏", "elderly welfare 1 km"),
-            Text(
-                HANDBOOK.ja + ": 高齢者福祉施設の 1 km 圏域",
-                HANDBOOK.en + ": 1 km area of elderly-welfare facilities",
-            ),
-        ),
-        Preset(
-            "shelter",
-            1000.0,
-            Text("避難所 1 km 圏", "evacuation shelter 1 km"),
-            Text(
-                HANDBOOK.ja + " に準じた 避難所の 1 km 圏（本文での出典を要確認）",
-                HANDBOOK.en
-                + " as applied to evacuation shelters, 1 km (check against the handbook's text)",
-            ),
-            ("evacuation_shelter",),
-        ),
-        Preset(
-            "park_block",
-            250.0,
-            Text("街区公園 250 m", "block park 250 m"),
-            PARK_STANDARD,
-            ("park",),
-        ),
-        Preset(
-            "park_neighbourhood",
-            500.0,
-            Text("近隣公園 500 m", "neighbourhood park 500 m"),
-            PARK_STANDARD,
-        ),
-        Preset(
-            "park_district",
-            1000.0,
-            Text("地区公園 1 km", "district park 1 km"),
-            PARK_STANDARD,
-        ),
-    )
-}
-DEFAULT_PRESET: Final = "walk"
-
-
-def preset(name: str) -> Preset:
-    """The preset called ``name``; ConfigError naming the choices otherwise."""
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise ConfigError(
-            f"unknown radius preset {name!r}; choose one of {', '.join(PRESETS)}"
-        ) from None
-
-
-def preset_for(categories: Iterable[str]) -> Preset:
-    """The usual preset for a selection: the one listing its first category, else 800 m walking."""
-    for category in categories:
-        for p in PRESETS.values():
-            if category in p.categories:
-                return p
-    return PRESETS[DEFAULT_PRESET]
 
 
 def check_radius(radius_m: float) -> float:
@@ -184,13 +53,6 @@ def check_radius(radius_m: float) -> float:
             f"radius must be a distance in metres above 0 and up to 50000; got {radius_m!r}"
         )
     return radius
-
-
-def preset_matching(radius_m: float, name: str | None = None) -> Preset | None:
-    """The named preset if its radius is ``radius_m``, else the first preset with that radius."""
-    if name is not None and name in PRESETS and PRESETS[name].radius_m == radius_m:
-        return PRESETS[name]
-    return next((p for p in PRESETS.values() if p.radius_m == radius_m), None)
 
 
 # -- facilities ----------------------------------------------------------------------------------
@@ -317,13 +179,6 @@ def select_facilities(places: gpd.GeoDataFrame, flt: Filter) -> Facilities:
 # -- distances -----------------------------------------------------------------------------------
 
 
-NO_SELECTION: Final = Text("", "")
-STRAIGHT_LINE: Final = Text(
-    "直線距離（EPSG:6673）による推計。実際の道のりはこれより長くなります",
-    "straight-line distance in EPSG:6673: an estimate, real walking routes are longer",
-)
-
-
 BRUTE_FORCE_MAX: Final = 32  # up to this many sample points a numpy loop beats building a KD-tree
 # densified outlines are long runs of close points: big leaves make their KD queries 2-3x faster
 LEAF_POINTS: Final = 16
@@ -428,16 +283,16 @@ class CoverageContext:
         object.__setattr__(self, "_snapped", snapped)
 
     @property
-    def method(self) -> Text:
+    def method(self) -> DistanceMethod:
+        """Straight lines, or the network (snapped to its nearest node, plus the straight snap)."""
         if self.network is None:
             return STRAIGHT_LINE
         net = self.network
-        return Text(
-            f"道路網距離（{net.source}; ノード {net.n_nodes:,}・延長 {net.length_m / 1000:,.1f} km）。"
-            "施設と各メッシュ中心は最寄りのノードにスナップし、そこまでの直線距離を加算",
-            f"network distance along {net.source} ({net.n_nodes:,} nodes, {net.length_m / 1000:,.1f} km "
-            "of road); facilities and cell centres are snapped to the nearest node and the straight "
-            "snap distance is added",
+        return DistanceMethod(
+            kind=NETWORK_KIND,
+            network_source=net.source,
+            network_nodes=int(net.n_nodes),
+            network_length_m=float(net.length_m),
         )
 
     def nearest(self, facilities: Facilities) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -514,20 +369,16 @@ TABLE_COLUMNS: Final = (
     "nearest_m",
     "mean_distance_m",
 )
-COLUMN_HELP: Final[dict[str, Text]] = {
-    "population": Text("人口（推計の場合は推計値）", "people living in the zone"),
-    "covered": Text("半径内に住む人口", "people within the radius of a facility"),
-    "uncovered": Text("半径外の人口", "people beyond the radius"),
-    "share": Text("カバー率（covered / population）", "share covered (covered / population)"),
-    "nearest_m": Text(
-        "最寄り施設までの距離 m（町域: 代表点から; 学区・市: 人が住むメッシュのうち最も近いもの）",
-        "metres to the nearest facility (towns: from the representative point; districts and city: from the nearest populated cell)",
-    ),
-    "mean_distance_m": Text(
-        "最寄り施設までの人口加重平均距離 m",
-        "population-weighted mean distance to the nearest facility, metres",
-    ),
-}
+WHATIF_COLUMNS: Final = (
+    "population",
+    "covered_before",
+    "covered_after",
+    "change",
+    "share_before",
+    "share_after",
+    "nearest_before_m",
+    "nearest_after_m",
+)
 
 
 def zone_table(
@@ -617,9 +468,9 @@ class CoverageResult:
     town_distance_m: np.ndarray
     tables: Mapping[str, pd.DataFrame]
     gaps: gpd.GeoDataFrame
-    method: Text
+    method: DistanceMethod
     preset: Preset | None = None
-    selection: Text = NO_SELECTION
+    selection: Filter | None = None  # what was asked for (the edges describe it)
 
     @property
     def population(self) -> float:
@@ -640,7 +491,7 @@ class CoverageResult:
 
     def table(self, by: str) -> pd.DataFrame:
         if by not in self.tables:
-            raise ConfigError(f"--by must be one of {', '.join(BY_CHOICES)}; got {by!r}")
+            raise ConfigError(f"zones must be one of {', '.join(BY_CHOICES)}; got {by!r}")
         return self.tables[by]
 
     def cell_distance(self) -> pd.Series:
@@ -651,59 +502,26 @@ class CoverageResult:
             name="nearest_m",
         )
 
-    def metadata(self, lang: Lang = "ja") -> list[tuple[str, str]]:
-        """(label, value) lines every output prints: what, how far, how measured, whose population."""
-        ja = lang == "ja"
-        real = [
-            n
-            for n, h in zip(self.facilities.names, self.facilities.hypothetical, strict=True)
-            if not h
-        ]
-        lines = [
-            ("対象" if ja else "Facilities", self.selection.get(lang) or "-"),
-            (
-                "施設数" if ja else "Facility count",
-                f"{len(real)}"
-                + (
-                    f"（{'、'.join(real[:12])}{' ほか' if len(real) > 12 else ''}）"
-                    if ja
-                    else f" ({', '.join(real[:12])}{' ...' if len(real) > 12 else ''})"
-                )
-                if real
-                else "0",
-            ),
-        ]
-        added = int(self.facilities.hypothetical.sum())
-        if added:
-            lines.append(
-                ("仮の施設（追加）" if ja else "Hypothetical facilities added", str(added))
-            )
-        if self.facilities.excluded:
-            lines.append(
-                (
-                    "除外（市全域の取り組み・位置なし）"
-                    if ja
-                    else "Left out (city-wide, no location)",
-                    ", ".join(self.facilities.excluded),
-                )
-            )
-        radius = f"{self.radius_m:g} m"
-        if self.preset is not None:
-            radius += f"（{self.preset.label.ja}）" if ja else f" ({self.preset.label.en})"
-        lines.append(("半径" if ja else "Radius", radius))
-        if self.preset is not None:
-            lines.append(("半径の出典" if ja else "Radius source", self.preset.source.get(lang)))
-        lines.append(("距離" if ja else "Distance", self.method.get(lang)))
-        lines += self.grid.model.lines(lang)
-        lines.append(
-            (
-                "カバーの判定" if ja else "Covered means",
-                f"{self.grid.model.cell_size_m:g} m メッシュの中心から最寄り施設まで {self.radius_m:g} m 以内"
-                if ja
-                else f"the centre of the {self.grid.model.cell_size_m:g} m cell is within {self.radius_m:g} m of a facility",
-            )
+    @property
+    def provenance(self) -> Provenance:
+        """What the numbers depend on, with stable keys (the edges put it into words)."""
+        return Provenance(
+            radius_m=self.radius_m,
+            radius_preset=None if self.preset is None else self.preset.name,
+            radius_source=None if self.preset is None else self.preset.source,
+            distance=self.method,
+            population=self.grid.model,
         )
-        return lines
+
+    @property
+    def located_names(self) -> tuple[str, ...]:
+        """Names of the real (not hypothetical) facilities."""
+        fac = self.facilities
+        return tuple(n for n, h in zip(fac.names, fac.hypothetical, strict=True) if not h)
+
+    @property
+    def added_count(self) -> int:
+        return int(self.facilities.hypothetical.sum())
 
 
 def coverage(
@@ -714,7 +532,7 @@ def coverage(
     gaps: bool = True,
     split_gaps_by_town: bool = True,
     preset: Preset | None = None,
-    selection: Text | None = None,
+    selection: Filter | None = None,
 ) -> CoverageResult:
     """Who lives within ``radius_m`` of ``facilities``: per cell, per zone and city-wide, with gaps."""
     radius = check_radius(radius_m)
@@ -746,7 +564,7 @@ def coverage(
         gaps=gap_frame,
         method=ctx.method,
         preset=preset if preset is not None else preset_matching(radius),
-        selection=selection or NO_SELECTION,
+        selection=selection,
     )
 
 
@@ -865,7 +683,7 @@ class WhatIf:
     def table(self, by: str) -> pd.DataFrame:
         """population, covered_before, covered_after, change, share_before, share_after per zone."""
         b, a = self.before.table(by), self.after.table(by)
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "population": b["population"],
                 "covered_before": b["covered"],
@@ -878,26 +696,17 @@ class WhatIf:
             },
             index=b.index,
         )
+        return frame[list(WHATIF_COLUMNS)]
 
     @property
     def change(self) -> float:
         return self.after.covered_population - self.before.covered_population
 
-    def metadata(self, lang: Lang = "ja") -> list[tuple[str, str]]:
-        ja = lang == "ja"
-        lines = self.before.metadata(lang)
-        if self.added_lonlat:
-            pts = ", ".join(f"{lon:.6f},{lat:.6f}" for lon, lat in self.added_lonlat)
-            lines.append(("仮に追加（経度,緯度）" if ja else "What-if: added (lon,lat)", pts))
-        if self.removed:
-            names = dict(zip(self.before.facilities.ids, self.before.facilities.names, strict=True))
-            lines.append(
-                (
-                    "仮に廃止" if ja else "What-if: removed",
-                    ", ".join(f"{names.get(i, i)} ({i})" for i in self.removed),
-                )
-            )
-        return lines
+    def removed_names(self) -> dict[str, str]:
+        """Id -> name of each removed facility."""
+        fac = self.before.facilities
+        names = dict(zip(fac.ids, fac.names, strict=True))
+        return {i: names.get(i, i) for i in self.removed}
 
 
 def what_if(
@@ -909,7 +718,7 @@ def what_if(
     remove: Sequence[str] = (),
     gaps: bool = True,
     preset: Preset | None = None,
-    selection: Text | None = None,
+    selection: Filter | None = None,
 ) -> WhatIf:
     """Coverage with ``facilities`` and with the change: points added at (lon, lat), ids removed."""
     changed = facilities.without(remove)

@@ -1,7 +1,8 @@
 """Population surface: people on a regular grid in EPSG:6673, from the bundled estimate or a user's layer.
 
-Every surface carries a ``PopulationModel`` saying where the numbers come from (source, year, method,
-whether it is an estimate); coverage results carry it on, and every output prints it.
+Every surface carries a ``PopulationModel`` (``soja_map.analysis.provenance``) saying where the numbers
+come from (sources read from the layers, year, method id, whether it is an estimate, the numbers the
+method used); coverage results carry it on, and every output states it in words of its own.
 
 Grid cells are squares aligned to multiples of the cell size in EPSG:6673. A surface keeps the cells whose
 centre lies in the study extent (the city), plus any cell that had to take in a small polygon or a point.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -23,10 +24,20 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from soja_map.analysis.provenance import (
+    ESTIMATE,
+    LAYER_AREAL,
+    LAYER_POINTS,
+    GroupFigure,
+    Note,
+    PopulationModel,
+    SourceRef,
+    first_text,
+    note,
+)
 from soja_map.analysis.zones import Geography, geography_from_dataset, to_metric_frame
 from soja_map.data.schema import METRIC_CRS
 from soja_map.errors import ConfigError, CRSError, Problem, ValidationError
-from soja_map.i18n import Lang
 
 if TYPE_CHECKING:
     from soja_map.data.dataset import Dataset
@@ -34,69 +45,6 @@ if TYPE_CHECKING:
 DEFAULT_CELL_M: Final = 100.0
 MIN_CELL_M: Final = 10.0
 MAX_CELL_M: Final = 1000.0
-
-
-class Text(NamedTuple):
-    """A user-visible sentence in Japanese and English."""
-
-    ja: str
-    en: str
-
-    def get(self, lang: Lang) -> str:
-        return self.en if lang == "en" else self.ja
-
-
-@dataclass(frozen=True)
-class PopulationModel:
-    """Where a population surface comes from: printed on every coverage output."""
-
-    key: str  # identifies the input, for caching (e.g. "estimate:bundled" or a file path + column)
-    title: Text  # one short line for titles and captions
-    source: Text
-    year: str
-    method: Text
-    estimate: bool
-    total: float
-    cell_size_m: float
-    crs: str = METRIC_CRS
-    notes: tuple[Text, ...] = ()
-
-    def label(self, lang: Lang = "ja") -> str:
-        """One short line for titles: what kind of population this is."""
-        return self.title.get(lang)
-
-    def lines(self, lang: Lang = "ja") -> list[tuple[str, str]]:
-        """(label, value) pairs for output headers."""
-        ja = lang == "ja"
-        rows = [
-            ("人口データ" if ja else "Population", self.source.get(lang)),
-            ("人口の年次" if ja else "Population year", self.year),
-            ("人口の扱い" if ja else "Population kind", _kind(self.estimate, lang)),
-            ("人口の作成方法" if ja else "Population method", self.method.get(lang)),
-            ("人口の合計" if ja else "Population total", f"{self.total:,.0f}"),
-            ("メッシュ" if ja else "Grid", f"{self.cell_size_m:g} m ({self.crs})"),
-        ]
-        rows += [("注記" if ja else "Note", n.get(lang)) for n in self.notes]
-        return rows
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": {"ja": self.title.ja, "en": self.title.en},
-            "source": {"ja": self.source.ja, "en": self.source.en},
-            "year": self.year,
-            "estimate": self.estimate,
-            "method": {"ja": self.method.ja, "en": self.method.en},
-            "total": self.total,
-            "cell_size_m": self.cell_size_m,
-            "crs": self.crs,
-            "notes": [{"ja": n.ja, "en": n.en} for n in self.notes],
-        }
-
-
-def _kind(estimate: bool, lang: Lang) -> str:
-    if lang == "ja":
-        return "推計値（実測の人口分布ではありません）" if estimate else "利用者が指定したデータ"
-    return "estimate (not a measured distribution)" if estimate else "data supplied by the user"
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,8 +193,8 @@ class Allocation:
     district_share: np.ndarray  # the pupil-proportional share of each elementary district
     district_total: np.ndarray  # what each district finally holds
     known_towns: tuple[str, ...]  # towns that kept their own published figure
-    groups: tuple[tuple[str, float, tuple[str, ...]], ...]  # (group name, figure, member towns)
-    notes: tuple[Text, ...]
+    groups: tuple[GroupFigure, ...]
+    notes: tuple[Note, ...]
 
     def town_population(self, geo: Geography) -> pd.Series:
         pop = np.bincount(
@@ -263,10 +211,14 @@ def _number(value: Any) -> float | None:
     return number if np.isfinite(number) else None
 
 
-def allocate_estimate(geo: Geography, total: float) -> Allocation:
-    """Share ``total`` among the pieces of ``geo`` (see ``estimate_population`` for the method)."""
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    return list(frame[name]) if name in frame else [None] * len(frame)
+
+
+def district_shares(geo: Geography, total: float) -> np.ndarray:
+    """``total`` shared among the elementary districts in proportion to their pupils."""
     es = geo.elementary
-    pupils = [_number(p) for p in (es["pupils"] if "pupils" in es else [None] * len(es))]
+    pupils = [_number(p) for p in _column(es, "pupils")]
     bad = [n for n, p in zip(es["name"], pupils, strict=True) if p is None or p < 0]
     if bad or sum(p or 0 for p in pupils) <= 0:
         raise ValidationError(
@@ -280,123 +232,170 @@ def allocate_estimate(geo: Geography, total: float) -> Allocation:
                 for name in bad or ["(all)"]
             ]
         )
-    share = total * np.asarray(pupils, dtype=float) / float(np.sum(np.asarray(pupils, float)))
+    counts = np.asarray(pupils, dtype=float)
+    return total * counts / float(np.sum(counts))
 
-    pieces = geo.pieces
-    p_town = pieces["town"].to_numpy()
-    p_dist = pieces["elementary"].to_numpy()
-    area = pieces["area"].to_numpy()
-    t_dist = geo.towns["elementary"].to_numpy()
-    home = p_dist == t_dist[p_town]  # the part of a town's area inside its own district
-    names = geo.towns["name"].to_numpy()
-    own = [_number(v) for v in geo.towns.get("population", pd.Series([None] * len(names)))]
-    group_col = geo.towns.get("group", pd.Series([None] * len(names)))
-    group = [g if isinstance(g, str) and g else None for g in group_col]
-    group_pop = [_number(v) for v in geo.towns.get("group_population", [None] * len(names))]
-    home_area = np.bincount(p_town[home], weights=area[home], minlength=len(names))
 
-    piece_pop = np.zeros(len(pieces))
-    fixed = np.zeros(len(es))
-    known: list[str] = []
-    notes: list[Text] = []
-    for t in range(len(names)):
-        if own[t] is None or group[t] is not None:
-            continue
-        if home_area[t] <= 0:
-            notes.append(
-                Text(
-                    f"{names[t]} は面積がないため人口を使えません",
-                    f"{names[t]} has no area; its figure is not used",
-                )
-            )
-            own[t] = None
-            continue
-        sel = home & (p_town == t)
-        piece_pop[sel] += own[t] * area[sel] / home_area[t]
-        fixed[t_dist[t]] += own[t]
-        known.append(str(names[t]))
-    groups: list[tuple[str, float, tuple[str, ...]]] = []
-    for g in sorted({g for g in group if g is not None}):
-        members = [t for t in range(len(names)) if group[t] == g]
-        figure = next((group_pop[t] for t in members if group_pop[t] is not None), None)
-        sel = home & np.isin(p_town, members)
-        if figure is None or area[sel].sum() <= 0:
-            continue
-        piece_pop[sel] += figure * area[sel] / area[sel].sum()
-        fixed += np.bincount(
-            p_dist[sel], weights=figure * area[sel] / area[sel].sum(), minlength=len(es)
+@dataclass
+class _Work:
+    """The allocation under way: the pieces of the geography, the towns' figures and what is placed."""
+
+    geo: Geography
+    share: np.ndarray
+    piece_pop: np.ndarray = field(init=False)
+    fixed: np.ndarray = field(init=False)  # people per district already placed by known figures
+    notes: list[Note] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        geo = self.geo
+        self.p_town = geo.pieces["town"].to_numpy()
+        self.p_dist = geo.pieces["elementary"].to_numpy()
+        self.area = geo.pieces["area"].to_numpy()
+        self.t_dist = geo.towns["elementary"].to_numpy()
+        self.home = self.p_dist == self.t_dist[self.p_town]  # a town's area inside its own district
+        self.names = geo.towns["name"].to_numpy()
+        self.own = [_number(v) for v in _column(geo.towns, "population")]
+        self.group = [g if isinstance(g, str) and g else None for g in _column(geo.towns, "group")]
+        self.group_pop = [_number(v) for v in _column(geo.towns, "group_population")]
+        self.home_area = np.bincount(
+            self.p_town[self.home], weights=self.area[self.home], minlength=len(self.names)
         )
-        groups.append((g, figure, tuple(str(names[t]) for t in members)))
-    in_group = {t for _, _, members in groups for t in members}
+        self.n_districts = len(geo.elementary)
+        self.piece_pop = np.zeros(len(geo.pieces))
+        self.fixed = np.zeros(self.n_districts)
 
+    def district_name(self, d: int) -> str:
+        return str(self.geo.elementary["name"].iloc[d])
+
+    def spread(self, sel: np.ndarray, people: float) -> None:
+        """Add ``people`` to the pieces ``sel`` in proportion to their area."""
+        self.piece_pop[sel] += people * self.area[sel] / self.area[sel].sum()
+
+
+def place_known_towns(work: _Work) -> list[str]:
+    """Towns with their own figure keep it, spread over their home area; returns their names."""
+    known: list[str] = []
+    for t, figure in enumerate(work.own):
+        if figure is None or work.group[t] is not None:
+            continue
+        if work.home_area[t] <= 0:
+            work.notes.append(note("town_no_area", town=str(work.names[t])))
+            work.own[t] = None
+            continue
+        sel = work.home & (work.p_town == t)
+        work.piece_pop[sel] += figure * work.area[sel] / work.home_area[t]
+        work.fixed[work.t_dist[t]] += figure
+        known.append(str(work.names[t]))
+    return known
+
+
+def place_groups(work: _Work) -> list[GroupFigure]:
+    """A figure published for a group of points is spread over the group's home areas by area."""
+    groups: list[GroupFigure] = []
+    for g in sorted({g for g in work.group if g is not None}):
+        members = [t for t in range(len(work.names)) if work.group[t] == g]
+        figure = next((work.group_pop[t] for t in members if work.group_pop[t] is not None), None)
+        sel = work.home & np.isin(work.p_town, members)
+        if figure is None or work.area[sel].sum() <= 0:
+            continue
+        placed = figure * work.area[sel] / work.area[sel].sum()
+        work.piece_pop[sel] += placed
+        work.fixed += np.bincount(work.p_dist[sel], weights=placed, minlength=work.n_districts)
+        groups.append(GroupFigure(g, figure, tuple(str(work.names[t]) for t in members)))
+    return groups
+
+
+@dataclass(frozen=True)
+class _FreeTowns:
+    """Towns without a figure, grouped into units (大字/町丁目) per district: each unit takes one share."""
+
+    free: np.ndarray  # per town
+    unit_key: np.ndarray  # per town
+    units: dict[int, list[str]]  # per district
+    count: np.ndarray  # units per district
+
+
+def free_towns(work: _Work, groups: list[GroupFigure]) -> _FreeTowns:
     # the unit of the equal share is the 大字/町丁目 (column ``unit``): 小字 points such as 井手 出張
     # share their 大字's portion instead of taking one each
-    unit_col = geo.towns["unit"] if "unit" in geo.towns else geo.towns["name"]
+    in_group = {t for g in groups for t in g.members}
+    towns = work.geo.towns
+    unit_col = towns["unit"] if "unit" in towns else towns["name"]
     free = np.array(
         [
-            own[t] is None and str(names[t]) not in in_group and home_area[t] > 0
-            for t in range(len(names))
+            work.own[t] is None and str(work.names[t]) not in in_group and work.home_area[t] > 0
+            for t in range(len(work.names))
         ]
     )
-    unit_key = np.array([f"{unit_col.iloc[t]}\x00{t_dist[t]}" for t in range(len(names))])
-    units = {d: sorted(set(unit_key[free & (t_dist == d)])) for d in range(len(es))}
-    n_free = np.array([len(units[d]) for d in range(len(es))])
-    has_towns = np.bincount(t_dist, minlength=len(es)) > 0
-    # a district can take the rest of its share if it has towns without a figure, or no towns at all
-    open_ = (n_free > 0) | ~has_towns
+    unit_key = np.array([f"{unit_col.iloc[t]}\x00{work.t_dist[t]}" for t in range(len(work.names))])
+    units = {d: sorted(set(unit_key[free & (work.t_dist == d)])) for d in range(work.n_districts)}
+    count = np.array([len(units[d]) for d in range(work.n_districts)])
+    return _FreeTowns(free, unit_key, units, count)
+
+
+def balance_targets(
+    share: np.ndarray, fixed: np.ndarray, open_: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each district finally holds, and which districts stay open to take a share.
+
+    A district is closed when it cannot take a share (no town without a figure, yet towns) or when its
+    known figures exceed its share; a closed district holds exactly its known figures and the
+    difference goes to the open ones in proportion to their pupil share, until nothing changes.
+    """
     target = share.copy()
     while True:
         closed = ~open_ | (target < fixed)
         if not closed.any() or not (~closed).any():
-            break
+            return target, open_
         excess = float((target[closed] - fixed[closed]).sum())
         new = np.where(closed, fixed, target)
         weights = share * ~closed
         new[~closed] += excess * weights[~closed] / weights[~closed].sum()
         if np.array_equal(closed, ~open_) and np.allclose(new, target):
-            break
+            return target, open_
         target, open_ = new, ~closed
-    if (~open_).any():
-        for held in np.flatnonzero(~open_):
-            notes.append(
-                Text(
-                    f"{es['name'].iloc[held]}: 判明している町域人口が児童数比の配分を上回る（または人口不明の町域がない）ため、判明値の合計とし、差は他の校区に児童数比で配分",
-                    f"{es['name'].iloc[held]}: the known town figures exceed its pupil-proportional share (or no town is left without a figure), so it holds exactly the known figures and the difference goes to the other districts in proportion to their pupils",
-                )
-            )
-    rest = np.where(open_, target - fixed, 0.0)
-    for d in range(len(es)):
+
+
+def share_rest(work: _Work, towns: _FreeTowns, rest: np.ndarray, open_: np.ndarray) -> None:
+    """The rest of each open district's share: equally among its free units, or over the whole
+    district by area when it holds no town point."""
+    has_towns = np.bincount(work.t_dist, minlength=work.n_districts) > 0
+    for d in range(work.n_districts):
         if rest[d] <= 0 and open_[d]:
             continue
-        if n_free[d] > 0:
-            per_unit = rest[d] / n_free[d]
-            for key in units[d]:
-                sel = home & np.isin(p_town, np.flatnonzero(free & (unit_key == key)))
-                piece_pop[sel] += per_unit * area[sel] / area[sel].sum()
+        if towns.count[d] > 0:
+            per_unit = rest[d] / towns.count[d]
+            for key in towns.units[d]:
+                members = np.flatnonzero(towns.free & (towns.unit_key == key))
+                work.spread(work.home & np.isin(work.p_town, members), per_unit)
         elif not has_towns[d]:
-            sel = p_dist == d
-            piece_pop[sel] += rest[d] * area[sel] / area[sel].sum()
-            notes.append(
-                Text(
-                    f"{es['name'].iloc[d]} には町域代表点がないため、校区全体に面積比で配分",
-                    f"{es['name'].iloc[d]} holds no town point; its share is spread over the whole district by area",
-                )
-            )
+            work.spread(work.p_dist == d, rest[d])
+            work.notes.append(note("district_no_towns", district=work.district_name(d)))
+
+
+def allocate_estimate(geo: Geography, total: float) -> Allocation:
+    """Share ``total`` among the pieces of ``geo`` (see ``estimate_population`` for the method)."""
+    work = _Work(geo, district_shares(geo, total))
+    known = place_known_towns(work)
+    groups = place_groups(work)
+    towns = free_towns(work, groups)
+    has_towns = np.bincount(work.t_dist, minlength=work.n_districts) > 0
+    # a district can take the rest of its share if it has towns without a figure, or no towns at all
+    target, open_ = balance_targets(work.share, work.fixed, (towns.count > 0) | ~has_towns)
+    work.notes += [
+        note("district_holds_known", district=work.district_name(int(d)))
+        for d in np.flatnonzero(~open_)
+    ]
+    share_rest(work, towns, np.where(open_, target - work.fixed, 0.0), open_)
     if (~open_).all():
-        notes.append(
-            Text(
-                "判明している町域人口の合計が市の総人口と合わないため、合計は判明値の合計です",
-                "the known town figures cannot be reconciled with the city total; the surface sums to the known figures",
-            )
-        )
-    district_total = np.bincount(p_dist, weights=piece_pop, minlength=len(es))
+        work.notes.append(note("known_exceed_total"))
     return Allocation(
-        piece_population=piece_pop,
-        district_share=share,
-        district_total=district_total,
+        piece_population=work.piece_pop,
+        district_share=work.share,
+        district_total=np.bincount(work.p_dist, weights=work.piece_pop, minlength=work.n_districts),
         known_towns=tuple(known),
         groups=tuple(groups),
-        notes=tuple(notes),
+        notes=tuple(work.notes),
     )
 
 
@@ -405,7 +404,7 @@ def estimate_population(
     total: float,
     *,
     cell_size: float = DEFAULT_CELL_M,
-    source: Text | None = None,
+    sources: tuple[SourceRef, ...] = (),
     year: str = "",
     key: str = "estimate",
 ) -> PopulationGrid:
@@ -422,48 +421,21 @@ def estimate_population(
     alloc = allocate_estimate(geo, float(total))
     cells = _Cells(*cells_in(geo.boundary, size), size)
     cells.spread_polygons(geo.pieces.geometry.values, alloc.piece_population)
-    n_known = len(alloc.known_towns)
-    group_text_ja = "".join(
-        f"{g}（{len(m)}地点の合計 {v:,.0f}人）は各地点の領域に面積比で按分し、"
-        for g, v, m in alloc.groups
-    )
-    group_text_en = "".join(
-        f"{g} ({v:,.0f} for its {len(m)} points together) is spread over their areas by area; "
-        for g, v, m in alloc.groups
-    )
-    method = Text(
-        f"推計: 市の総人口 {total:,.0f}人を小学校区（{len(geo.elementary)}区）に児童数の比で配分し、"
-        f"各校区内では大字・町丁目代表点のボロノイ領域（校区と市域で切り取り）に配分。"
-        f"人口が判明している{n_known}町域はその値を用い、{group_text_ja}"
-        f"これらを校区の配分から差し引いた残りを、人口不明の町域に等分。"
-        f"各領域の人口は面積に比例して {size:g} m メッシュに配分。",
-        f"Estimate: the city total ({total:,.0f}) is shared among the {len(geo.elementary)} "
-        f"elementary-school districts in proportion to their pupils; within a district, among the "
-        f"Voronoi areas of its town representative points (cut to the district and the city). "
-        f"{n_known} towns with a published figure keep it; {group_text_en}"
-        f"these are subtracted from the district's share and the rest is divided equally among the "
-        f"district's other towns. Each area's people are spread evenly over it on the {size:g} m grid.",
-    )
     notes = list(alloc.notes)
     if geo.joined_area_m2 > 0:
-        notes.append(
-            Text(
-                f"学区ポリゴンが覆っていない市域 {geo.joined_area_m2 / 1e6:.2f} km² は最寄りの学区に含めました",
-                f"{geo.joined_area_m2 / 1e6:.2f} km² of the city outside every district polygon was joined to the nearest district",
-            )
-        )
+        notes.append(note("joined_area", km2=geo.joined_area_m2 / 1e6))
     model = PopulationModel(
         key=key,
-        title=Text(
-            f"推計人口（市の総人口 {total:,.0f}人を学区の児童数と町域代表点で配分）",
-            f"Estimated population (city total {total:,.0f} shared by pupils per school district and town points)",
-        ),
-        source=source or Text("推計", "estimate"),
-        year=year,
-        method=method,
+        method=ESTIMATE,
         estimate=True,
         total=float(cells.population.sum()),
         cell_size_m=size,
+        sources=sources,
+        year=year,
+        input_total=float(total),
+        districts=len(geo.elementary),
+        known_towns=alloc.known_towns,
+        groups=alloc.groups,
         notes=tuple(notes),
     )
     return cells.grid(model)
@@ -492,37 +464,51 @@ def bundled_total(data: Dataset) -> tuple[float, str, str]:
     )
 
 
+def _layer_sources(frame: pd.DataFrame, role: str) -> list[SourceRef]:
+    """The distinct ``source`` (publisher, dataset) of a layer's features, with their latest date."""
+    found: dict[tuple[str, str], str] = {}
+    for src, as_of in zip(_column(frame, "source"), _column(frame, "as_of"), strict=True):
+        ref = src if isinstance(src, dict) else {}
+        pair = (first_text(ref, "publisher"), first_text(ref, "dataset"))
+        if any(pair):
+            found[pair] = max(found.get(pair, ""), str(as_of or ""))
+    return [SourceRef(role, p, d, a) for (p, d), a in sorted(found.items())]
+
+
+def bundled_sources(data: Dataset, geo: Geography) -> tuple[SourceRef, ...]:
+    """What the bundled estimate is made of, read from the layers: the city total (the boundary's
+    population statistic), the published town figures, the town points and the school districts."""
+    _, statistic, as_of = bundled_total(data)
+    towns = geo.towns
+    known = towns[towns["population"].notna() | towns["group_population"].notna()]
+    figures = sorted(
+        {
+            (str(s), str(d or ""))
+            for s, d in zip(known["population_statistic"], known["population_as_of"], strict=True)
+            if isinstance(s, str)
+        }
+    )
+    return (
+        SourceRef("city_total", dataset=statistic, as_of=as_of),
+        *(SourceRef("town_figures", dataset=s, as_of=d) for s, d in figures),
+        *_layer_sources(data.towns, "town_points"),
+        *_layer_sources(data.school_districts, "school_districts"),
+    )
+
+
 def default_population(
     data: Dataset, *, cell_size: float = DEFAULT_CELL_M, geography: Geography | None = None
 ) -> PopulationGrid:
     """The best population the bundle holds: the labelled estimate (see ``estimate_population``)."""
     geo = geography or geography_from_dataset(data)
-    total, statistic, as_of = bundled_total(data)
-    towns = geo.towns
-    known = towns[towns["population"].notna() | towns["group_population"].notna()]
-    n_own = int(towns["population"].notna().sum())
-    group_names = sorted({g for g in towns["group"] if isinstance(g, str) and g})
-    stats = sorted(
-        {
-            f"{s} ({d})"
-            for s, d in zip(known["population_statistic"], known["population_as_of"], strict=True)
-            if isinstance(s, str)
-        }
-    )
-    dates = sorted({str(d)[:7] for d in known["population_as_of"] if isinstance(d, str)})
-    source = Text(
-        f"市の総人口: {statistic or '不明'}; 児童数: 岡山県 学校基本調査 (2019); "
-        f"町域人口（{n_own}町域{'と' + '・'.join(group_names) if group_names else ''}）: {'; '.join(stats) or 'なし'}; "
-        "大字・町丁目代表点: Geolonia 住所データ; 学区: 国土数値情報 A27/A32",
-        f"city total: {statistic or 'unknown'}; pupils: Okayama Prefecture school census (2019); "
-        f"town figures ({n_own} towns{' and ' + ', '.join(group_names) if group_names else ''}): {'; '.join(stats) or 'none'}; "
-        "town points: Geolonia japanese-addresses; districts: MLIT KSJ A27/A32",
-    )
-    year = (
-        f"{as_of[:4] or '?'} (city total); 2019 (pupils); {', '.join(dates) or '-'} (town figures)"
-    )
+    total, _, as_of = bundled_total(data)
     return estimate_population(
-        geo, total, cell_size=cell_size, source=source, year=year, key="estimate:bundled"
+        geo,
+        total,
+        cell_size=cell_size,
+        sources=bundled_sources(data, geo),
+        year=as_of[:4],
+        key="estimate:bundled",
     )
 
 
@@ -552,7 +538,39 @@ def population_from_frame(
     _check_population_column(metric, column, name=name)
     values = pd.to_numeric(metric[column], errors="coerce").to_numpy(dtype=float)
     geoms = metric.geometry.values
-    kinds = set(metric.geom_type.dropna())
+    pointlike = _check_geometry_kinds(set(metric.geom_type.dropna()), name=name)
+    if clip is not None and not shapely.intersects(clip, shapely.union_all(geoms)):
+        raise CRSError(
+            f"{name}: the layer does not overlap the city; is its CRS ({frame.crs}) right?"
+        )
+    if pointlike:
+        cells, method = _point_cells(geoms, values, size, clip), LAYER_POINTS
+    else:
+        cells, method = _area_cells(geoms, values, size, clip), LAYER_AREAL
+    input_total = float(values.sum())
+    kept_total = float(cells.population.sum())
+    notes: list[Note] = []
+    if clip is not None and abs(input_total - kept_total) > 1e-6 * max(1.0, input_total):
+        notes.append(note("left_out", outside=input_total - kept_total, input=input_total))
+    model = PopulationModel(
+        key=key or f"{name}:{column}",
+        method=method,
+        estimate=False,
+        total=kept_total,
+        cell_size_m=size,
+        sources=(SourceRef("layer", dataset=name, as_of=year),),
+        year=year,
+        layer=name,
+        column=column,
+        clipped=clip is not None,
+        input_total=input_total,
+        notes=tuple(notes),
+    )
+    return cells.grid(model)
+
+
+def _check_geometry_kinds(kinds: set[str], *, name: str) -> bool:
+    """True for points, False for polygons; ValidationError for anything else or a mix."""
     polygonal = kinds <= {"Polygon", "MultiPolygon"}
     pointlike = kinds == {"Point"}
     if not kinds or not (polygonal or pointlike):
@@ -566,75 +584,44 @@ def population_from_frame(
                 )
             ]
         )
-    if clip is not None and not shapely.intersects(clip, shapely.union_all(geoms)):
-        raise CRSError(
-            f"{name}: the layer does not overlap the city; is its CRS ({frame.crs}) right?"
-        )
-    input_total = float(values.sum())
-    if pointlike:
-        pts, vals = geoms, values
-        if clip is not None:
-            shapely.prepare(clip)
-            inside = shapely.contains_xy(clip, shapely.get_x(pts), shapely.get_y(pts))
-            pts, vals = pts[inside], vals[inside]
-            cells = _Cells(*cells_in(clip, size), size)
-        else:
-            cells = _Cells(np.empty(0, np.int64), np.empty(0, np.int64), size)
-        cells.add_points(shapely.get_x(pts), shapely.get_y(pts), vals)
-        method = Text(
-            f"各地点の人数をその地点を含む {size:g} m メッシュに計上",
-            f"each point's count is put in the {size:g} m cell that contains it",
-        )
+    return pointlike
+
+
+def _point_cells(
+    points: np.ndarray, values: np.ndarray, size: float, clip: BaseGeometry | None
+) -> _Cells:
+    """Each point's count in the cell containing it (points outside ``clip`` left out)."""
+    if clip is not None:
+        shapely.prepare(clip)
+        inside = shapely.contains_xy(clip, shapely.get_x(points), shapely.get_y(points))
+        points, values = points[inside], values[inside]
+        cells = _Cells(*cells_in(clip, size), size)
     else:
-        vals = values
-        polys = geoms
-        if clip is not None:
-            full = shapely.area(polys)
-            polys = shapely.intersection(polys, clip)
-            kept = shapely.area(polys)
-            vals = np.where(
-                full > 0,
-                values * np.divide(kept, full, out=np.zeros_like(kept), where=full > 0),
-                values,
-            )
-            extent = clip
-        else:
-            extent = shapely.union_all(polys)
-        cells = _Cells(*cells_in(extent, size), size)
-        cells.spread_polygons(np.asarray(polys), vals)
-        method = Text(
-            f"各ポリゴンの人口を、中心がポリゴン内にある {size:g} m メッシュに均等に配分（面積按分）"
-            + ("。市域外にかかるポリゴンは市域内の面積の割合だけ計上" if clip is not None else ""),
-            f"each polygon's population is spread evenly over the {size:g} m cells whose centre lies in it (areal weighting)"
-            + (
-                "; polygons cut by the city boundary keep the share of their area inside"
-                if clip is not None
-                else ""
-            ),
+        cells = _Cells(np.empty(0, np.int64), np.empty(0, np.int64), size)
+    cells.add_points(shapely.get_x(points), shapely.get_y(points), values)
+    return cells
+
+
+def _area_cells(
+    polygons: np.ndarray, values: np.ndarray, size: float, clip: BaseGeometry | None
+) -> _Cells:
+    """Each polygon spread over the cells whose centre it holds; cut to ``clip``, a polygon keeps the
+    share of its people that matches the share of its area inside."""
+    if clip is not None:
+        full = shapely.area(polygons)
+        polygons = shapely.intersection(polygons, clip)
+        kept = shapely.area(polygons)
+        values = np.where(
+            full > 0,
+            values * np.divide(kept, full, out=np.zeros_like(kept), where=full > 0),
+            values,
         )
-    kept_total = float(cells.population.sum())
-    notes: list[Text] = []
-    if clip is not None and abs(input_total - kept_total) > 1e-6 * max(1.0, input_total):
-        notes.append(
-            Text(
-                f"入力の合計 {input_total:,.0f}人のうち {input_total - kept_total:,.0f}人は市域外のため除外",
-                f"{input_total - kept_total:,.0f} of the input's {input_total:,.0f} people lie outside the city and were left out",
-            )
-        )
-    model = PopulationModel(
-        key=key or f"{name}:{column}",
-        title=Text(
-            f"人口データ: {name}（列 {column}）", f"Population data: {name} (column {column})"
-        ),
-        source=Text(f"{name}（列 {column}）", f"{name} (column {column})"),
-        year=year or "不明 / not stated",
-        method=method,
-        estimate=False,
-        total=kept_total,
-        cell_size_m=size,
-        notes=tuple(notes),
-    )
-    return cells.grid(model)
+        extent = clip
+    else:
+        extent = shapely.union_all(polygons)
+    cells = _Cells(*cells_in(extent, size), size)
+    cells.spread_polygons(np.asarray(polygons), values)
+    return cells
 
 
 def _check_population_column(frame: pd.DataFrame, column: str, *, name: str) -> None:

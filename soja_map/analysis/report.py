@@ -1,7 +1,9 @@
 """Coverage tables as files and text: CSV (UTF-8 with BOM for Excel), XLSX, JSON and gap GeoJSON.
 
-Every output starts with the same metadata lines (facilities, radius and its source, distance method,
-population source/year/method), so a table never travels without saying what its numbers are.
+This is an edge: it puts the core's numbers and provenance into words, from the message catalogue
+through the ``Translator`` it is given. Every output starts with the same metadata rows (facilities,
+radius and its source, distance method, population source/year/method), so a table never travels
+without saying what its numbers are. A row is picked by its stable ``key``, never by its label.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -19,56 +23,227 @@ import shapely
 
 from soja_map import __version__
 from soja_map.analysis.coverage import CoverageResult, WhatIf
-from soja_map.analysis.population import Text
+from soja_map.analysis.provenance import (
+    ESTIMATE,
+    LAYER_POINTS,
+    DistanceMethod,
+    Note,
+    PopulationModel,
+    SourceRef,
+)
 from soja_map.data.io import atomic_write_bytes, atomic_write_text, dumps_feature_collection
 from soja_map.data.schema import GEOGRAPHIC_CRS
 from soja_map.errors import ConfigError
-from soja_map.i18n import Lang
+from soja_map.i18n import Translator
+
+if TYPE_CHECKING:
+    from soja_map.data.plan import Plan
+    from soja_map.query.filters import Filter
 
 FORMATS: Final = ("csv", "xlsx", "json")
 
-TITLE: Final = Text("施設の徒歩圏人口カバー率", "Population covered by facilities")
-BY_LABEL: Final[dict[str, Text]] = {
-    "town": Text("町域", "Town"),
-    "elementary": Text("小学校区", "Elementary-school district"),
-    "junior_high": Text("中学校区", "Junior-high-school district"),
-    "city": Text("市", "City"),
-}
-COLUMN_LABEL: Final[dict[str, Text]] = {
-    "population": Text("人口", "Population"),
-    "covered": Text("カバー人口", "Covered"),
-    "uncovered": Text("カバー外人口", "Not covered"),
-    "share": Text("カバー率", "Share covered"),
-    "nearest_m": Text("最寄り施設まで(m)", "Nearest facility (m)"),
-    "mean_distance_m": Text("平均距離(m)", "Mean distance (m)"),
-    "covered_before": Text("カバー人口(現状)", "Covered (now)"),
-    "covered_after": Text("カバー人口(変更後)", "Covered (what-if)"),
-    "change": Text("増減", "Change"),
-    "share_before": Text("カバー率(現状)", "Share (now)"),
-    "share_after": Text("カバー率(変更後)", "Share (what-if)"),
-    "nearest_before_m": Text("最寄り(現状,m)", "Nearest now (m)"),
-    "nearest_after_m": Text("最寄り(変更後,m)", "Nearest what-if (m)"),
-}
 PEOPLE: Final = frozenset(
     {"population", "covered", "uncovered", "covered_before", "covered_after", "change"}
 )
 SHARES: Final = frozenset({"share", "share_before", "share_after"})
-GAP_LABEL: Final[dict[str, Text]] = {
-    "rank": Text("順位", "Rank"),
-    "population": Text("人口", "Population"),
-    "cells": Text("メッシュ数", "Cells"),
-    "area_km2": Text("面積(km²)", "Area (km²)"),
-    "town": Text("主な町域", "Main town"),
-    "max_distance_m": Text("最遠距離(m)", "Farthest (m)"),
-}
+GAP_COLUMNS: Final = ("rank", "population", "cells", "area_km2", "town", "max_distance_m")
+MAX_NAMES: Final = 12  # facility names listed in the metadata
 
+# the rows of the xlsx sheet's short header, and the rows the planner's method note shows
+# every key a metadata row may have (each has a report_meta_<key> message)
+META_KEYS: Final = (
+    "selection",
+    "facility_count",
+    "hypothetical_added",
+    "excluded",
+    "radius",
+    "radius_source",
+    "distance",
+    "population_kind",
+    "population_source",
+    "population_year",
+    "population_method",
+    "population_total",
+    "grid",
+    "note",
+    "covered_means",
+    "added",
+    "removed",
+    "city_covered",
+    "after",
+)
+HEADLINE_KEYS: Final = frozenset({"selection", "radius", "distance", "city_covered", "after"})
+METHOD_KEYS: Final = frozenset(
+    {
+        "radius_source",
+        "distance",
+        "population_source",
+        "population_year",
+        "population_kind",
+        "population_method",
+        "note",
+    }
+)
 
 Report = CoverageResult | WhatIf
 
 
-def table_of(report: Report, by: str) -> pd.DataFrame:
-    """The raw table (unrounded numbers, English column keys) for ``by``."""
-    return report.table(by)
+@dataclass(frozen=True)
+class Row:
+    """One metadata row: a stable key, its label in the translator's language, and its value."""
+
+    key: str
+    label: str
+    value: str
+
+
+# -- words for the core's keys --------------------------------------------------------------------
+
+
+def by_label(by: str, tr: Translator) -> str:
+    """The heading of the zone column (town, elementary, junior_high, city)."""
+    return tr(f"report_by_{by}")
+
+
+def column_label(column: str, tr: Translator) -> str:
+    return tr(f"report_col_{column}")
+
+
+def gap_label(column: str, tr: Translator) -> str:
+    return tr(f"report_gap_{column}")
+
+
+def preset_label(name: str, tr: Translator) -> str:
+    """A radius preset's label, e.g. 一般的な徒歩圏 800 m."""
+    return tr(f"report_preset_{name}")
+
+
+def metres(value: float, tr: Translator) -> str:
+    """A distance as people read it: whole metres, or one decimal when it has one."""
+    return tr.number(value, 0 if float(value).is_integer() else 1)
+
+
+def signed(value: float, tr: Translator) -> str:
+    return ("+" if value >= 0 else "") + tr.number(value)
+
+
+def describe_selection(flt: Filter | None, plan: Plan | None, tr: Translator) -> str:
+    """What was asked for, in words ("-" when unknown)."""
+    if flt is None or plan is None:
+        return "-"
+    return flt.describe(plan, tr.lang)
+
+
+def distance_text(method: DistanceMethod, tr: Translator) -> str:
+    if not method.is_network:
+        return tr("report_distance_straight_line")
+    return tr(
+        "report_distance_network",
+        source=method.network_source,
+        nodes=tr.number(method.network_nodes),
+        km=tr.number(method.network_length_m / 1000, 1),
+    )
+
+
+def population_title(model: PopulationModel, tr: Translator) -> str:
+    """One short line for titles and captions: what kind of population this is."""
+    if model.method == ESTIMATE:
+        return tr("report_population_title_estimate", total=tr.number(model.input_total))
+    return tr("report_population_title_layer", layer=model.layer, column=model.column)
+
+
+def _source_entry(ref: SourceRef) -> str:
+    text = " ".join(part for part in (ref.publisher, ref.dataset) if part) or "-"
+    return f"{text} ({ref.as_of})" if ref.as_of else text
+
+
+def _role_label(model: PopulationModel, role: str, tr: Translator) -> str:
+    if role != "town_figures":
+        return tr(f"report_role_{role}")
+    groups = [g.name for g in model.groups]
+    return tr(
+        "report_role_town_figures_count",
+        towns=tr.number(len(model.known_towns)),
+        groups=tr("report_role_groups", names=tr.join(groups)) if groups else "",
+    )
+
+
+def _roles(model: PopulationModel) -> list[str]:
+    return list(dict.fromkeys(s.role for s in model.sources))
+
+
+def population_source_text(model: PopulationModel, tr: Translator) -> str:
+    if model.method != ESTIMATE:
+        return tr("report_population_source_layer", layer=model.layer, column=model.column)
+    return "; ".join(
+        f"{_role_label(model, role, tr)}: "
+        + ("; ".join(_source_entry(s) for s in model.source(role)) or "-")
+        for role in _roles(model)
+    )
+
+
+def population_year_text(model: PopulationModel, tr: Translator) -> str:
+    if model.method != ESTIMATE:
+        return model.year or tr("report_year_unknown")
+    parts = []
+    for role in _roles(model):
+        dates = sorted({s.as_of for s in model.source(role) if s.as_of})
+        if dates:
+            parts.append(
+                tr("report_year_of", dates=", ".join(dates), what=tr(f"report_role_{role}"))
+            )
+    return "; ".join(parts) or tr("report_year_unknown")
+
+
+def population_method_text(model: PopulationModel, tr: Translator) -> str:
+    cell = metres(model.cell_size_m, tr)
+    if model.method == LAYER_POINTS:
+        return tr("report_method_points", cell=cell)
+    if model.method != ESTIMATE:
+        clipped = tr("report_method_areal_clipped") if model.clipped else ""
+        return tr("report_method_areal", cell=cell) + clipped
+    groups = "".join(
+        tr(
+            "report_method_group",
+            name=g.name,
+            count=tr.number(len(g.members)),
+            people=tr.number(g.population),
+        )
+        for g in model.groups
+    )
+    return tr(
+        "report_method_estimate",
+        total=tr.number(model.input_total),
+        districts=tr.number(model.districts),
+        known=tr.number(len(model.known_towns)),
+        groups=groups,
+        cell=cell,
+    )
+
+
+def note_text(item: Note, tr: Translator) -> str:
+    values = {
+        k: (tr.number(v, 2 if k == "km2" else 0) if isinstance(v, float) else v)
+        for k, v in item.values
+    }
+    return tr(f"report_note_{item.code}", **values)
+
+
+def population_rows(model: PopulationModel, tr: Translator) -> list[tuple[str, str]]:
+    """(key, value) rows saying where the population comes from."""
+    kind = "report_population_kind_estimate" if model.estimate else "report_population_kind_user"
+    return [
+        ("population_source", population_source_text(model, tr)),
+        ("population_year", population_year_text(model, tr)),
+        ("population_kind", tr(kind)),
+        ("population_method", population_method_text(model, tr)),
+        ("population_total", tr.number(model.total)),
+        ("grid", f"{metres(model.cell_size_m, tr)} m ({model.crs})"),
+        *(("note", note_text(n, tr)) for n in model.notes),
+    ]
+
+
+# -- metadata rows --------------------------------------------------------------------------------
 
 
 def result_of(report: Report) -> CoverageResult:
@@ -76,42 +251,129 @@ def result_of(report: Report) -> CoverageResult:
     return report.after if isinstance(report, WhatIf) else report
 
 
-def metadata_lines(report: Report, lang: Lang = "ja") -> list[tuple[str, str]]:
-    head = [("", f"{TITLE.get(lang)} — soja-map {__version__}")]
-    result = result_of(report)
-    ja = lang == "ja"
-    city = report.before if isinstance(report, WhatIf) else report
-    summary = (
-        f"{city.covered_population:,.0f} / {city.population:,.0f}（{city.share:.1%}）"
-        if ja
-        else f"{city.covered_population:,.0f} of {city.population:,.0f} ({city.share:.1%})"
+def table_of(report: Report, by: str) -> pd.DataFrame:
+    """The raw table (unrounded numbers, English column keys) for ``by``."""
+    return report.table(by)
+
+
+def _facility_count(result: CoverageResult, tr: Translator) -> str:
+    names = result.located_names
+    if not names:
+        return tr.number(0)
+    more = tr("report_and_more") if len(names) > MAX_NAMES else ""
+    return tr(
+        "report_facility_list",
+        count=tr.number(len(names)),
+        names=tr.join(names[:MAX_NAMES]),
+        more=more,
     )
-    tail = [("市全体のカバー人口" if ja else "City-wide covered", summary)]
-    if isinstance(report, WhatIf):
-        after = (
-            f"{result.covered_population:,.0f}（{result.share:.1%}、{report.change:+,.0f}人）"
-            if ja
-            else f"{result.covered_population:,.0f} ({result.share:.1%}, {report.change:+,.0f})"
+
+
+def radius_text(result: CoverageResult, tr: Translator) -> str:
+    radius = metres(result.radius_m, tr)
+    if result.preset is None:
+        return tr("report_radius", radius=radius)
+    return tr("report_radius_preset", radius=radius, preset=preset_label(result.preset.name, tr))
+
+
+def _facility_rows(result: CoverageResult, tr: Translator) -> Iterable[tuple[str, str]]:
+    yield "facility_count", _facility_count(result, tr)
+    if result.added_count:
+        yield "hypothetical_added", tr.number(result.added_count)
+    if result.facilities.excluded:
+        yield "excluded", ", ".join(result.facilities.excluded)
+
+
+def result_rows(result: CoverageResult, tr: Translator, selection: str) -> list[tuple[str, str]]:
+    """(key, value) rows of one coverage: what, how far, how measured, whose population."""
+    rows = [("selection", selection), *_facility_rows(result, tr)]
+    rows.append(("radius", radius_text(result, tr)))
+    if result.preset is not None:
+        handbook = tr(f"report_source_{result.preset.source}")
+        rows.append(
+            ("radius_source", tr(f"report_radius_source_{result.preset.name}", handbook=handbook))
         )
-        tail.append(("変更後" if ja else "After the what-if", after))
-    return head + report.metadata(lang) + tail
+    rows.append(("distance", distance_text(result.method, tr)))
+    rows += population_rows(result.grid.model, tr)
+    covered = tr(
+        "report_covered_means",
+        cell=metres(result.grid.model.cell_size_m, tr),
+        radius=metres(result.radius_m, tr),
+    )
+    rows.append(("covered_means", covered))
+    return rows
 
 
-def display_frame(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataFrame:
+def _what_if_rows(report: WhatIf) -> list[tuple[str, str]]:
+    rows = []
+    if report.added_lonlat:
+        points = ", ".join(f"{lon:.6f},{lat:.6f}" for lon, lat in report.added_lonlat)
+        rows.append(("added", points))
+    if report.removed:
+        names = report.removed_names()
+        rows.append(("removed", ", ".join(f"{names[i]} ({i})" for i in report.removed)))
+    return rows
+
+
+def _summary_rows(report: Report, tr: Translator) -> list[tuple[str, str]]:
+    city = report.before if isinstance(report, WhatIf) else report
+    rows = [
+        (
+            "city_covered",
+            tr(
+                "report_city_covered_value",
+                covered=tr.number(city.covered_population),
+                population=tr.number(city.population),
+                share=tr.percent(city.share),
+            ),
+        )
+    ]
+    if isinstance(report, WhatIf):
+        after = report.after
+        value = tr(
+            "report_after_value",
+            covered=tr.number(after.covered_population),
+            share=tr.percent(after.share),
+            change=signed(report.change, tr),
+        )
+        rows.append(("after", value))
+    return rows
+
+
+def metadata_rows(report: Report, tr: Translator, *, plan: Plan | None = None) -> list[Row]:
+    """Every metadata row, in order: the title, the coverage, the what-if, the city totals."""
+    city = report.before if isinstance(report, WhatIf) else report
+    selection = describe_selection(city.selection, plan, tr)
+    pairs = result_rows(city, tr, selection)
+    if isinstance(report, WhatIf):
+        pairs += _what_if_rows(report)
+    pairs += _summary_rows(report, tr)
+    title = Row("title", "", f"{tr('report_title')} — soja-map {__version__}")
+    return [title, *(Row(k, tr(f"report_meta_{k}"), v) for k, v in pairs)]
+
+
+def metadata_lines(
+    report: Report, tr: Translator, *, plan: Plan | None = None
+) -> list[tuple[str, str]]:
+    """(label, value) pairs for people (the title first, with an empty label)."""
+    return [(r.label, r.value) for r in metadata_rows(report, tr, plan=plan)]
+
+
+# -- tables ---------------------------------------------------------------------------------------
+
+
+def display_frame(table: pd.DataFrame, by: str, tr: Translator) -> pd.DataFrame:
     """Rounded for people to read: whole people, shares as 0.0-1.0 to 4 places, whole metres."""
     out = pd.DataFrame(index=table.index)
     for column in table.columns:
         values = table[column].astype(float)
-        if column in SHARES:
-            out[column] = values.round(4)
-        else:
-            out[column] = values.round(0)
-    out.index = pd.Index([str(i) for i in table.index], name=BY_LABEL[by].get(lang))
-    out.columns = [COLUMN_LABEL[c].get(lang) if c in COLUMN_LABEL else c for c in table.columns]
+        out[column] = values.round(4) if column in SHARES else values.round(0)
+    out.index = pd.Index([str(i) for i in table.index], name=by_label(by, tr))
+    out.columns = [column_label(c, tr) for c in table.columns]
     return out
 
 
-def _cell(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
     """A JSON/Excel-safe scalar (NaN and inf become None; numpy numbers become Python ones)."""
     if isinstance(value, np.generic):
         value = value.item()
@@ -122,62 +384,56 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def to_csv(report: Report, by: str, lang: Lang = "ja") -> str:
+def to_csv(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> str:
     """CSV text with a BOM (so Excel in Japan opens it as UTF-8): metadata first, as lines starting
     with ``#`` (``pandas.read_csv(..., comment="#")`` skips them), then the table."""
     buffer = io.StringIO()
-    for label, value in metadata_lines(report, lang):
+    for label, value in metadata_lines(report, tr, plan=plan):
         text = f"{label}: {value}" if label else value
         buffer.write("# " + " ".join(text.splitlines()) + "\n")
     writer = csv.writer(buffer, lineterminator="\n")
-    frame = display_frame(table_of(report, by), by, lang)
+    frame = display_frame(table_of(report, by), by, tr)
     writer.writerow([frame.index.name, *frame.columns])
     for name, row in frame.iterrows():
-        writer.writerow([name, *("" if _cell(v) is None else _cell(v) for v in row)])
+        writer.writerow([name, *("" if cell_value(v) is None else cell_value(v) for v in row)])
     return "\ufeff" + buffer.getvalue()
 
 
-def to_json(report: Report, by: str, lang: Lang = "ja") -> str:
-    """JSON: metadata (structured and as lines), the table with English keys, city totals and gaps."""
+def _facilities_doc(result: CoverageResult) -> list[dict[str, Any]]:
+    fac = result.facilities
+    return [
+        {"id": i, "name": n, "hypothetical": bool(h)}
+        for i, n, h in zip(fac.ids, fac.names, fac.hypothetical, strict=True)
+    ]
+
+
+def to_json(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> str:
+    """JSON: the provenance with stable keys, the metadata as lines for people, the table with
+    English keys, city totals and gaps."""
     result = result_of(report)
     table = table_of(report, by)
-    rows = [
-        {"name": str(name), **{k: _cell(v) for k, v in row.items()}}
-        for name, row in table.iterrows()
-    ]
-    preset = result.preset
-    doc = {
+    city = report.before if isinstance(report, WhatIf) else report
+    doc: dict[str, Any] = {
         "soja_map_version": __version__,
         "kind": "what_if" if isinstance(report, WhatIf) else "coverage",
         "by": by,
         "radius_m": result.radius_m,
-        "preset": None
-        if preset is None
-        else {
-            "name": preset.name,
-            "radius_m": preset.radius_m,
-            "label": preset.label._asdict(),
-            "source": preset.source._asdict(),
+        "provenance": result.provenance.to_dict(),
+        "selection": {
+            "filter": None if city.selection is None else city.selection.to_dict(),
+            "text": describe_selection(city.selection, plan, tr),
         },
-        "selection": result.selection._asdict(),
-        "distance_method": result.method._asdict(),
-        "population": result.grid.model.to_dict(),
-        "facilities": [
-            {"id": i, "name": n, "hypothetical": bool(h)}
-            for i, n, h in zip(
-                result.facilities.ids,
-                result.facilities.names,
-                result.facilities.hypothetical,
-                strict=True,
-            )
-        ],
+        "facilities": _facilities_doc(result),
         "excluded_city_wide": list(result.facilities.excluded),
-        "metadata": [[label, value] for label, value in metadata_lines(report, lang)],
-        "columns": {c: COLUMN_LABEL[c]._asdict() for c in table.columns if c in COLUMN_LABEL},
-        "rows": rows,
-        "city": {k: _cell(v) for k, v in table_of(report, "city").iloc[0].items()},
+        "metadata": [[r.key, r.label, r.value] for r in metadata_rows(report, tr, plan=plan)],
+        "columns": {c: column_label(c, tr) for c in table.columns},
+        "rows": [
+            {"name": str(name), **{k: cell_value(v) for k, v in row.items()}}
+            for name, row in table.iterrows()
+        ],
+        "city": {k: cell_value(v) for k, v in table_of(report, "city").iloc[0].items()},
         "gaps": [
-            {k: _cell(v) for k, v in row.items() if k != "geometry"}
+            {k: cell_value(v) for k, v in row.items() if k != "geometry"}
             for _, row in result.gaps.iterrows()
         ],
     }
@@ -185,91 +441,94 @@ def to_json(report: Report, by: str, lang: Lang = "ja") -> str:
         doc["what_if"] = {
             "added_lonlat": [list(p) for p in report.added_lonlat],
             "removed": list(report.removed),
-            "change": _cell(report.change),
+            "change": cell_value(report.change),
         }
     return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
-def to_xlsx(report: Report, by: str, lang: Lang = "ja") -> bytes:
-    """An Excel workbook: the table under a short header, the full metadata, and the gaps."""
-    from openpyxl import Workbook  # noqa: PLC0415 - only when writing xlsx
-    from openpyxl.styles import Font  # noqa: PLC0415
+def _xlsx_table(sheet: Any, report: Report, by: str, tr: Translator) -> None:
+    from openpyxl.styles import Font  # noqa: PLC0415 - only when writing xlsx
 
-    ja = lang == "ja"
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "カバー率" if ja else "coverage"
-    lines = metadata_lines(report, lang)
-    pop_model = result_of(report).grid.model
-    header = [
-        lines[0][1],
-        *(f"{label}: {value}" for label, value in lines[1:] if label in _HEADLINE[lang]),
-        f"{'人口' if ja else 'Population'}: {pop_model.label(lang)}",
-        "全項目は「説明」シートを参照" if ja else "Full details: see the 'about' sheet",
-    ]
-    for text in header:
-        sheet.append([text])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([])
-    frame = display_frame(table_of(report, by), by, lang)
+    frame = display_frame(table_of(report, by), by, tr)
     sheet.append([frame.index.name, *frame.columns])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     first_data = sheet.max_row + 1
     for name, row in frame.iterrows():
-        sheet.append([name, *(_cell(v) for v in row)])
+        sheet.append([name, *(cell_value(v) for v in row)])
     for j, key in enumerate(table_of(report, by).columns, start=2):
         if key in SHARES:
             for r in range(first_data, sheet.max_row + 1):
                 sheet.cell(row=r, column=j).number_format = "0.0%"
     sheet.column_dimensions["A"].width = 22
-    about = book.create_sheet("説明" if ja else "about")
-    for label, value in lines:
-        about.append([label, value])
+
+
+def to_xlsx(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> bytes:
+    """An Excel workbook: the table under a short header, the full metadata, and the gaps."""
+    from openpyxl import Workbook  # noqa: PLC0415 - only when writing xlsx
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = tr("report_sheet_coverage")
+    rows = metadata_rows(report, tr, plan=plan)
+    model = result_of(report).grid.model
+    header = [
+        rows[0].value,
+        *(f"{r.label}: {r.value}" for r in rows[1:] if r.key in HEADLINE_KEYS),
+        tr("report_xlsx_population", title=population_title(model, tr)),
+        tr("report_xlsx_details"),
+    ]
+    for text in header:
+        sheet.append([text])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([])
+    _xlsx_table(sheet, report, by, tr)
+    about = book.create_sheet(tr("report_sheet_about"))
+    for r in rows:
+        about.append([r.label, r.value])
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 120
-    gaps = book.create_sheet("空白地域" if ja else "gaps")
-    gap_frame = result_of(report).gaps
-    gaps.append([GAP_LABEL[c].get(lang) for c in GAP_LABEL])
-    for _, row in gap_frame.iterrows():
-        gaps.append([_cell(row[c]) for c in GAP_LABEL])
+    gaps = book.create_sheet(tr("report_sheet_gaps"))
+    gaps.append([gap_label(c, tr) for c in GAP_COLUMNS])
+    for _, row in result_of(report).gaps.iterrows():
+        gaps.append([cell_value(row[c]) for c in GAP_COLUMNS])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-_HEADLINE: Final[dict[str, frozenset[str]]] = {
-    "ja": frozenset({"対象", "半径", "距離", "市全体のカバー人口", "変更後"}),
-    "en": frozenset({"Facilities", "Radius", "Distance", "City-wide covered", "After the what-if"}),
-}
-
-
-def gaps_geojson(report: Report, lang: Lang = "ja") -> str:
-    """The gap polygons (EPSG:4326) as a FeatureCollection whose metadata holds the same lines."""
+def gaps_geojson(report: Report, tr: Translator, *, plan: Plan | None = None) -> str:
+    """The gap polygons (EPSG:4326) as a FeatureCollection whose metadata holds the same rows."""
     gaps = result_of(report).gaps.to_crs(GEOGRAPHIC_CRS)
-    features = []
-    for gap_id, row in gaps.iterrows():
-        props = {"id": str(gap_id), **{c: _cell(row[c]) for c in GAP_LABEL}}
-        features.append(
-            {
-                "type": "Feature",
-                "id": str(gap_id),
-                "geometry": shapely.geometry.mapping(row.geometry),
-                "properties": props,
-            }
-        )
-    meta = {"title": TITLE.get(lang), "lines": [[k, v] for k, v in metadata_lines(report, lang)]}
+    features = [
+        {
+            "type": "Feature",
+            "id": str(gap_id),
+            "geometry": shapely.geometry.mapping(row.geometry),
+            "properties": {"id": str(gap_id), **{c: cell_value(row[c]) for c in GAP_COLUMNS}},
+        }
+        for gap_id, row in gaps.iterrows()
+    ]
+    meta = {
+        "title": tr("report_title"),
+        "provenance": result_of(report).provenance.to_dict(),
+        "lines": [[r.key, r.label, r.value] for r in metadata_rows(report, tr, plan=plan)],
+    }
     return dumps_feature_collection(features, meta)
 
 
-def render(report: Report, by: str, fmt: str, lang: Lang = "ja") -> bytes:
+# -- files ----------------------------------------------------------------------------------------
+
+
+def render(report: Report, by: str, fmt: str, tr: Translator, *, plan: Plan | None = None) -> bytes:
     """The file content for ``fmt`` (csv, xlsx, json)."""
     if fmt == "csv":
-        return to_csv(report, by, lang).encode("utf-8")
+        return to_csv(report, by, tr, plan=plan).encode("utf-8")
     if fmt == "json":
-        return to_json(report, by, lang).encode("utf-8")
+        return to_json(report, by, tr, plan=plan).encode("utf-8")
     if fmt == "xlsx":
-        return to_xlsx(report, by, lang)
+        return to_xlsx(report, by, tr, plan=plan)
     raise ConfigError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
 
 
@@ -283,15 +542,20 @@ def format_for(path: Path | None, fmt: str | None) -> str:
     return suffix if suffix in FORMATS else "csv"
 
 
-def write_report(path: Path, report: Report, by: str, fmt: str, lang: Lang = "ja") -> None:
+def write_report(
+    path: Path, report: Report, by: str, fmt: str, tr: Translator, *, plan: Plan | None = None
+) -> None:
     """Write the table file atomically (text formats via soja_map.data.io.atomic_write_text)."""
-    if fmt == "csv":
-        atomic_write_text(path, to_csv(report, by, lang))
-    elif fmt == "json":
-        atomic_write_text(path, to_json(report, by, lang))
+    if fmt in {"csv", "json"}:
+        text = (
+            to_csv(report, by, tr, plan=plan)
+            if fmt == "csv"
+            else to_json(report, by, tr, plan=plan)
+        )
+        atomic_write_text(path, text)
     else:
-        atomic_write_bytes(path, render(report, by, fmt, lang))
+        atomic_write_bytes(path, render(report, by, fmt, tr, plan=plan))
 
 
-def write_gaps(path: Path, report: Report, lang: Lang = "ja") -> None:
-    atomic_write_text(path, gaps_geojson(report, lang))
+def write_gaps(path: Path, report: Report, tr: Translator, *, plan: Plan | None = None) -> None:
+    atomic_write_text(path, gaps_geojson(report, tr, plan=plan))

@@ -36,4 +36,18 @@ KEY_FAMILIES: tuple[KeyFamily, ...] = (
     KeyFamily("pos_", "soja_map.data.schema:PositionAccuracy"),
     KeyFamily("view_", "soja_map.web.state:VIEWS"),
     KeyFamily("locate_error_", "soja_map.web.views:LOCATE_ERRORS"),
+    # the planner and the coverage reports
+    KeyFamily("report_by_", "soja_map.analysis.zones:ZONE_KINDS"),
+    KeyFamily("report_col_", "soja_map.analysis.coverage:TABLE_COLUMNS"),
+    KeyFamily("report_col_", "soja_map.analysis.coverage:WHATIF_COLUMNS"),
+    KeyFamily("report_gap_", "soja_map.analysis.coverage:GAP_COLUMNS"),
+    KeyFamily("report_preset_", "soja_map.analysis.presets:PRESETS"),
+    KeyFamily("report_radius_source_", "soja_map.analysis.presets:PRESETS"),
+    KeyFamily("report_source_", "soja_map.analysis.presets:RADIUS_SOURCES"),
+    KeyFamily("report_role_", "soja_map.analysis.provenance:SOURCE_ROLES"),
+    KeyFamily("report_note_", "soja_map.analysis.provenance:NOTE_CODES"),
+    KeyFamily("report_meta_", "soja_map.analysis.report:META_KEYS"),
+    KeyFamily("planner_by_", "soja_map.web.planner.model:BY_CHOICES"),
+    KeyFamily("planner_layer_", "soja_map.web.planner.model:LAYER_CHOICES"),
+    KeyFamily("planner_mode_", "soja_map.web.planner.model:MODE_CHOICES"),
 )

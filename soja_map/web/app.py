@@ -13,11 +13,11 @@ from soja_map.i18n import as_lang, translator
 from soja_map.maps.render import BrowserConfig
 from soja_map.query.basemaps import TileSource, tile_sources
 from soja_map.web import export_button
+from soja_map.web import planner as planner_panel
 from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
 from soja_map.web.layout import shell
 from soja_map.web.mapdata import Payload
-from soja_map.web.planner import panel as planner_panel
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 

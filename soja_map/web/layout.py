@@ -10,10 +10,10 @@ from dash import dcc, html
 from soja_map.i18n import Translator, as_lang, other_lang, translator
 from soja_map.query.styling import REFERENCE_LABELS
 from soja_map.web import export_button, ids, views
+from soja_map.web import planner as planner_panel
 from soja_map.web.components import attrs
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
-from soja_map.web.planner import panel as planner_panel
 from soja_map.web.state import MAX_ZOOM, REFERENCE_KEYS, VIEWS, AppState, encode_search
 
 ns = views.ns

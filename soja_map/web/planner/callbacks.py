@@ -1,0 +1,115 @@
+"""The planner's callbacks: a few lines each over the pure functions of ``model`` and ``views``."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import dash
+from dash import Input, Output, State
+
+from soja_map.data.dataset import Dataset
+from soja_map.i18n import translator
+from soja_map.web import ids as app_ids
+from soja_map.web.planner import ids
+from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
+from soja_map.web.planner.views import download, labels, removal_options, view
+
+# the components the view depends on, by the name state_from() takes them
+STATE: Final[dict[str, tuple[str, str]]] = {
+    "source": (ids.SOURCE, "value"),
+    "radius": (ids.RADIUS, "value"),
+    "preset": (ids.PRESET, "value"),
+    "by": (ids.BY, "value"),
+    "layers": (ids.LAYERS, "value"),
+    "whatif": (ids.WHATIF_STORE, "data"),
+    "removed": (ids.REMOVE, "value"),
+    "filter_data": (app_ids.FILTER_STORE, "data"),
+    "lang": (app_ids.LANG_STORE, "data"),
+}
+LANGUAGE_OUTPUTS: Final = (
+    Output(ids.TITLE, "children"),
+    *(Output(i, "children") for i in ids.LABEL_IDS),
+    Output(ids.SOURCE, "options"),
+    Output(ids.SOURCE, "placeholder"),
+    Output(ids.PRESET, "options"),
+    Output(ids.BY, "options"),
+    Output(ids.LAYERS, "options"),
+    Output(ids.MODE, "options"),
+    Output(ids.RESET, "children"),
+    Output(ids.LEGEND, "children"),
+    Output(ids.DOWNLOAD_LABEL, "children"),
+)  # in the order of views.labels()
+
+
+def register_callbacks(app: dash.Dash, data: Dataset) -> None:
+    """Wire the panel; the model (population grid, zones) is built once, on first use."""
+    model = PanelModel(data)
+
+    @app.callback(
+        output=[
+            Output(app_ids.COVERAGE_LAYER, "children"),
+            Output(ids.SUMMARY, "children"),
+            Output(ids.TABLE, "children"),
+            Output(ids.NOTE, "children"),
+        ],
+        inputs={name: Input(*prop) for name, prop in STATE.items()},
+    )
+    def _show(**values: Any) -> tuple[Any, ...]:
+        state = state_from(**values)
+        return view(model, state, translator(state.lang))
+
+    @app.callback(
+        Output(ids.PRESET, "value"),
+        Output(ids.RADIUS, "value"),
+        Input(ids.PRESET, "value"),
+        Input(ids.RADIUS, "value"),
+        prevent_initial_call=True,
+    )
+    def _sync(preset: str | None, radius: float | None) -> tuple[str, float | None]:
+        return sync_radius(dash.ctx.triggered_id, preset, radius)
+
+    @app.callback(
+        output=[Output(ids.WHATIF_STORE, "data"), Output(ids.REMOVE, "value")],
+        inputs={
+            "click": Input(app_ids.MAP, "clickData"),
+            "_reset": Input(ids.RESET, "n_clicks"),
+            "source": Input(ids.SOURCE, "value"),
+            "mode": State(ids.MODE, "value"),
+            "store": State(ids.WHATIF_STORE, "data"),
+            "removed": State(ids.REMOVE, "value"),
+            "flt": State(app_ids.FILTER_STORE, "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def _whatif(
+        click: Any, _reset: Any, source: Any, mode: Any, store: Any, removed: Any, flt: Any
+    ) -> Any:
+        facilities = model.facilities(source, flt)
+        added = (store or {}).get("add")
+        adds, removes = next_whatif(dash.ctx.triggered_id, click, mode, added, removed, facilities)
+        return {"add": adds}, removes
+
+    @app.callback(
+        Output(ids.REMOVE, "options"),
+        Input(ids.SOURCE, "value"),
+        Input(app_ids.FILTER_STORE, "data"),
+    )
+    def _removable(source: Any, flt: Any) -> list[dict[str, str]]:
+        return removal_options(model.facilities(source, flt))
+
+    @app.callback(*LANGUAGE_OUTPUTS, Input(app_ids.LANG_STORE, "data"))
+    def _language(lang: Any) -> tuple[Any, ...]:
+        return labels(data, translator(lang))
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        inputs={
+            "_clicks": [Input(i, "n_clicks") for i in ids.DOWNLOAD_FORMATS],
+            **{name: State(*prop) for name, prop in STATE.items()},
+        },
+        prevent_initial_call=True,
+    )
+    def _download(_clicks: Any, **values: Any) -> Any:
+        state, fmt = state_from(**values), ids.DOWNLOAD_FORMATS[str(dash.ctx.triggered_id)]
+        tr = translator(state.lang)
+        return download(model.report(state), state.by, fmt, tr, model.data)

@@ -1,0 +1,41 @@
+"""Component ids of the planner panel (all "cov-"); the app's own ids are in ``soja_map.web.ids``."""
+
+from __future__ import annotations
+
+from typing import Final
+
+ROOT: Final = "cov-root"
+TITLE: Final = "cov-title"
+SOURCE: Final = "cov-source"
+PRESET: Final = "cov-preset"
+RADIUS: Final = "cov-radius"
+BY: Final = "cov-by"
+LAYERS: Final = "cov-layers"
+MODE: Final = "cov-mode"
+REMOVE: Final = "cov-remove"
+RESET: Final = "cov-reset"
+WHATIF_STORE: Final = "cov-whatif-store"
+SUMMARY: Final = "cov-summary"
+LEGEND: Final = "cov-legend"
+TABLE: Final = "cov-table"
+NOTE: Final = "cov-note"
+DOWNLOAD: Final = "cov-download"
+DOWNLOAD_LABEL: Final = "cov-dl-label"
+DL_CSV: Final = "cov-dl-csv"
+DL_XLSX: Final = "cov-dl-xlsx"
+DL_JSON: Final = "cov-dl-json"
+DOWNLOAD_FORMATS: Final = {DL_CSV: "csv", DL_XLSX: "xlsx", DL_JSON: "json"}
+CITY_COVERED: Final = "cov-city-covered"
+WHATIF_CHANGE: Final = "cov-whatif-change"
+WHATIF_LIST: Final = "cov-whatif-list"
+
+# label id -> message key of its words
+LABELS: Final = {
+    "cov-label-source": "planner_label_source",
+    "cov-label-radius": "planner_label_radius",
+    "cov-label-by": "planner_label_by",
+    "cov-label-layers": "planner_label_layers",
+    "cov-label-whatif": "planner_label_whatif",
+    "cov-label-remove": "planner_label_remove",
+}
+LABEL_IDS: Final = tuple(LABELS)

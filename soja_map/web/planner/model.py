@@ -1,0 +1,230 @@
+"""The planner's state and model: what the controls say, and the coverage they ask for. No dash here.
+
+``PanelState`` is everything the view depends on; ``PanelModel`` holds the data and the coverage
+context cache (population grid, zones) built once per app and queried on every change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import shapely
+
+from soja_map.analysis import coverage as cov
+from soja_map.analysis import report as report_io
+from soja_map.analysis.presets import PRESETS, preset_matching
+from soja_map.data.dataset import Dataset
+from soja_map.data.schema import GEOGRAPHIC_CRS
+from soja_map.i18n import Lang, as_lang
+from soja_map.query.filters import Filter
+from soja_map.web import ids as app_ids
+from soja_map.web.planner import ids
+
+FILTER_SOURCE: Final = "filter"
+CUSTOM: Final = "custom"
+CLICK_REMOVE_M: Final = 300.0  # a click in remove mode picks a facility within this distance
+MAX_GAPS_DRAWN: Final = 60
+BY_CHOICES: Final = ("town", "elementary", "junior_high")
+LAYER_CHOICES: Final = ("choropleth", "catchments", "gaps")
+MODE_CHOICES: Final = ("off", "add", "remove")
+
+# Choropleth classes of share covered (their colours are in soja_map.query.styling).
+SHARE_BREAKS: Final = (0.2, 0.4, 0.6, 0.8)
+
+Report = report_io.Report
+
+
+def filter_for(source: str | None, filter_data: dict[str, Any] | None) -> Filter | None:
+    """The Filter a source value stands for (None when nothing is chosen)."""
+    if not source:
+        return None
+    if source == FILTER_SOURCE:
+        return Filter.from_dict(filter_data)
+    kind, _, value = source.partition(":")
+    if kind == "category":
+        return Filter(categories=(value,))
+    if kind == "project":
+        return Filter(projects=(value,))
+    if kind == "measure":
+        return Filter(measures=(value,))
+    return None
+
+
+def sync_radius(
+    trigger: str | None, preset_name: str | None, radius: float | None
+) -> tuple[str, float | None]:
+    """Keep the preset and the radius box in step: a preset sets the radius; a typed radius selects
+    the preset with that radius, else "custom"."""
+    if trigger == ids.PRESET and preset_name in PRESETS:
+        return str(preset_name), PRESETS[str(preset_name)].radius_m
+    if radius is None:
+        return preset_name or CUSTOM, radius
+    match = preset_matching(float(radius), preset_name)
+    return (match.name if match else CUSTOM), radius
+
+
+# -- what-if state -------------------------------------------------------------------------------
+
+
+def click_lonlat(click: dict[str, Any] | None) -> tuple[float, float] | None:
+    """(lon, lat) from a dash-leaflet clickData (``latlng`` as {lat, lng} or [lat, lng])."""
+    if not click or "latlng" not in click:
+        return None
+    ll = click["latlng"]
+    if isinstance(ll, dict):
+        return float(ll["lng"]), float(ll["lat"])
+    return float(ll[1]), float(ll[0])
+
+
+def toggled(items: list[str], item: str) -> list[str]:
+    return [i for i in items if i != item] if item in items else [*items, item]
+
+
+def next_whatif(
+    trigger: str | None,
+    click: dict[str, Any] | None,
+    mode: str | None,
+    added: Sequence[Sequence[float]] | None,
+    removed: Sequence[str] | None,
+    facilities: cov.Facilities | None,
+) -> tuple[list[list[float]], list[str]]:
+    """The what-if after an event: a map click adds a point (add mode) or toggles the removal of the
+    nearest facility (remove mode); reset, or choosing other facilities, clears it."""
+    adds = [list(map(float, p)) for p in added or []]
+    removes = list(removed or [])
+    if trigger != app_ids.MAP:
+        return [], []
+    point = click_lonlat(click)
+    if point is None:
+        return adds, removes
+    if mode == "add":
+        adds.append([round(point[0], 6), round(point[1], 6)])
+    elif mode == "remove" and facilities is not None:
+        hit = cov.nearest_facility_id(facilities, *point, max_m=CLICK_REMOVE_M)
+        if hit is not None:
+            removes = toggled(removes, hit)
+    return adds, removes
+
+
+# -- computing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PanelState:
+    """Everything the panel's view depends on (from the components and stores)."""
+
+    source: str | None
+    radius: float | None
+    preset: str | None = None
+    by: str = "town"
+    layers: Sequence[str] = LAYER_CHOICES
+    added: Sequence[Sequence[float]] = ()
+    removed: Sequence[str] = ()
+    filter_data: dict[str, Any] | None = None
+    lang: Lang = "ja"
+
+
+def state_from(
+    source: str | None = None,
+    radius: float | None = None,
+    preset: str | None = None,
+    by: str | None = None,
+    layers: Sequence[str] | None = None,
+    whatif: dict[str, Any] | None = None,
+    removed: Sequence[str] | None = None,
+    filter_data: dict[str, Any] | None = None,
+    lang: Any = None,
+) -> PanelState:
+    """The state from the components' values (as the callbacks receive them)."""
+    return PanelState(
+        source=source,
+        radius=None if radius is None else float(radius),
+        preset=preset,
+        by=by or "town",
+        layers=tuple(layers or ()),
+        added=tuple(tuple(p) for p in (whatif or {}).get("add", [])),
+        removed=tuple(removed or ()),
+        filter_data=filter_data,
+        lang=as_lang(lang),
+    )
+
+
+@dataclass
+class PanelModel:
+    """The panel's data: built once per app, queried on every change (grid and zones are cached)."""
+
+    data: Dataset
+    cache: cov.ContextCache = field(init=False)
+    _zones: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.cache = cov.ContextCache(self.data)
+
+    def facilities(
+        self, source: str | None, filter_data: dict[str, Any] | None
+    ) -> cov.Facilities | None:
+        """The facilities a source value selects (None when nothing is chosen)."""
+        flt = filter_for(source, filter_data)
+        return None if flt is None else cov.select_facilities(self.data.places, flt)
+
+    def report(self, state: PanelState) -> Report | None:
+        """Coverage (or a what-if) for the state; None until facilities and a radius are chosen."""
+        flt = filter_for(state.source, state.filter_data)
+        if flt is None or state.radius is None or not state.radius > 0:
+            return None
+        facilities = cov.select_facilities(self.data.places, flt)
+        ctx = self.cache.get()
+        preset = preset_matching(float(state.radius), state.preset)
+        common: dict[str, Any] = {"preset": preset, "selection": flt}
+        if state.added or state.removed:
+            removable = [r for r in state.removed if r in facilities.ids]
+            return cov.what_if(
+                ctx,
+                facilities,
+                float(state.radius),
+                add_lonlat=[(float(p[0]), float(p[1])) for p in state.added],
+                remove=removable,
+                **common,
+            )
+        return cov.coverage(ctx, facilities, float(state.radius), **common)
+
+    def zone_features(self, kind: str) -> dict[str, Any]:
+        """Zone polygons of ``kind`` in lon/lat (simplified to 5 m), computed once."""
+        if kind not in self._zones:
+            names, geoms = self.cache.geography.layer(kind)
+            simple = geoms.simplify(5.0).to_crs(GEOGRAPHIC_CRS)
+            self._zones[kind] = {
+                "names": [str(n) for n in names],
+                "geometry": [shapely.geometry.mapping(g) for g in simple],
+            }
+        return self._zones[kind]
+
+
+def share_class(share: float) -> int:
+    """0..4 for the choropleth classes (-1 when the zone has no people)."""
+    if share is None or not np.isfinite(share):
+        return -1
+    return int(np.searchsorted(np.asarray(SHARE_BREAKS), share, side="right"))
+
+
+def city_numbers(report: Report) -> dict[str, float]:
+    """City-wide people and shares (before and after a what-if)."""
+    after = report_io.result_of(report)
+    before = report.before if isinstance(report, cov.WhatIf) else report
+    return {
+        "population": before.population,
+        "covered": before.covered_population,
+        "share": before.share,
+        "covered_after": after.covered_population,
+        "share_after": after.share,
+    }
+
+
+def removal_choices(facilities: cov.Facilities | None) -> list[tuple[str, str]]:
+    """(id, name) of the facilities that can be removed."""
+    if facilities is None:
+        return []
+    return list(zip(facilities.ids, facilities.names, strict=True))

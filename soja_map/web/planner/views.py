@@ -1,0 +1,498 @@
+"""Pure functions from the planner's model and a Translator to Dash components (what the tests call).
+
+Words come from the message catalogue (``planner_*``, and ``report_*`` for what the report files say
+too); numbers and percentages are formatted by ``tr.number`` / ``tr.percent``. Tooltips of the map
+layers are HTML, so every text in them is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Any, Final
+
+import dash_leaflet as dl
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from dash import html
+from dash.dcc.express import send_bytes
+
+from soja_map.analysis import coverage as cov
+from soja_map.analysis import report as report_io
+from soja_map.analysis.presets import PRESETS
+from soja_map.data.dataset import Dataset
+from soja_map.data.schema import CATEGORIES, GEOGRAPHIC_CRS, PLACE_CATEGORIES
+from soja_map.errors import SojaMapError
+from soja_map.i18n import Translator
+from soja_map.query.styling import (
+    CATCHMENT_COLOUR,
+    GAP_COLOUR,
+    HYPOTHETICAL_COLOUR,
+    NO_PEOPLE_COLOUR,
+    SHARE_COLOURS,
+)
+from soja_map.web.planner import ids
+from soja_map.web.planner.model import (
+    BY_CHOICES,
+    CUSTOM,
+    FILTER_SOURCE,
+    LAYER_CHOICES,
+    MAX_GAPS_DRAWN,
+    MODE_CHOICES,
+    SHARE_BREAKS,
+    PanelModel,
+    PanelState,
+    Report,
+    city_numbers,
+    removal_choices,
+    share_class,
+)
+
+TABLE_COLUMNS: Final = ("population", "covered", "share", "nearest_m")
+WHATIF_COLUMNS: Final = ("population", "covered_before", "covered_after", "change", "share_after")
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and bool(np.isfinite(value))
+
+
+def people(value: float | None, tr: Translator) -> str:
+    return tr.number(value) if value is not None and _finite(value) else "-"
+
+
+def share(value: float | None, tr: Translator) -> str:
+    return tr.percent(value) if value is not None and _finite(value) else "-"
+
+
+def metres(value: float | None, tr: Translator) -> str:
+    return f"{tr.number(value)} m" if value is not None and _finite(value) else "-"
+
+
+def change(value: float | None, tr: Translator) -> str:
+    return report_io.signed(value, tr) if value is not None and _finite(value) else "-"
+
+
+FORMATS: Final[dict[str, Callable[[float | None, Translator], str]]] = {
+    "population": people,
+    "covered": people,
+    "uncovered": people,
+    "share": share,
+    "nearest_m": metres,
+    "mean_distance_m": metres,
+    "covered_before": people,
+    "covered_after": people,
+    "change": change,
+    "share_before": share,
+    "share_after": share,
+    "nearest_before_m": metres,
+    "nearest_after_m": metres,
+}
+
+
+# -- controls ------------------------------------------------------------------------------------
+
+
+def source_options(data: Dataset, tr: Translator) -> list[dict[str, str]]:
+    """Dropdown options: the current filter, then categories, projects and measures with located places."""
+    located = data.located
+    options = [{"label": tr("planner_source_filter"), "value": FILTER_SOURCE}]
+    present = set(located["category"])
+    options += [
+        {
+            "label": tr(
+                "planner_source_category",
+                name=tr.pick(CATEGORIES[c].label_ja, CATEGORIES[c].label_en),
+            ),
+            "value": f"category:{c}",
+        }
+        for c in PLACE_CATEGORIES
+        if c in present
+    ]
+    with_projects = {p for ps in located["projects"] for p in ps}
+    options += [
+        {
+            "label": tr("planner_source_project", name=tr.pick(p.name_ja, p.name_en)),
+            "value": f"project:{p.id}",
+        }
+        for p in data.plan.projects
+        if p.id in with_projects
+    ]
+    with_measures = {m for ms in located["measures"] for m in ms}
+    options += [
+        {
+            "label": tr("planner_source_measure", name=tr.pick(m.name_ja, m.name_en)),
+            "value": f"measure:{m.id}",
+        }
+        for p in data.plan.projects
+        for m in p.measures
+        if m.id in with_measures
+    ]
+    return options
+
+
+def preset_options(tr: Translator) -> list[dict[str, str]]:
+    return [{"label": report_io.preset_label(name, tr), "value": name} for name in PRESETS] + [
+        {"label": tr("planner_custom"), "value": CUSTOM}
+    ]
+
+
+def radio_options(prefix: str, choices: Sequence[str], tr: Translator) -> list[dict[str, str]]:
+    return [{"label": tr(f"{prefix}{c}"), "value": c} for c in choices]
+
+
+def removal_options(facilities: cov.Facilities | None) -> list[dict[str, str]]:
+    return [{"label": f"{n} ({i})", "value": i} for i, n in removal_choices(facilities)]
+
+
+def legend_view(tr: Translator) -> Any:
+    bounds = (0.0, *SHARE_BREAKS, 1.0)
+    items = [
+        html.Li(
+            [
+                html.Span(className="cov-swatch", style={"background": SHARE_COLOURS[i]}),
+                f"{tr.percent(bounds[i], 0)}–{tr.percent(bounds[i + 1], 0)}",
+            ]
+        )
+        for i in range(len(SHARE_COLOURS))
+    ]
+    for colour, key in (
+        (NO_PEOPLE_COLOUR, "planner_no_people"),
+        (GAP_COLOUR, "planner_layer_gaps"),
+    ):
+        items.append(
+            html.Li([html.Span(className="cov-swatch", style={"background": colour}), tr(key)])
+        )
+    return html.Ul(items, className="cov-legend-list")
+
+
+def labels(data: Dataset, tr: Translator) -> tuple[Any, ...]:
+    """Every language-dependent text of the panel, in the order of the language callback's outputs."""
+    return (
+        tr("planner_title"),
+        *(tr(key) for key in ids.LABELS.values()),
+        source_options(data, tr),
+        tr("planner_choose"),
+        preset_options(tr),
+        radio_options("planner_by_", BY_CHOICES, tr),
+        radio_options("planner_layer_", LAYER_CHOICES, tr),
+        radio_options("planner_mode_", MODE_CHOICES, tr),
+        tr("planner_reset"),
+        legend_view(tr),
+        tr("planner_download"),
+    )
+
+
+# -- results -------------------------------------------------------------------------------------
+
+
+def table_rows(report: Report, by: str, tr: Translator) -> tuple[list[str], list[list[str]]]:
+    """Header keys and formatted rows (zone name first) as the panel shows them."""
+    table = report.table(by)
+    columns = WHATIF_COLUMNS if isinstance(report, cov.WhatIf) else TABLE_COLUMNS
+    values = {c: table[c].to_numpy(dtype=float) for c in columns}
+    rows = [
+        [str(name), *(FORMATS[c](float(values[c][i]), tr) for c in columns)]
+        for i, name in enumerate(table.index)
+    ]
+    return list(columns), rows
+
+
+def table_view(report: Report | None, by: str, tr: Translator) -> Any:
+    if report is None:
+        return html.P(tr("planner_choose"), className="cov-empty")
+    columns, rows = table_rows(report, by, tr)
+    head = html.Tr(
+        [html.Th(report_io.by_label(by, tr), scope="col")]
+        + [html.Th(report_io.column_label(c, tr), scope="col") for c in columns]
+    )
+    body = [
+        html.Tr([html.Th(r[0], scope="row"), *(html.Td(v) for v in r[1:])], className="cov-row")
+        for r in rows
+    ]
+    return html.Table(
+        [html.Thead(head), html.Tbody(body)], className="cov-table", id=f"{ids.TABLE}-{by}"
+    )
+
+
+def city_line(report: Report, tr: Translator) -> str:
+    numbers = city_numbers(report)
+    return tr(
+        "planner_city_covered",
+        covered=people(numbers["covered"], tr),
+        population=people(numbers["population"], tr),
+        share=share(numbers["share"], tr),
+    )
+
+
+def _whatif_view(report: cov.WhatIf, tr: Translator) -> list[Any]:
+    numbers = city_numbers(report)
+    line = tr(
+        "planner_whatif_change",
+        covered=people(numbers["covered_after"], tr),
+        share=share(numbers["share_after"], tr),
+        change=change(report.change, tr),
+    )
+    names = report.removed_names()
+    items = [
+        html.Li(
+            tr("planner_hypothetical_at", lon=f"{lon:.6f}", lat=f"{lat:.6f}"),
+            className="cov-added-point",
+        )
+        for lon, lat in report.added_lonlat
+    ] + [
+        html.Li(tr("planner_removed", name=names[r]), className="cov-removed-item")
+        for r in report.removed
+    ]
+    return [html.P(html.Strong(line, id=ids.WHATIF_CHANGE)), html.Ul(items, id=ids.WHATIF_LIST)]
+
+
+def _warnings(result: cov.CoverageResult, tr: Translator) -> list[Any]:
+    out = []
+    if result.facilities.excluded:
+        text = tr("planner_excluded", ids=", ".join(result.facilities.excluded))
+        out.append(html.P(text, className="cov-warning"))
+    if len(result.facilities) == 0:
+        out.append(html.P(tr("planner_none_located"), className="cov-warning"))
+    return out
+
+
+def summary_view(report: Report | None, tr: Translator, data: Dataset | None = None) -> list[Any]:
+    if report is None:
+        return [html.P(tr("planner_choose"))]
+    result = report_io.result_of(report)
+    plan = data.plan if data is not None else None
+    radius = report_io.radius_text(result, tr)
+    children: list[Any] = [
+        html.P(report_io.describe_selection(result.selection, plan, tr), className="cov-selection"),
+        html.P(
+            [html.Strong(city_line(report, tr), id=ids.CITY_COVERED), html.Span(f" — {radius}")]
+        ),
+    ]
+    if isinstance(report, cov.WhatIf):
+        children += _whatif_view(report, tr)
+    return children + _warnings(result, tr)
+
+
+def note_view(report: Report | None, tr: Translator) -> list[Any]:
+    """The method rows every view shows (population source, year, method; distance; radius source)."""
+    if report is None:
+        return []
+    rows = [r for r in report_io.metadata_rows(report, tr) if r.key in report_io.METHOD_KEYS]
+    model = report_io.result_of(report).grid.model
+    return [
+        html.P(report_io.population_title(model, tr), className="cov-population-label"),
+        html.Details(
+            [
+                html.Summary(tr("planner_method_sources")),
+                html.Dl([item for r in rows for item in (html.Dt(r.label), html.Dd(r.value))]),
+            ]
+        ),
+    ]
+
+
+# -- map layers ------------------------------------------------------------------------------------
+
+
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _zone_feature(name: str, geom: Any, row: pd.Series, tr: Translator) -> dict[str, Any]:
+    value = float(row["share"])
+    numbers = f"{people(row['covered'], tr)} / {people(row['population'], tr)} ({share(value, tr)})"
+    return {
+        "type": "Feature",
+        "geometry": geom,
+        "properties": {
+            "name": name,
+            "share": value if np.isfinite(value) else None,
+            "tooltip": f"<b>{escape(name)}</b><br>{escape(numbers)}",
+        },
+    }
+
+
+def choropleth_layers(model: PanelModel, report: Report, by: str, tr: Translator) -> list[Any]:
+    """The zones by class of share covered (after the what-if, if any)."""
+    table = report.table(by)
+    after = "share_after" in table
+    frame = pd.DataFrame(
+        {
+            "share": table["share_after" if after else "share"].to_numpy(dtype=float),
+            "covered": table["covered_after" if after else "covered"].to_numpy(dtype=float),
+            "population": table["population"].to_numpy(dtype=float),
+        }
+    )
+    zones = model.zone_features(by)
+    classes: dict[int, list[dict[str, Any]]] = {}
+    for (_, row), name, geom in zip(
+        frame.iterrows(), zones["names"], zones["geometry"], strict=True
+    ):
+        feature = _zone_feature(name, geom, row, tr)
+        classes.setdefault(share_class(float(row["share"])), []).append(feature)
+    return [
+        dl.GeoJSON(
+            data=_collection(features),
+            style={
+                "color": "#555555",
+                "weight": 0.8,
+                "fillColor": NO_PEOPLE_COLOUR if cls < 0 else SHARE_COLOURS[cls],
+                "fillOpacity": 0.55,
+                "className": f"cov-zone cov-class-{cls}",
+            },
+        )
+        for cls, features in sorted(classes.items())
+    ]
+
+
+def gap_layers(result: cov.CoverageResult, tr: Translator) -> list[Any]:
+    if not len(result.gaps):
+        return []
+    gaps = result.gaps.head(MAX_GAPS_DRAWN).copy()
+    gaps["geometry"] = gaps.geometry.simplify(1.0)
+    gaps = gaps.to_crs(GEOGRAPHIC_CRS)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(row.geometry),
+            "properties": {
+                "rank": int(row["rank"]),
+                "population": float(row["population"]),
+                "tooltip": escape(
+                    tr(
+                        "planner_gap_tooltip",
+                        rank=int(row["rank"]),
+                        people=people(float(row["population"]), tr),
+                        town=str(row["town"]),
+                    )
+                ),
+            },
+        }
+        for _, row in gaps.iterrows()
+    ]
+    style = {
+        "color": GAP_COLOUR,
+        "weight": 1.5,
+        "fillColor": GAP_COLOUR,
+        "fillOpacity": 0.35,
+        "className": "cov-gap",
+    }
+    return [dl.GeoJSON(data=_collection(features), style=style)]
+
+
+def catchment_layers(frame: gpd.GeoDataFrame, tr: Translator) -> list[Any]:
+    lonlat = frame.to_crs(GEOGRAPHIC_CRS)
+    out = []
+    for hypothetical, colour in ((False, CATCHMENT_COLOUR), (True, HYPOTHETICAL_COLOUR)):
+        part = lonlat[lonlat["hypothetical"] == hypothetical]
+        if not len(part):
+            continue
+        features = [
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(row.geometry),
+                "properties": {
+                    "tooltip": escape(
+                        tr("planner_hypothetical_id", id=fid) if hypothetical else str(row["name"])
+                    )
+                },
+            }
+            for fid, row in part.iterrows()
+        ]
+        style = {
+            "color": colour,
+            "weight": 2,
+            "dashArray": "6 4",
+            "fill": False,
+            "className": "cov-catchment" + (" cov-hypothetical" if hypothetical else ""),
+        }
+        out.append(dl.GeoJSON(data=_collection(features), style=style))
+    return out
+
+
+def whatif_markers(report: cov.WhatIf, tr: Translator) -> list[Any]:
+    """Dashed rings on removed facilities, filled dots on added ones."""
+    before = report.before.facilities
+    gone = before.without([f for f in before.ids if f not in report.removed])
+    out: list[Any] = [
+        dl.CircleMarker(
+            center=[lat, lon],
+            radius=9,
+            color="#000000",
+            dashArray="3 3",
+            fill=False,
+            className="cov-removed",
+            children=dl.Tooltip(tr("planner_removed", name=name)),
+        )
+        for (lon, lat), name in zip(cov.lonlat_of(gone), gone.names, strict=True)
+    ]
+    out += [
+        dl.CircleMarker(
+            center=[lat, lon],
+            radius=7,
+            color=HYPOTHETICAL_COLOUR,
+            fillColor=HYPOTHETICAL_COLOUR,
+            fillOpacity=0.9,
+            className="cov-added",
+            children=dl.Tooltip(tr("planner_hypothetical")),
+        )
+        for lon, lat in report.added_lonlat
+    ]
+    return out
+
+
+def map_layers(
+    model: PanelModel, report: Report | None, by: str, layers: Sequence[str], tr: Translator
+) -> list[Any]:
+    """The children of ids.COVERAGE_LAYER: choropleth by class, gaps, catchments, what-if markers.
+
+    Every path carries a class name (cov-zone, cov-catchment, cov-gap) so that it can be found and styled.
+    """
+    if report is None:
+        return []
+    result = report_io.result_of(report)
+    out: list[Any] = []
+    if "choropleth" in layers:
+        out += choropleth_layers(model, report, by, tr)
+    if "gaps" in layers:
+        out += gap_layers(result, tr)
+    if "catchments" in layers and len(result.facilities):
+        out += catchment_layers(cov.catchments(result, network=result.method.is_network), tr)
+    if isinstance(report, cov.WhatIf):
+        out += whatif_markers(report, tr)
+    return out
+
+
+# -- the whole view --------------------------------------------------------------------------------
+
+
+def download(
+    report: Report | None, by: str, fmt: str, tr: Translator, data: Dataset | None = None
+) -> dict[str, Any] | None:
+    """A dcc.Download payload of the table (csv with BOM, xlsx, json), or None."""
+    if report is None:
+        return None
+    plan = data.plan if data is not None else None
+    content = report_io.render(report, by, fmt, tr, plan=plan)
+    payload: dict[str, Any] = send_bytes(content, f"soja-coverage-{by}.{fmt}")  # type: ignore[no-untyped-call]
+    return payload
+
+
+def view(
+    model: PanelModel, state: PanelState, tr: Translator
+) -> tuple[list[Any], list[Any], Any, list[Any]]:
+    """(map layer children, summary, table, method note) for a state; errors become a message."""
+    try:
+        report = model.report(state)
+    except SojaMapError as exc:
+        return [], [html.P(str(exc), className="cov-error", role="alert")], None, []
+    return (
+        map_layers(model, report, state.by, state.layers, tr),
+        summary_view(report, tr, model.data),
+        table_view(report, state.by, tr),
+        note_view(report, tr),
+    )
