@@ -5,33 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pydantic
 import shapely
+from pydantic_core import ErrorDetails
 from shapely.geometry.base import BaseGeometry
 
 from soja_map.data.io import decode_utf8, describe_decode_error
 from soja_map.data.plan import CATALOGUE_FILE, Catalogue, Plan, parse_catalogue
 from soja_map.data.schema import (
     CATEGORIES,
+    DATE_FORMATS,
     FIELDS,
     OPTIONAL_SOURCE_FIELDS,
-    REQUIRED_FIELDS,
     SOURCE_FIELDS,
+    PlaceProperties,
     PositionAccuracy,
     Role,
     Scope,
-    valid_id,
+    partial_date,
 )
 from soja_map.errors import Problem
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Japan sits at roughly 122-154 E, 20-46 N: numbers in those ranges on the wrong axis are swapped.
 _JP_LON = (122.0, 154.0)
 _JP_LAT = (20.0, 46.0)
@@ -264,196 +265,73 @@ class Validator:
         return props, geom
 
     def _check_properties(self, props: dict[str, Any], sink: _Sink) -> None:
-        for name in REQUIRED_FIELDS:
-            if name not in props:
-                sink.add(
-                    "field-missing",
-                    f"required field '{name}' is missing",
-                    field=name,
-                    expected=FIELDS[name].help,
-                )
-        for name, value in props.items():
-            spec = FIELDS.get(name)
-            if spec is None:
-                close = difflib.get_close_matches(name, FIELDS, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                sink.add(
-                    "field-unknown",
-                    f"unknown field '{name}'{hint} (put other facts under 'attributes')",
-                    field=name,
-                    value=value,
-                    expected=f"one of {', '.join(FIELDS)}",
-                )
-                continue
-            if value is None:
-                if not spec.nullable:
-                    sink.add(
-                        "field-null", f"'{name}' must not be null", field=name, expected=spec.help
-                    )
-                continue
-            if not isinstance(value, spec.types) or isinstance(value, bool):
-                sink.add(
-                    "field-type",
-                    f"'{name}' has the wrong type ({type(value).__name__})",
-                    field=name,
-                    value=value,
-                    expected=spec.help,
-                )
-                continue
-            if isinstance(value, str) and name != "description" and not value.strip():
-                sink.add(
-                    "field-empty", f"'{name}' is empty", field=name, value=value, expected=spec.help
-                )
+        """The schema (PlaceProperties), then the rules that need the plan, the date or the role."""
+        try:
+            PlaceProperties.model_validate(props)
+        except pydantic.ValidationError as exc:
+            order = {name: i for i, name in enumerate(props)}
+            found: list[tuple[tuple[int, int], Problem]] = []
+            for error in exc.errors(include_url=False):
+                for problem in _schema_problems(error, sink):
+                    found.append((_rank(problem, order), problem))
+            # the order validate has always used: missing fields, then each field as it appears
+            sink.problems.extend(p for _, p in sorted(found, key=lambda item: item[0]))
+        self._check_measures(props, sink)
+        self._check_date(props, sink)
 
-        fid = props.get("id")
-        if isinstance(fid, str) and fid and not valid_id(fid):
-            sink.add(
-                "id-invalid",
-                "the id has characters or a length that is not allowed",
-                field="id",
-                value=fid,
-                expected=FIELDS["id"].help,
-            )
-
+    def _check_measures(self, props: dict[str, Any], sink: _Sink) -> None:
+        measures = props.get("measures")
+        if not isinstance(measures, list):
+            return
         cat_id = props.get("category")
         category = CATEGORIES.get(cat_id) if isinstance(cat_id, str) else None
-        if isinstance(cat_id, str) and category is None:
-            close = difflib.get_close_matches(cat_id, CATEGORIES, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+        if category is not None and category.role is Role.PLACE and not measures:
             sink.add(
-                "category-unknown",
-                f"unknown category{hint}",
-                field="category",
-                value=cat_id,
-                expected=f"one of {', '.join(CATEGORIES)}",
+                "measure-missing",
+                "a place must serve at least one measure",
+                field="measures",
+                value=measures,
+                expected="one or more measure ids from plan.json",
             )
-
-        measures = props.get("measures")
-        if isinstance(measures, list):
-            if category is not None and category.role is Role.PLACE and not measures:
+        seen: set[str] = set()
+        for m in measures:
+            if not isinstance(m, str):
+                continue  # reported by the schema
+            if m in seen:
                 sink.add(
-                    "measure-missing",
-                    "a place must serve at least one measure",
-                    field="measures",
-                    value=measures,
-                    expected="one or more measure ids from plan.json",
+                    "measure-duplicate", "a measure is listed twice", field="measures", value=m
                 )
-            seen: set[str] = set()
-            for m in measures:
-                if not isinstance(m, str):
-                    sink.add(
-                        "field-type",
-                        "measure ids must be strings",
-                        field="measures",
-                        value=m,
-                        expected="a measure id",
-                    )
-                    continue
-                if m in seen:
-                    sink.add(
-                        "measure-duplicate", "a measure is listed twice", field="measures", value=m
-                    )
-                seen.add(m)
-                if self.plan is not None and m not in self.plan.measures:
-                    close = difflib.get_close_matches(m, self.plan.measures, n=1)
-                    hint = f"; did you mean '{close[0]}'?" if close else ""
-                    sink.add(
-                        "measure-unknown",
-                        f"unknown measure id{hint}",
-                        field="measures",
-                        value=m,
-                        expected=f"a measure id of plan {self.plan.id!r}",
-                    )
+            seen.add(m)
+            if self.plan is not None and m not in self.plan.measures:
+                sink.add(
+                    "measure-unknown",
+                    f"unknown measure id{_did_you_mean(m, self.plan.measures)}",
+                    field="measures",
+                    value=m,
+                    expected=f"a measure id of plan {self.plan.id!r}",
+                )
 
-        source = props.get("source")
-        if isinstance(source, dict):
-            for key in SOURCE_FIELDS:
-                v = source.get(key)
-                if not isinstance(v, str) or not v.strip():
-                    sink.add(
-                        "source-invalid",
-                        f"source.{key} is missing or empty",
-                        field=f"source.{key}",
-                        value=v,
-                        expected="non-empty text",
-                    )
-            for key in source:
-                if key not in SOURCE_FIELDS and key not in OPTIONAL_SOURCE_FIELDS:
-                    sink.add(
-                        "source-invalid",
-                        f"unknown key source.{key}",
-                        field=f"source.{key}",
-                        value=source[key],
-                        expected=f"keys {', '.join(SOURCE_FIELDS + OPTIONAL_SOURCE_FIELDS)}",
-                    )
-
+    def _check_date(self, props: dict[str, Any], sink: _Sink) -> None:
         as_of = props.get("as_of")
-        if isinstance(as_of, str) and as_of.strip():
-            self._check_date(as_of, sink)
-        elif "as_of" in props and as_of is None and not props.get("as_of_note"):
+        if "as_of" in props and as_of is None and not props.get("as_of_note"):
             sink.add(
                 "date-missing",
                 "as_of is null and as_of_note does not say why",
                 field="as_of",
                 expected="a date, or null with an as_of_note such as 'the source is undated'",
             )
-
-        pa = props.get("position_accuracy")
-        if isinstance(pa, str) and pa not in PositionAccuracy.__members__.values():
-            sink.add(
-                "enum-invalid",
-                "unknown position accuracy",
-                field="position_accuracy",
-                value=pa,
-                expected=", ".join(PositionAccuracy),
-            )
-        scope = props.get("scope", Scope.SITE.value)
-        if isinstance(scope, str) and scope not in Scope.__members__.values():
-            sink.add(
-                "enum-invalid",
-                "unknown scope",
-                field="scope",
-                value=scope,
-                expected=", ".join(Scope),
-            )
-
-        attributes = props.get("attributes")
-        if isinstance(attributes, dict):
-            for key, v in attributes.items():
-                if not _flat_json(v):
-                    sink.add(
-                        "attributes-invalid",
-                        "attribute values must be text, numbers, booleans, null or lists of those",
-                        field=f"attributes.{key}",
-                        value=v,
-                    )
-
-    def _check_date(self, text: str, sink: _Sink) -> None:
-        match = _DATE_RE.match(text)
-        expected = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2025-10-01)"
-        if not match:
-            sink.add(
-                "date-invalid", "not an ISO date", field="as_of", value=text, expected=expected
-            )
+        if not isinstance(as_of, str):
             return
-        year, month, day = (int(g) if g else 1 for g in match.groups())
         try:
-            date = dt.date(year, month, day)
-        except ValueError as exc:
-            sink.add(
-                "date-invalid",
-                f"not a real date ({exc})",
-                field="as_of",
-                value=text,
-                expected=expected,
-            )
-            return
+            date = partial_date(as_of)
+        except ValueError:
+            return  # reported by the schema
         if date > self.today:
             sink.add(
                 "date-future",
                 "the date is in the future",
                 field="as_of",
-                value=text,
+                value=as_of,
                 expected=f"a date on or before {self.today.isoformat()}",
             )
 
@@ -566,7 +444,8 @@ class Validator:
                 value=gtype,
                 expected="a valid geometry (try shapely.make_valid)",
             )
-        category = CATEGORIES.get(props.get("category", ""))
+        cat_id = props.get("category")
+        category = CATEGORIES.get(cat_id) if isinstance(cat_id, str) else None
         if category is not None and gtype not in category.geometry_types:
             sink.add(
                 "geometry-type",
@@ -602,6 +481,133 @@ class Validator:
         sink.index, sink.fid = None, None
 
 
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+_ENUM_LABELS = {
+    "position_accuracy": ("position accuracy", PositionAccuracy),
+    "scope": ("scope", Scope),
+}
+_ID_ERRORS = {"string_pattern_mismatch", "string_too_long"}
+
+
+def _schema_problems(error: ErrorDetails, sink: _Sink) -> list[Problem]:
+    """One pydantic error in the project's words: the same codes and messages as ever."""
+    before = len(sink.problems)
+    loc, kind, value = error["loc"], error["type"], error["input"]
+    name = str(loc[0])
+    if name == "source" and len(loc) > 1:
+        _source_problem(str(loc[1]), kind, value, sink)
+    elif name == "measures" and len(loc) > 1:
+        sink.add(
+            "field-type",
+            "measure ids must be strings",
+            field="measures",
+            value=value,
+            expected="a measure id",
+        )
+    elif name == "attributes" and len(loc) > 1:
+        sink.add("attributes-invalid", error["msg"], field=f"attributes.{loc[1]}", value=value)
+    elif kind == "extra_forbidden":
+        sink.add(
+            "field-unknown",
+            f"unknown field '{name}'{_did_you_mean(name, FIELDS)} (put other facts under 'attributes')",
+            field=name,
+            value=value,
+            expected=f"one of {', '.join(FIELDS)}",
+        )
+    elif kind == "missing":
+        sink.add(
+            "field-missing",
+            f"required field '{name}' is missing",
+            field=name,
+            expected=FIELDS[name].help,
+        )
+    elif value is None:
+        sink.add("field-null", f"'{name}' must not be null", field=name, expected=FIELDS[name].help)
+    else:
+        _value_problem(name, kind, str(error["msg"]), value, sink)
+    problems = sink.problems[before:]
+    del sink.problems[before:]
+    return problems
+
+
+def _value_problem(name: str, kind: str, msg: str, value: Any, sink: _Sink) -> None:
+    expected = FIELDS[name].help
+    blank = isinstance(value, str) and not value.strip()
+    if blank and kind in {"field_empty", "category_unknown", "enum", *_ID_ERRORS}:
+        sink.add("field-empty", f"'{name}' is empty", field=name, value=value, expected=expected)
+    if kind == "field_empty" or (name == "id" and value == ""):
+        return
+    if name == "id" and kind in _ID_ERRORS:
+        sink.add(
+            "id-invalid",
+            "the id has characters or a length that is not allowed",
+            field="id",
+            value=value,
+            expected=expected,
+        )
+    elif kind == "category_unknown":
+        sink.add(
+            "category-unknown",
+            f"unknown category{_did_you_mean(value, CATEGORIES)}",
+            field="category",
+            value=value,
+            expected=f"one of {', '.join(CATEGORIES)}",
+        )
+    elif kind == "enum" and isinstance(value, str) and name in _ENUM_LABELS:
+        label, enum = _ENUM_LABELS[name]
+        sink.add(
+            "enum-invalid",
+            f"unknown {label}",
+            field=name,
+            value=value,
+            expected=", ".join(enum),
+        )
+    elif kind == "date_invalid":
+        sink.add("date-invalid", msg, field=name, value=value, expected=DATE_FORMATS)
+    else:
+        sink.add(
+            "field-type",
+            f"'{name}' has the wrong type ({type(value).__name__})",
+            field=name,
+            value=value,
+            expected=expected,
+        )
+
+
+def _source_problem(key: str, kind: str, value: Any, sink: _Sink) -> None:
+    if kind == "extra_forbidden":
+        sink.add(
+            "source-invalid",
+            f"unknown key source.{key}",
+            field=f"source.{key}",
+            value=value,
+            expected=f"keys {', '.join(SOURCE_FIELDS + OPTIONAL_SOURCE_FIELDS)}",
+        )
+        return
+    sink.add(
+        "source-invalid",
+        f"source.{key} is missing or empty",
+        field=f"source.{key}",
+        value=None if kind == "missing" else value,
+        expected="non-empty text",
+    )
+
+
+_GENERIC = {"field-unknown", "field-null", "field-type", "field-empty"}
+
+
+def _rank(problem: Problem, order: dict[str, int]) -> tuple[int, int]:
+    if problem.code == "field-missing":
+        return (0, list(FIELDS).index(problem.field or ""))
+    if problem.code in _GENERIC and problem.field in order:
+        return (1, order[problem.field])
+    return (2, list(FIELDS).index((problem.field or "").split(".")[0]))
+
+
 def _empty_geometry(sink: _Sink, gtype: str) -> None:
     sink.add(
         "geometry-empty",
@@ -622,14 +628,6 @@ def _crs_name(crs: Any) -> Any:
         if isinstance(props, dict) and "name" in props:
             return props["name"]
     return crs
-
-
-def _flat_json(value: Any) -> bool:
-    if value is None or isinstance(value, str | int | float | bool):
-        return True
-    if isinstance(value, list):
-        return all(v is None or isinstance(v, str | int | float | bool) for v in value)
-    return False
 
 
 def _preview(coords: Any) -> Any:
