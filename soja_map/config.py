@@ -17,7 +17,7 @@ from typing import Any
 
 import pydantic
 from pydantic import Field, field_validator
-from pydantic.json_schema import JsonDict
+from pydantic.config import JsonDict
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
