@@ -320,3 +320,8 @@ def test_the_validator_does_not_mutate_input(validator: Validator) -> None:
     before = copy.deepcopy(doc)
     validator.check_document(doc, "x.geojson")
     assert doc == before
+
+
+def test_a_list_where_the_category_belongs_is_reported_not_a_crash(validator: Validator) -> None:
+    p = only(check(validator, collection(good_feature(category=["nursery"]))), "field-type")
+    assert p.field == "category"

@@ -347,95 +347,12 @@ class Validator:
             )
             return None
         geo = feat["geometry"]
-        city_wide = props.get("scope") == Scope.CITY_WIDE
-        if geo is None:
-            if not city_wide:
-                sink.add(
-                    "geometry-null",
-                    "the geometry is null but the place is not city-wide",
-                    field="geometry",
-                    expected="a geometry; only scope 'city_wide' items have a null geometry",
-                )
+        if not _geometry_expected(geo, props.get("scope") == Scope.CITY_WIDE, sink):
             return None
-        if city_wide:
-            sink.add(
-                "geometry-city-wide",
-                "a city-wide item must not have a geometry (no made-up points)",
-                field="geometry",
-                value=geo.get("type") if isinstance(geo, dict) else geo,
-                expected="null",
-            )
-        if not isinstance(geo, dict) or geo.get("type") not in GEOMETRY_TYPES:
-            gtype = geo.get("type") if isinstance(geo, dict) else type(geo).__name__
-            sink.add(
-                "geometry-malformed",
-                "not a GeoJSON geometry",
-                field="geometry.type",
-                value=gtype,
-                expected=", ".join(GEOMETRY_TYPES),
-            )
+        geom = _build_geometry(geo, sink)
+        if geom is None:
             return None
         gtype = geo["type"]
-        coords = geo.get("coordinates")
-        if not _coords_ok(coords, gtype):
-            sink.add(
-                "geometry-malformed",
-                f"the coordinates are not a valid {gtype}",
-                field="geometry.coordinates",
-                value=_preview(coords),
-                expected=f"nested arrays of [lon, lat] numbers for a {gtype}",
-            )
-            return None
-        assert coords is not None  # _coords_ok checked the shape
-        if gtype == "Point":
-            xs = np.asarray([coords[0]], dtype=np.float64)
-            ys = np.asarray([coords[1]], dtype=np.float64)
-        else:
-            arr = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
-            xs, ys = arr[:, 0], arr[:, 1]
-        if xs.size == 0:
-            _empty_geometry(sink, gtype)
-            return None
-        if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
-            sink.add(
-                "geometry-malformed",
-                "the coordinates contain NaN or infinity",
-                field="geometry.coordinates",
-                value=_preview(coords),
-            )
-            return None
-        if _in(xs, _JP_LAT) and _in(ys, _JP_LON):
-            sink.add(
-                "coords-swapped",
-                "latitude and longitude are swapped",
-                field="geometry.coordinates",
-                value=[float(xs[0]), float(ys[0])],
-                expected=f"[lon, lat], i.e. [{float(ys[0])}, {float(xs[0])}]",
-            )
-            return None
-        if (np.abs(xs) > 180).any() or (np.abs(ys) > 90).any():
-            sink.add(
-                "coords-projected",
-                "the coordinates are not degrees: they look like projected metres "
-                "(e.g. JGD2011 plane rectangular EPSG:6673); reproject to lon/lat EPSG:4326",
-                field="geometry.coordinates",
-                value=[float(xs[0]), float(ys[0])],
-                expected="[lon, lat] in degrees, about [133.7, 34.7] in Soja",
-            )
-            return None
-        try:
-            geom = shapely.geometry.shape(geo) if gtype != "Point" else shapely.Point(xs[0], ys[0])
-        except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-            sink.add(
-                "geometry-malformed",
-                f"the geometry cannot be built ({exc})",
-                field="geometry",
-                value=_preview(coords),
-            )
-            return None
-        if geom.is_empty:
-            _empty_geometry(sink, gtype)
-            return None
         if gtype != "Point" and not geom.is_valid:
             sink.add(
                 "geometry-invalid",
@@ -608,6 +525,119 @@ def _rank(problem: Problem, order: dict[str, int]) -> tuple[int, int]:
     return (2, list(FIELDS).index((problem.field or "").split(".")[0]))
 
 
+def _geometry_expected(geo: Any, city_wide: bool, sink: _Sink) -> bool:
+    """Whether to go on checking the geometry: null only for city-wide items, and vice versa."""
+    if geo is None:
+        if not city_wide:
+            sink.add(
+                "geometry-null",
+                "the geometry is null but the place is not city-wide",
+                field="geometry",
+                expected="a geometry; only scope 'city_wide' items have a null geometry",
+            )
+        return False
+    if city_wide:
+        sink.add(
+            "geometry-city-wide",
+            "a city-wide item must not have a geometry (no made-up points)",
+            field="geometry",
+            value=geo.get("type") if isinstance(geo, dict) else geo,
+            expected="null",
+        )
+    return True
+
+
+def _build_geometry(geo: Any, sink: _Sink) -> BaseGeometry | None:
+    """The shapely geometry of a GeoJSON geometry in lon/lat degrees, or None with the problem."""
+    found = _coordinates(geo, sink)
+    if found is None or not _degrees(*found, sink):
+        return None
+    xs, ys = found
+    gtype, coords = geo["type"], geo["coordinates"]
+    try:
+        geom = shapely.geometry.shape(geo) if gtype != "Point" else shapely.Point(xs[0], ys[0])
+    except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+        sink.add(
+            "geometry-malformed",
+            f"the geometry cannot be built ({exc})",
+            field="geometry",
+            value=_preview(coords),
+        )
+        return None
+    if geom.is_empty:
+        _empty_geometry(sink, gtype)
+        return None
+    return geom
+
+
+def _coordinates(geo: Any, sink: _Sink) -> tuple[np.ndarray, np.ndarray] | None:
+    """The x and y of every position, when the geometry is well-formed, non-empty and finite."""
+    if not isinstance(geo, dict) or geo.get("type") not in GEOMETRY_TYPES:
+        gtype = geo.get("type") if isinstance(geo, dict) else type(geo).__name__
+        sink.add(
+            "geometry-malformed",
+            "not a GeoJSON geometry",
+            field="geometry.type",
+            value=gtype,
+            expected=", ".join(GEOMETRY_TYPES),
+        )
+        return None
+    gtype = geo["type"]
+    coords = geo.get("coordinates")
+    if not _coords_ok(coords, gtype):
+        sink.add(
+            "geometry-malformed",
+            f"the coordinates are not a valid {gtype}",
+            field="geometry.coordinates",
+            value=_preview(coords),
+            expected=f"nested arrays of [lon, lat] numbers for a {gtype}",
+        )
+        return None
+    assert coords is not None  # _coords_ok checked the shape
+    if gtype == "Point":
+        xs = np.asarray([coords[0]], dtype=np.float64)
+        ys = np.asarray([coords[1]], dtype=np.float64)
+    else:
+        arr = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
+        xs, ys = arr[:, 0], arr[:, 1]
+    if xs.size == 0:
+        _empty_geometry(sink, gtype)
+        return None
+    if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+        sink.add(
+            "geometry-malformed",
+            "the coordinates contain NaN or infinity",
+            field="geometry.coordinates",
+            value=_preview(coords),
+        )
+        return None
+    return xs, ys
+
+
+def _degrees(xs: np.ndarray, ys: np.ndarray, sink: _Sink) -> bool:
+    """Whether the coordinates are lon/lat degrees: not swapped, not projected metres."""
+    if _in(xs, _JP_LAT) and _in(ys, _JP_LON):
+        sink.add(
+            "coords-swapped",
+            "latitude and longitude are swapped",
+            field="geometry.coordinates",
+            value=[float(xs[0]), float(ys[0])],
+            expected=f"[lon, lat], i.e. [{float(ys[0])}, {float(xs[0])}]",
+        )
+        return False
+    if (np.abs(xs) > 180).any() or (np.abs(ys) > 90).any():
+        sink.add(
+            "coords-projected",
+            "the coordinates are not degrees: they look like projected metres "
+            "(e.g. JGD2011 plane rectangular EPSG:6673); reproject to lon/lat EPSG:4326",
+            field="geometry.coordinates",
+            value=[float(xs[0]), float(ys[0])],
+            expected="[lon, lat] in degrees, about [133.7, 34.7] in Soja",
+        )
+        return False
+    return True
+
+
 def _empty_geometry(sink: _Sink, gtype: str) -> None:
     sink.add(
         "geometry-empty",
@@ -757,20 +787,9 @@ def validate_paths(
     """Validate files and folders; a plan.json among them is validated and used for the checks."""
     files = expand_paths(paths)
     problems: list[Problem] = []
-    layers: list[ParsedLayer] = []
-    for path in files:
-        if path.name == CATALOGUE_FILE:
-            try:
-                doc = json.loads(decode_utf8(path.read_bytes()))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                problems.append(
-                    Problem(file=str(path), code="catalogue-invalid", message=f"unreadable: {exc}")
-                )
-                continue
-            parsed, found = parse_catalogue(doc, file=str(path))
-            problems.extend(found)
-            if parsed is not None:
-                catalogue = parsed
+    shipped = _catalogue_among(files, problems)
+    if shipped is not None:
+        catalogue = shipped
     plan = None
     if catalogue is not None:
         try:
@@ -780,21 +799,11 @@ def validate_paths(
                 Problem(file=CATALOGUE_FILE, code="catalogue-invalid", message=str(exc))
             )
     validator = Validator(plan, study_area, today=today)
+    layers: list[ParsedLayer] = []
     for path in files:
         if path.name == CATALOGUE_FILE:
             continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(
-                Problem(
-                    file=str(path),
-                    code="unreadable",
-                    message=f"cannot read the file ({exc.strerror})",
-                )
-            )
-            continue
-        layer, found = validator.check_bytes(data, str(path))
+        layer, found = _check_file(validator, path)
         problems.extend(found)
         if layer is not None:
             layers.append(layer)
@@ -802,3 +811,35 @@ def validate_paths(
     if plan is not None and any(p.name == CATALOGUE_FILE for p in files):
         problems.extend(unplaced_measure_problems(plan, layers, CATALOGUE_FILE))
     return Report(layers=layers, problems=problems, catalogue=catalogue)
+
+
+def _catalogue_among(files: Sequence[Path], problems: list[Problem]) -> Catalogue | None:
+    """The (last) valid plan.json among the files, adding the problems of each."""
+    catalogue = None
+    for path in files:
+        if path.name != CATALOGUE_FILE:
+            continue
+        try:
+            doc = json.loads(decode_utf8(path.read_bytes()))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(
+                Problem(file=str(path), code="catalogue-invalid", message=f"unreadable: {exc}")
+            )
+            continue
+        parsed, found = parse_catalogue(doc, file=str(path))
+        problems.extend(found)
+        if parsed is not None:
+            catalogue = parsed
+    return catalogue
+
+
+def _check_file(validator: Validator, path: Path) -> tuple[ParsedLayer | None, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            Problem(
+                file=str(path), code="unreadable", message=f"cannot read the file ({exc.strerror})"
+            )
+        ]
+    return validator.check_bytes(data, str(path))
