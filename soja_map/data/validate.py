@@ -107,6 +107,12 @@ class _Sink:
         self.index: int | None = None
         self.fid: str | None = None
 
+    def fork(self) -> _Sink:
+        """An empty sink for the same file and feature."""
+        other = _Sink(self.file)
+        other.index, other.fid = self.index, self.fid
+        return other
+
     def add(
         self,
         code: str,
@@ -412,7 +418,7 @@ _ID_ERRORS = {"string_pattern_mismatch", "string_too_long"}
 
 def _schema_problems(error: ErrorDetails, sink: _Sink) -> list[Problem]:
     """One pydantic error in the project's words: the same codes and messages as ever."""
-    before = len(sink.problems)
+    sink = sink.fork()
     loc, kind, value = error["loc"], error["type"], error["input"]
     name = str(loc[0])
     if name == "source" and len(loc) > 1:
@@ -446,9 +452,7 @@ def _schema_problems(error: ErrorDetails, sink: _Sink) -> list[Problem]:
         sink.add("field-null", f"'{name}' must not be null", field=name, expected=FIELDS[name].help)
     else:
         _value_problem(name, kind, str(error["msg"]), value, sink)
-    problems = sink.problems[before:]
-    del sink.problems[before:]
-    return problems
+    return sink.problems
 
 
 def _value_problem(name: str, kind: str, msg: str, value: Any, sink: _Sink) -> None:
