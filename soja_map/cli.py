@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +12,7 @@ import click
 from soja_map import __version__
 from soja_map.config import BASEMAPS, SETTINGS_DOC, Settings
 from soja_map.data.schema import PLACE_CATEGORIES
-from soja_map.errors import SojaMapError, ValidationError
+from soja_map.errors import ConfigError, SojaMapError, ValidationError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,7 +37,10 @@ pass_ctx = click.make_pass_decorator(Context)
 
 def _settings_epilog() -> str:
     lines = ["\b", "Settings (environment variables):"]
-    lines += [f"  {doc.env:<20} {doc.help}" for doc in SETTINGS_DOC.values()]
+    lines += [
+        f"  {doc.env:<22} {doc.help.replace('`', '')} (default {doc.default})"
+        for doc in SETTINGS_DOC.values()
+    ]
     return "\n".join(lines)
 
 
@@ -86,28 +88,12 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str) -> None:
 
     Exit status 0 when valid, 1 when any error is found.
     """
-    from soja_map.data.dataset import boundary_geometry, study_area  # noqa: PLC0415
-    from soja_map.data.plan import CATALOGUE_FILE, load_catalogue  # noqa: PLC0415
-    from soja_map.data.validate import validate_paths  # noqa: PLC0415
+    from soja_map.data.check import validate_targets  # noqa: PLC0415 - keep `--help` fast
 
-    settings = ctx.settings
-    targets = list(paths) or [settings.geodata_dir]
-    missing = [p for p in targets if not p.exists()]
+    missing = [p for p in list(paths) or [ctx.settings.geodata_dir] if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
-    catalogue = None
-    catalogue_path = settings.geodata_dir / CATALOGUE_FILE
-    if catalogue_path.is_file() and not any(
-        p.is_dir() and (p / CATALOGUE_FILE).is_file() for p in targets
-    ):
-        catalogue = load_catalogue(catalogue_path)
-    boundary = boundary_geometry(settings.geodata_dir)
-    report = validate_paths(
-        targets,
-        catalogue=catalogue,
-        plan_id=settings.plan_id,
-        study_area=study_area(boundary) if boundary is not None else None,
-    )
+    report = validate_targets(ctx.settings, paths)
     click.echo(report.to_json() if fmt == "json" else report.text())
     sys.exit(0 if report.ok else 1)
 
@@ -169,10 +155,8 @@ def import_(
     row is valid; the write is atomic, and rows whose id is already stored with different content
     are reported as conflicts (use --replace to overwrite them).
     """
-    from soja_map.data.importer import Defaults, import_table  # noqa: PLC0415
-    from soja_map.data.validate import Validator  # noqa: PLC0415
+    from soja_map.data.importer import Defaults, import_into  # noqa: PLC0415
 
-    data = ctx.dataset()
     defaults = Defaults(
         category=category,
         measures=measures,
@@ -182,17 +166,8 @@ def import_(
         licence=licence,
         as_of=as_of,
     )
-    result = import_table(
-        file,
-        geodata_dir=ctx.settings.geodata_dir,
-        existing=data.report.layers,
-        plan=data.plan,
-        towns=data.town_index(),
-        validator=Validator(data.plan, data.study_area),
-        defaults=defaults,
-        target=target,
-        replace=replace,
-        dry_run=dry_run,
+    result = import_into(
+        ctx.dataset(), file, defaults=defaults, target=target, replace=replace, dry_run=dry_run
     )
     verb = "would write" if dry_run else ("wrote" if result.written else "no change to")
     click.echo(
@@ -828,7 +803,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:
-        if os.environ.get("SOJA_MAP_DEBUG", "") in {"1", "true"}:
+        if _debug():
             raise
         click.echo(
             f"error: unexpected {type(exc).__name__}: {exc}\n(set SOJA_MAP_DEBUG=1 for details, "
@@ -836,3 +811,11 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(1)
+
+
+def _debug() -> bool:
+    """SOJA_MAP_DEBUG, read the one way settings are read (a bad value means no)."""
+    try:
+        return Settings.from_env().debug
+    except ConfigError:
+        return False

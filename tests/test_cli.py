@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import GEODATA, REPO
 
 
@@ -153,3 +155,21 @@ def test_help_lists_the_settings() -> None:
     assert result.returncode == 0
     for word in ("validate", "import", "serve", "SOJA_MAP_GEODATA", "SOJA_MAP_TILES"):
         assert word in result.stdout
+
+
+def test_help_shows_each_setting_with_its_default() -> None:
+    result = run("--help")
+    assert "SOJA_MAP_PORT" in result.stdout
+    assert "(default 8050)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "debug"), [("1", True), ("on", True), ("0", False), ("x", False)]
+)
+def test_debug_is_read_once_the_settings_way(
+    value: str, debug: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from soja_map.cli import _debug  # noqa: PLC0415
+
+    monkeypatch.setenv("SOJA_MAP_DEBUG", value)
+    assert _debug() is debug

@@ -320,3 +320,52 @@ def test_the_validator_does_not_mutate_input(validator: Validator) -> None:
     before = copy.deepcopy(doc)
     validator.check_document(doc, "x.geojson")
     assert doc == before
+
+
+def test_a_list_where_the_category_belongs_is_reported_not_a_crash(validator: Validator) -> None:
+    p = only(check(validator, collection(good_feature(category=["nursery"]))), "field-type")
+    assert p.field == "category"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "field", "message"),
+    [
+        ({"name_ja": None}, "field-null", "name_ja", "'name_ja' must not be null"),
+        ({"licence": 5}, "field-type", "licence", "'licence' has the wrong type (int)"),
+        ({"measures": "x"}, "field-type", "measures", "'measures' has the wrong type (str)"),
+        ({"measures": [3]}, "field-type", "measures", "measure ids must be strings"),
+        ({"address": "  "}, "field-empty", "address", "'address' is empty"),
+        ({"id": "bad id!"}, "id-invalid", "id", "the id has characters or a length"),
+        ({"position_accuracy": "gps"}, "enum-invalid", "position_accuracy", "unknown position"),
+        ({"scope": "town"}, "enum-invalid", "scope", "unknown scope"),
+        ({"source": {"publisher": ""}}, "source-invalid", "source.publisher", "source.publisher"),
+        (
+            {"source": {**good_feature()["properties"]["source"], "url": "x"}},
+            "source-invalid",
+            "source.url",
+            "unknown key source.url",
+        ),
+        ({"attributes": {"a": {"b": 1}}}, "attributes-invalid", "attributes.a", "attribute values"),
+        ({"measures": ["hagukumu.family-community"] * 2}, "measure-duplicate", "measures", "twice"),
+    ],
+)
+def test_each_schema_rule_keeps_its_code_and_words(
+    validator: Validator, overrides: dict[str, Any], code: str, field: str, message: str
+) -> None:
+    p = only(check(validator, collection(good_feature(**overrides))), code)
+    assert (p.field, p.feature_index, p.feature_id is not None or code == "id-invalid") == (
+        field,
+        0,
+        True,
+    )
+    assert message in p.message
+
+
+def test_a_blank_enum_is_empty_and_unknown(validator: Validator) -> None:
+    codes = sorted(p.code for p in check(validator, collection(good_feature(scope=" "))))
+    assert codes == ["enum-invalid", "field-empty"]
+
+
+def test_the_new_optional_fields_are_accepted(validator: Validator) -> None:
+    doc = collection(good_feature(internal_note="call before visiting", facts={"capacity": 60}))
+    assert check(validator, doc) == []

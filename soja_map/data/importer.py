@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from soja_map.data.dataset import Dataset
 from soja_map.data.io import dumps_feature_collection, feature
 from soja_map.data.plan import Plan
 from soja_map.data.schema import CATEGORIES, Role
@@ -114,40 +115,67 @@ def read_table(path: Path) -> tuple[Table | None, list[Problem]]:
         return None, [
             Problem(file=file, code="unreadable", message=f"cannot read the file ({exc.strerror})")
         ]
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        grid, encoding = _read_xlsx(data, file)
-        if grid is None:
-            return None, [
-                Problem(file=file, code="not-xlsx", message="not a readable Excel workbook")
-            ]
-    else:
-        text = None
-        encoding = ""
-        for codec, label in ENCODINGS:
-            try:
-                text = data.decode(codec)
-                encoding = label
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            return None, [
-                Problem(
-                    file=file,
-                    code="not-text",
-                    message="the file is neither UTF-8 nor Shift_JIS text; save it from Excel as "
-                    "'CSV UTF-8' or 'CSV (comma delimited)'",
-                )
-            ]
-        grid = list(csv.reader(io.StringIO(text, newline="")))
+    grid, encoding, problem = _read_grid(path, data, file)
+    if grid is None:
+        return None, [problem] if problem else []
     grid = [row for row in grid if any(cell.strip() for cell in row)]
     if not grid:
         return None, [Problem(file=file, code="empty", message="the file has no header row")]
-    header = [h.strip() for h in grid[0]]
+    fields, extras, problems = _header_fields(grid[0], file)
+    rows = []
+    for n, cells in enumerate(grid[1:], start=2):
+        if len(cells) > len(fields):
+            problems.append(
+                Problem(
+                    file=file,
+                    code="row-too-long",
+                    row=n,
+                    value=len(cells),
+                    message="the row has more cells than the header",
+                    expected=f"{len(fields)} cells",
+                )
+            )
+        rows.append({f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields)})
+    return Table(rows=rows, encoding=encoding, extra_columns=[e for e in extras if e]), problems
+
+
+def _read_grid(
+    path: Path, data: bytes, file: str
+) -> tuple[list[list[str]] | None, str, Problem | None]:
+    """The cells of the first sheet (xlsx) or of the CSV text, and the encoding found."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        grid, encoding = _read_xlsx(data, file)
+        if grid is None:
+            return (
+                None,
+                "",
+                Problem(file=file, code="not-xlsx", message="not a readable Excel workbook"),
+            )
+        return grid, encoding, None
+    for codec, label in ENCODINGS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return list(csv.reader(io.StringIO(text, newline=""))), label, None
+    return (
+        None,
+        "",
+        Problem(
+            file=file,
+            code="not-text",
+            message="the file is neither UTF-8 nor Shift_JIS text; save it from Excel as "
+            "'CSV UTF-8' or 'CSV (comma delimited)'",
+        ),
+    )
+
+
+def _header_fields(header_row: list[str], file: str) -> tuple[list[str], list[str], list[Problem]]:
+    """Each column's place field (or its own header, for extra columns), the extras, and repeats."""
     fields: list[str] = []
     extras: list[str] = []
     problems: list[Problem] = []
-    for h in header:
+    for h in (h.strip() for h in header_row):
         key = HEADER_ALIASES.get(_norm_header(h))
         if key is None:
             extras.append(h)
@@ -165,21 +193,7 @@ def read_table(path: Path) -> tuple[Table | None, list[Problem]]:
                 )
             )
         fields.append(key)
-    rows = []
-    for n, cells in enumerate(grid[1:], start=2):
-        if len(cells) > len(fields):
-            problems.append(
-                Problem(
-                    file=file,
-                    code="row-too-long",
-                    row=n,
-                    value=len(cells),
-                    message="the row has more cells than the header",
-                    expected=f"{len(fields)} cells",
-                )
-            )
-        rows.append({f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields)})
-    return Table(rows=rows, encoding=encoding, extra_columns=[e for e in extras if e]), problems
+    return fields, extras, problems
 
 
 def _read_xlsx(data: bytes, file: str) -> tuple[list[list[str]] | None, str]:
@@ -223,6 +237,43 @@ def _split_measures(text: str) -> list[str]:
     return [m.strip() for m in re.split(r"[;、,|]", text) if m.strip()]
 
 
+@dataclass
+class _Row:
+    """One spreadsheet row being converted, and the problems found in it so far."""
+
+    cells: dict[str, str]
+    n: int
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+    def problem(
+        self, code: str, message: str, fld: str, value: Any = None, expected: str | None = None
+    ) -> None:
+        self.problems.append(
+            Problem(
+                file=self.file,
+                code=code,
+                message=message,
+                row=self.n,
+                field=fld,
+                value=value,
+                expected=expected,
+            )
+        )
+
+
+@dataclass
+class _Position:
+    geometry: dict[str, Any] | None = None
+    accuracy: str = "surveyed"
+    note: str | None = None
+    town: str | None = None  # the 大字/町丁目 the place is in
+    matched: str | None = None  # the town whose representative point the place was put at
+
+
 def row_to_feature(
     row: dict[str, str],
     n: int,
@@ -234,41 +285,63 @@ def row_to_feature(
     extra_columns: Sequence[str],
 ) -> tuple[dict[str, Any] | None, list[Problem], str | None]:
     """One spreadsheet row -> a Feature (not yet schema-validated), its problems and the matched town."""
-    problems: list[Problem] = []
+    r = _Row(row, n, file)
+    category = _category(r, defaults)
+    measures = _measures(r, category, defaults, plan)
+    position = _position(r, towns)
+    source, licence, as_of = _provenance(r, defaults)
+    address = r.get("address") or None
+    fid = r.get("id") or _row_id(
+        category or "place", r.get("name_ja"), address, r.get("lat"), r.get("lon")
+    )
+    props: dict[str, Any] = {
+        "id": fid,
+        "name_ja": r.get("name_ja"),
+        "name_en": r.get("name_en") or None,
+        "category": category or "",
+        "measures": measures,
+        "address": address,
+        "description": r.get("description"),
+        "source": source,
+        "licence": licence,
+        "as_of": as_of or None,
+        "position_accuracy": position.accuracy,
+        "position_note": position.note,
+        "town": position.town,
+        "attributes": {c: row[c] for c in extra_columns if row.get(c)},
+    }
+    if r.get("as_of_note"):
+        props["as_of_note"] = r.get("as_of_note")
+    if not as_of:
+        props["as_of_note"] = None
+    return feature(props, position.geometry), r.problems, position.matched
 
-    def problem(
-        code: str, message: str, fld: str, value: Any = None, expected: str | None = None
-    ) -> None:
-        problems.append(
-            Problem(
-                file=file,
-                code=code,
-                message=message,
-                row=n,
-                field=fld,
-                value=value,
-                expected=expected,
-            )
-        )
 
-    name = row.get("name_ja", "")
-    category = row.get("category") or defaults.category
+def _category(r: _Row, defaults: Defaults) -> str | None:
+    category = r.get("category") or defaults.category
     if not category:
-        problem(
+        r.problem(
             "field-missing",
             "no category: add a category column or pass --category",
             "category",
             expected=", ".join(CATEGORIES),
         )
     elif category not in CATEGORIES:
-        problem("category-unknown", "unknown category", "category", category, ", ".join(CATEGORIES))
+        r.problem(
+            "category-unknown", "unknown category", "category", category, ", ".join(CATEGORIES)
+        )
+    return category
+
+
+def _measures(r: _Row, category: str | None, defaults: Defaults, plan: Plan) -> list[str]:
+    """The row's measures (ids or exact names), else the defaults, else the category's usual ones."""
     measures: list[str] = []
-    raw_measures = _split_measures(row.get("measures", "")) or list(defaults.measures)
+    raw_measures = _split_measures(r.get("measures")) or list(defaults.measures)
     for m in raw_measures:
         try:
             measures.append(plan.resolve_measure(m))
         except ValueError:
-            problem(
+            r.problem(
                 "measure-unknown",
                 "unknown measure (use an id or the exact name from the plan)",
                 "measures",
@@ -277,114 +350,101 @@ def row_to_feature(
     if not raw_measures and category in CATEGORIES:
         measures = list(plan.default_measures.get(category, ()))
         if not measures and CATEGORIES[category].role is Role.PLACE:
-            problem(
+            r.problem(
                 "measure-missing",
                 f"category '{category}' has no default measure: pass --measure",
                 "measures",
             )
+    return measures
 
-    address = row.get("address") or None
-    lat_text, lon_text = row.get("lat", ""), row.get("lon", "")
-    geometry: dict[str, Any] | None = None
-    accuracy = "surveyed"
-    position_note: str | None = None
-    town_name: str | None = None
-    matched: str | None = None
-    if lat_text or lon_text:
-        try:
-            lat, lon = (
-                float(unicodedata.normalize("NFKC", lat_text)),
-                float(unicodedata.normalize("NFKC", lon_text)),
-            )
-            geometry = {"type": "Point", "coordinates": [lon, lat]}
-            accuracy = "approximate"
-            position_note = "coordinates supplied in the spreadsheet"
-        except ValueError:
-            fld = "lat" if not _is_number(lat_text) else "lon"
-            problem(
-                "coordinate-invalid",
-                "a coordinate is not a number (both lat and lon are needed)",
-                fld,
-                lat_text if fld == "lat" else lon_text,
-                "decimal degrees, e.g. lat 34.67 and lon 133.74",
-            )
+
+def _position(r: _Row, towns: TownIndex) -> _Position:
+    """From lat/lon columns if given, else the representative point of the address's town."""
+    address = r.get("address")
+    if r.get("lat") or r.get("lon"):
+        position = _coordinates(r)
         if address:
             town = towns.match(address).town
-            town_name = town.name if town else None
-    elif address:
-        match = towns.match(address)
-        if match.town is None:
-            problem(
-                "address-unmatched",
-                f"the address matches no 大字/町丁目 of 総社市 ({match.reason}); not guessed",
-                "address",
-                address,
-                "an address in 総社市, or lat/lon columns",
-            )
-        else:
-            t = match.town
-            geometry = {"type": "Point", "coordinates": [t.lon, t.lat]}
-            accuracy = "address_town"
-            position_note = f"{t.label}の代表点（住所から大字・町丁目まで一致）: the site may be up to ~1 km away"
-            town_name = t.name
-            matched = t.label
-    else:
-        problem(
+            position.town = town.name if town else None
+        return position
+    if not address:
+        r.problem(
             "position-missing",
             "the row has neither an address nor lat/lon",
             "address",
             expected="an address in 総社市, or lat and lon columns",
         )
+        return _Position()
+    match = towns.match(address)
+    if match.town is None:
+        r.problem(
+            "address-unmatched",
+            f"the address matches no 大字/町丁目 of 総社市 ({match.reason}); not guessed",
+            "address",
+            address,
+            "an address in 総社市, or lat/lon columns",
+        )
+        return _Position()
+    t = match.town
+    return _Position(
+        geometry={"type": "Point", "coordinates": [t.lon, t.lat]},
+        accuracy="address_town",
+        note=f"{t.label}の代表点（住所から大字・町丁目まで一致）: the site may be up to ~1 km away",
+        town=t.name,
+        matched=t.label,
+    )
 
-    as_of = normalise_date(row.get("as_of") or defaults.as_of or "")
+
+def _coordinates(r: _Row) -> _Position:
+    lat_text, lon_text = r.get("lat"), r.get("lon")
+    try:
+        lat = float(unicodedata.normalize("NFKC", lat_text))
+        lon = float(unicodedata.normalize("NFKC", lon_text))
+    except ValueError:
+        fld = "lat" if not _is_number(lat_text) else "lon"
+        r.problem(
+            "coordinate-invalid",
+            "a coordinate is not a number (both lat and lon are needed)",
+            fld,
+            lat_text if fld == "lat" else lon_text,
+            "decimal degrees, e.g. lat 34.67 and lon 133.74",
+        )
+        return _Position()
+    return _Position(
+        geometry={"type": "Point", "coordinates": [lon, lat]},
+        accuracy="approximate",
+        note="coordinates supplied in the spreadsheet",
+    )
+
+
+def _provenance(r: _Row, defaults: Defaults) -> tuple[dict[str, str], str, str]:
+    """source, licence and as_of from the row's columns, else the command-line defaults."""
+    name = Path(r.file).name
     source = {
-        "publisher": row.get("source_publisher") or defaults.source_publisher or "",
-        "dataset": row.get("source_dataset") or defaults.source_dataset or Path(file).name,
-        "reference": row.get("source_reference") or defaults.source_reference or Path(file).name,
+        "publisher": r.get("source_publisher") or defaults.source_publisher or "",
+        "dataset": r.get("source_dataset") or defaults.source_dataset or name,
+        "reference": r.get("source_reference") or defaults.source_reference or name,
     }
     if not source["publisher"]:
-        problem(
+        r.problem(
             "field-missing",
             "no source publisher: add a 出典 column or pass --source-publisher",
             "source.publisher",
         )
-    licence = row.get("licence") or defaults.licence or ""
+    licence = r.get("licence") or defaults.licence or ""
     if not licence:
-        problem("field-missing", "no licence: add a ライセンス column or pass --licence", "licence")
+        r.problem(
+            "field-missing", "no licence: add a ライセンス column or pass --licence", "licence"
+        )
+    as_of = normalise_date(r.get("as_of") or defaults.as_of or "")
     if not as_of:
-        problem(
+        r.problem(
             "field-missing",
             "no as-of date: add a 時点 column or pass --as-of",
             "as_of",
             expected="YYYY-MM-DD",
         )
-    fid = row.get("id") or _row_id(category or "place", name, address, lat_text, lon_text)
-    attributes = {c: row[c] for c in extra_columns if row.get(c)}
-    props: dict[str, Any] = {
-        "id": fid,
-        "name_ja": name,
-        "name_en": row.get("name_en") or None,
-        "category": category or "",
-        "measures": measures,
-        "address": address,
-        "description": row.get("description", ""),
-        "source": source,
-        "licence": licence,
-        "as_of": as_of or None,
-        "position_accuracy": accuracy,
-        "position_note": position_note,
-        "town": town_name,
-        "attributes": attributes,
-    }
-    if row.get("as_of_note"):
-        props["as_of_note"] = row["as_of_note"]
-    if not as_of:
-        props["as_of_note"] = None
-    return (
-        feature(props, geometry) if geometry or problems else feature(props, None),
-        problems,
-        matched,
-    )
+    return source, licence, as_of
 
 
 def _is_number(text: str) -> bool:
@@ -398,6 +458,25 @@ def _is_number(text: str) -> bool:
 def _row_id(category: str, name: str, address: str | None, lat: str, lon: str) -> str:
     key = "|".join([name, address or "", lat, lon])
     return f"{category.replace('_', '-')}.{hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:8]}"
+
+
+@dataclass
+class _Converted:
+    """The rows that became features, the spreadsheet row of each, and the towns matched."""
+
+    features: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    matches: dict[str, str] = field(default_factory=dict)  # place id -> town label
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Merge:
+    features: list[dict[str, Any]]
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)
 
 
 def import_table(
@@ -421,9 +500,44 @@ def import_table(
     table, problems = read_table(path)
     raise_if_problems(problems)
     assert table is not None
-    features: list[dict[str, Any]] = []
-    rows_of: list[int] = []
-    matches: dict[str, str] = {}
+    converted = _convert(table, file, defaults=defaults, plan=plan, towns=towns)
+    problems.extend(converted.problems)
+    # The same rules as `soja-map validate`, reported against spreadsheet rows.
+    problems.extend(_validator_problems(validator, converted, problems, file))
+    raise_if_problems(problems)
+
+    target = Path(target) if target is not None else _default_target(converted, geodata_dir, file)
+    current = next((layer for layer in existing if layer.path.resolve() == target.resolve()), None)
+    merge = _merge(current, converted, file, target=target, replace=replace)
+    raise_if_problems(merge.conflicts, error=ConflictError)
+
+    # Validate the merged file as it would be written, and ids across every other layer.
+    metadata = current.metadata if current else _new_layer_metadata(target)
+    text = dumps_feature_collection(merge.features, metadata)
+    layer, found = validator.check_document(json.loads(text), str(target))
+    others = [x for x in existing if x.path.resolve() != target.resolve()]
+    found = [*found, *duplicate_id_problems([*others, layer] if layer else others)]
+    raise_if_problems(found)
+    written = not dry_run and bool(merge.added or merge.replaced)
+    if written:
+        from soja_map.data.io import atomic_write_text  # noqa: PLC0415 - keeps the write visibly last
+
+        atomic_write_text(target, text)
+    return ImportResult(
+        target=target,
+        added=merge.added,
+        replaced=merge.replaced,
+        unchanged=merge.unchanged,
+        encoding=table.encoding,
+        address_matches=converted.matches,
+        written=written,
+    )
+
+
+def _convert(
+    table: Table, file: str, *, defaults: Defaults, plan: Plan, towns: TownIndex
+) -> _Converted:
+    converted = _Converted()
     for n, row in enumerate(table.rows, start=2):
         feat, found, matched = row_to_feature(
             row,
@@ -434,27 +548,31 @@ def import_table(
             towns=towns,
             extra_columns=table.extra_columns,
         )
-        problems.extend(found)
+        converted.problems.extend(found)
         if feat is not None:
-            features.append(feat)
-            rows_of.append(n)
+            converted.features.append(feat)
+            converted.rows.append(n)
             if matched:
-                matches[feat["id"]] = matched
-    # The same rules as `soja-map validate`, reported against spreadsheet rows.
-    _, found = validator.check_document({"type": "FeatureCollection", "features": features}, file)
-    reported = {(p.row, p.field) for p in problems}
-    unplaced = {
-        p.row
-        for p in problems
-        if p.code in {"address-unmatched", "position-missing", "coordinate-invalid"}
-    }
+                converted.matches[feat["id"]] = matched
+    return converted
+
+
+def _validator_problems(
+    validator: Validator, converted: _Converted, known: Sequence[Problem], file: str
+) -> list[Problem]:
+    """The validator's problems with the converted rows, less those already said in row terms."""
+    doc = {"type": "FeatureCollection", "features": converted.features}
+    _, found = validator.check_document(doc, file)
+    reported = {(p.row, p.field) for p in known}
+    unplaced = {p.row for p in known if p.code in _POSITION_CODES}
+    out: list[Problem] = []
     for p in found:
-        row_number = rows_of[p.feature_index] if p.feature_index is not None else None
+        row_number = converted.rows[p.feature_index] if p.feature_index is not None else None
         if (row_number, p.field) in reported:
             continue  # already explained in spreadsheet terms
         if (p.field or "").startswith("geometry") and row_number in unplaced:
             continue  # the row's missing or unmatched position is already reported
-        problems.append(
+        out.append(
             Problem(
                 file=p.file,
                 code=p.code,
@@ -467,50 +585,56 @@ def import_table(
                 severity=p.severity,
             )
         )
-    raise_if_problems(problems)
+    return out
 
-    categories = {f["properties"]["category"] for f in features}
-    if target is None:
-        layer_names = {LAYER_FOR_CATEGORY.get(c, c) for c in categories}
-        if len(layer_names) != 1:
-            raise ValidationError(
-                [
-                    Problem(
-                        file=file,
-                        code="target-ambiguous",
-                        message=f"rows of several layers ({', '.join(sorted(layer_names))}): "
-                        "pass --into FILE or import them separately",
-                    )
-                ]
-            )
-        target = geodata_dir / f"{layer_names.pop()}.geojson"
-    target = Path(target)
 
-    current = next((layer for layer in existing if layer.path.resolve() == target.resolve()), None)
+_POSITION_CODES = frozenset({"address-unmatched", "position-missing", "coordinate-invalid"})
+
+
+def _default_target(converted: _Converted, geodata_dir: Path, file: str) -> Path:
+    """The layer of the rows' category; an error when the rows belong to several layers."""
+    categories = {f["properties"]["category"] for f in converted.features}
+    layer_names = {LAYER_FOR_CATEGORY.get(c, c) for c in categories}
+    if len(layer_names) != 1:
+        raise ValidationError(
+            [
+                Problem(
+                    file=file,
+                    code="target-ambiguous",
+                    message=f"rows of several layers ({', '.join(sorted(layer_names))}): "
+                    "pass --into FILE or import them separately",
+                )
+            ]
+        )
+    return geodata_dir / f"{layer_names.pop()}.geojson"
+
+
+def _new_layer_metadata(target: Path) -> dict[str, Any]:
+    return {
+        "layer": target.stem,
+        "title_ja": target.stem,
+        "title_en": target.stem,
+        "complete": False,
+    }
+
+
+def _merge(
+    current: ParsedLayer | None, converted: _Converted, file: str, *, target: Path, replace: bool
+) -> _Merge:
+    """The layer's features with the new rows merged in: new ids added, same content unchanged,
+    different content a conflict (or replaced with ``replace``)."""
     old_features = (
         [_as_feature(p, g) for p, g in zip(current.properties, current.geometries, strict=True)]
         if current
         else []
     )
-    metadata = (
-        current.metadata
-        if current
-        else {
-            "layer": target.stem,
-            "title_ja": target.stem,
-            "title_en": target.stem,
-            "complete": False,
-        }
-    )
     by_id = {f["properties"]["id"]: i for i, f in enumerate(old_features)}
-    merged = list(old_features)
-    added, replaced, unchanged = [], [], []
-    conflicts: list[Problem] = []
+    merge = _Merge(features=list(old_features))
     seen_new: set[str] = set()
-    for feat, n in zip(features, rows_of, strict=True):
+    for feat, n in zip(converted.features, converted.rows, strict=True):
         fid = feat["properties"]["id"]
         if fid in seen_new:
-            conflicts.append(
+            merge.conflicts.append(
                 Problem(
                     file=file,
                     code="id-duplicate",
@@ -522,56 +646,62 @@ def import_table(
             )
             continue
         seen_new.add(fid)
-        if fid in by_id:
-            old = merged[by_id[fid]]
-            if _same(old, feat):
-                unchanged.append(fid)
-            elif replace:
-                merged[by_id[fid]] = feat
-                replaced.append(fid)
-            else:
-                diff = sorted(
-                    k
-                    for k in set(old["properties"]) | set(feat["properties"])
-                    if old["properties"].get(k) != feat["properties"].get(k)
-                )
-                if old.get("geometry") != feat.get("geometry"):
-                    diff.append("geometry")
-                conflicts.append(
-                    Problem(
-                        file=file,
-                        code="id-conflict",
-                        row=n,
-                        field="id",
-                        value=fid,
-                        message=f"{target.name} already has a different place with this id "
-                        f"(differs in {', '.join(diff)}); pass --replace to overwrite it",
-                        expected="a new id, the same content, or --replace",
-                    )
-                )
+        if fid not in by_id:
+            merge.features.append(feat)
+            merge.added.append(fid)
+            continue
+        old = merge.features[by_id[fid]]
+        if _same(old, feat):
+            merge.unchanged.append(fid)
+        elif replace:
+            merge.features[by_id[fid]] = feat
+            merge.replaced.append(fid)
         else:
-            merged.append(feat)
-            added.append(fid)
-    raise_if_problems(conflicts, error=ConflictError)
+            merge.conflicts.append(_conflict(old, feat, n, file, target))
+    return merge
 
-    # Validate the merged file as it would be written, and ids across every other layer.
-    text = dumps_feature_collection(merged, metadata)
-    layer, found = validator.check_document(json.loads(text), str(target))
-    others = [x for x in existing if x.path.resolve() != target.resolve()]
-    found = [*found, *duplicate_id_problems([*others, layer] if layer else others)]
-    raise_if_problems(found)
-    if not dry_run and (added or replaced):
-        from soja_map.data.io import atomic_write_text  # noqa: PLC0415 - keeps the write visibly last
 
-        atomic_write_text(target, text)
-    return ImportResult(
+def _conflict(old: dict[str, Any], new: dict[str, Any], n: int, file: str, target: Path) -> Problem:
+    diff = sorted(
+        k
+        for k in set(old["properties"]) | set(new["properties"])
+        if old["properties"].get(k) != new["properties"].get(k)
+    )
+    if old.get("geometry") != new.get("geometry"):
+        diff.append("geometry")
+    return Problem(
+        file=file,
+        code="id-conflict",
+        row=n,
+        field="id",
+        value=new["properties"]["id"],
+        message=f"{target.name} already has a different place with this id "
+        f"(differs in {', '.join(diff)}); pass --replace to overwrite it",
+        expected="a new id, the same content, or --replace",
+    )
+
+
+def import_into(
+    data: Dataset,
+    path: Path,
+    *,
+    defaults: Defaults,
+    target: Path | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
+    """`soja-map import` as a function: import a spreadsheet into a loaded data set's folder."""
+    return import_table(
+        path,
+        geodata_dir=data.geodata_dir,
+        existing=data.report.layers if data.report else [],
+        plan=data.plan,
+        towns=data.town_index(),
+        validator=Validator(data.plan, data.study_area),
+        defaults=defaults,
         target=target,
-        added=added,
-        replaced=replaced,
-        unchanged=unchanged,
-        encoding=table.encoding,
-        address_matches=matches,
-        written=not dry_run and bool(added or replaced),
+        replace=replace,
+        dry_run=dry_run,
     )
 
 

@@ -1,10 +1,24 @@
-"""The place contract: the properties every feature carries, the categories and their geometry types."""
+"""The place contract: the properties every feature carries (a pydantic model, also published as
+JSON Schema), the categories and their geometry types."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Annotated, Any, Final, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 # RFC 7946 geometry type names
 POINT = "Point"
@@ -103,62 +117,164 @@ PLACE_CATEGORIES: Final = tuple(c for c, v in CATEGORIES.items() if v.role is Ro
 REFERENCE_CATEGORIES: Final = tuple(c for c, v in CATEGORIES.items() if v.role is Role.REFERENCE)
 
 
+ID_MAX_LENGTH: Final = 128
+ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
+DATE_FORMATS: Final = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2025-10-01)"
+_DATE_RE: Final = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("field_empty", "the text is blank")
+    return value
+
+
+def _known_category(value: str) -> str:
+    if value not in CATEGORIES:
+        raise PydanticCustomError("category_unknown", "unknown category")
+    return value
+
+
+def partial_date(text: str) -> dt.date:
+    """The first day a YYYY, YYYY-MM or YYYY-MM-DD date stands for; ValueError with the reason."""
+    match = _DATE_RE.match(text)
+    if not match:
+        raise ValueError("not an ISO date")
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"not a real date ({exc})") from None
+
+
+def _iso_date(text: str) -> str:
+    try:
+        partial_date(text)
+    except ValueError as exc:
+        raise PydanticCustomError("date_invalid", str(exc)) from None
+    return text
+
+
+def _flat_json(value: Any) -> Any:
+    scalar = (str, int, float, bool)
+    if value is None or isinstance(value, scalar):
+        return value
+    if isinstance(value, list) and all(v is None or isinstance(v, scalar) for v in value):
+        return value
+    raise PydanticCustomError(
+        "attribute_invalid",
+        "attribute values must be text, numbers, booleans, null or lists of those",
+    )
+
+
+_SCALAR_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean", "null"]}
+Text = Annotated[
+    str, AfterValidator(_not_blank), WithJsonSchema({"type": "string", "pattern": r"\S"})
+]
+PlaceId = Annotated[str, StringConstraints(max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
+CategoryId = Annotated[
+    str,
+    AfterValidator(_known_category),
+    WithJsonSchema({"type": "string", "enum": list(CATEGORIES)}),
+]
+IsoDate = Annotated[
+    str,
+    AfterValidator(_not_blank),
+    AfterValidator(_iso_date),
+    WithJsonSchema({"type": "string", "pattern": _DATE_RE.pattern}),
+]
+FlatValue = Annotated[
+    Any,
+    AfterValidator(_flat_json),
+    WithJsonSchema({"anyOf": [_SCALAR_SCHEMA, {"type": "array", "items": _SCALAR_SCHEMA}]}),
+]
+
+
+class Source(BaseModel):
+    """Where the data comes from: every place names its publisher, data set and a reference."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    publisher: Text = Field(description="who published the data (e.g. 総社市)")
+    dataset: Text = Field(description="the list, document or data set")
+    reference: Text = Field(description="URL or other reference to it")
+    via: Any = Field(None, description="where it was taken from, when not from the publisher")
+
+
+class PlaceProperties(BaseModel):
+    """The properties every feature in geodata/ carries: the place contract.
+
+    ``validate`` checks each feature against this model and reports every problem at once; rules that
+    need the plan, today's date, the category's role or the geometry live in ``validate.py``.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="soja-map place properties",
+    )
+
+    id: PlaceId = Field(
+        description=f"stable unique id: letters, digits and . _ : - (max {ID_MAX_LENGTH})"
+    )
+    name_ja: Text = Field(description="name in Japanese")
+    name_en: Text | None = Field(None, description="name in English, where known")
+    category: CategoryId = Field(description="one of the fixed categories")
+    measures: list[str] = Field(description="measure ids from the plan catalogue (>= 1 for places)")
+    address: Text | None = Field(description="address as published, or null")
+    description: str = Field(description="short description (may be empty)")
+    source: Source = Field(description="{publisher, dataset, reference} of the data")
+    licence: Text = Field(description="licence or terms of the source")
+    as_of: IsoDate | None = Field(
+        description=f"date the data describes: {DATE_FORMATS.split(' (')[0]}; null only with as_of_note"
+    )
+    as_of_note: Text | None = Field(
+        None, description="why as_of is null or approximate (e.g. the source is undated)"
+    )
+    position_accuracy: PositionAccuracy = Field(description="surveyed, address_town or approximate")
+    position_note: Text | None = Field(None, description="how the position was found")
+    scope: Scope = Field(Scope.SITE, description="site (default) or city_wide (geometry null)")
+    town: Text | None = Field(None, description="the 大字/町丁目 the place is in, where known")
+    attribution: Text | None = Field(None, description="attribution text the source asks for")
+    attributes: dict[str, FlatValue] = Field(
+        default_factory=dict, description="other facts from the source (flat JSON values)"
+    )
+    # Typed facts (shelter role, child-care capacity, ...): the models live in soja_map.data.facts.
+    facts: dict[str, Any] | None = Field(
+        None, description="typed facts about the place (see soja_map.data.facts)"
+    )
+    internal_note: Text | None = Field(
+        None, description="working notes for staff; never shown to the public"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     name: str
-    types: tuple[type, ...]
     required: bool
     nullable: bool
     help: str
 
 
-_F = FieldSpec
+def _field_spec(name: str, info: FieldInfo) -> FieldSpec:
+    nullable = type(None) in get_args(info.annotation) or info.annotation is Any
+    return FieldSpec(name, info.is_required(), nullable, info.description or "")
+
+
 FIELDS: Final[dict[str, FieldSpec]] = {
-    f.name: f
-    for f in (
-        _F("id", (str,), True, False, "stable unique id: letters, digits and . _ : - (max 128)"),
-        _F("name_ja", (str,), True, False, "name in Japanese"),
-        _F("name_en", (str,), False, True, "name in English, where known"),
-        _F("category", (str,), True, False, "one of the fixed categories"),
-        _F(
-            "measures",
-            (list,),
-            True,
-            False,
-            "measure ids from the plan catalogue (>= 1 for places)",
-        ),
-        _F("address", (str,), True, True, "address as published, or null"),
-        _F("description", (str,), True, False, "short description (may be empty)"),
-        _F("source", (dict,), True, False, "{publisher, dataset, reference} of the data"),
-        _F("licence", (str,), True, False, "licence or terms of the source"),
-        _F(
-            "as_of",
-            (str,),
-            True,
-            True,
-            "date the data describes: YYYY, YYYY-MM or YYYY-MM-DD; null only with as_of_note",
-        ),
-        _F(
-            "as_of_note",
-            (str,),
-            False,
-            True,
-            "why as_of is null or approximate (e.g. the source is undated)",
-        ),
-        _F("position_accuracy", (str,), True, False, "surveyed, address_town or approximate"),
-        _F("position_note", (str,), False, True, "how the position was found"),
-        _F("scope", (str,), False, False, "site (default) or city_wide (geometry null)"),
-        _F("town", (str,), False, True, "the 大字/町丁目 the place is in, where known"),
-        _F("attribution", (str,), False, True, "attribution text the source asks for"),
-        _F("attributes", (dict,), False, False, "other facts from the source (flat JSON values)"),
-    )
+    name: _field_spec(name, info) for name, info in PlaceProperties.model_fields.items()
 }
 REQUIRED_FIELDS: Final = tuple(f.name for f in FIELDS.values() if f.required)
-SOURCE_FIELDS: Final = ("publisher", "dataset", "reference")
-OPTIONAL_SOURCE_FIELDS: Final = ("via",)
+SOURCE_FIELDS: Final = tuple(n for n, f in Source.model_fields.items() if f.is_required())
+OPTIONAL_SOURCE_FIELDS: Final = tuple(
+    n for n, f in Source.model_fields.items() if not f.is_required()
+)
 
-ID_MAX_LENGTH: Final = 128
-ID_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-")
+
+def place_properties_schema() -> dict[str, Any]:
+    """The JSON Schema of a place's properties (published as docs/place-properties.schema.json)."""
+    return PlaceProperties.model_json_schema(mode="validation")
+
 
 # Soja lies around 133.6-133.8 E, 34.6-34.8 N; these bounds catch swapped axes and projected metres.
 LON_RANGE: Final = (-180.0, 180.0)
@@ -173,4 +289,4 @@ def category(category_id: str) -> Category:
 
 
 def valid_id(text: str) -> bool:
-    return 0 < len(text) <= ID_MAX_LENGTH and text[0].isalnum() and set(text) <= ID_CHARS
+    return len(text) <= ID_MAX_LENGTH and re.fullmatch(ID_PATTERN, text) is not None

@@ -5,33 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pydantic
 import shapely
+from pydantic_core import ErrorDetails
 from shapely.geometry.base import BaseGeometry
 
 from soja_map.data.io import decode_utf8, describe_decode_error
 from soja_map.data.plan import CATALOGUE_FILE, Catalogue, Plan, parse_catalogue
 from soja_map.data.schema import (
     CATEGORIES,
+    DATE_FORMATS,
     FIELDS,
     OPTIONAL_SOURCE_FIELDS,
-    REQUIRED_FIELDS,
     SOURCE_FIELDS,
+    PlaceProperties,
     PositionAccuracy,
     Role,
     Scope,
-    valid_id,
+    partial_date,
 )
 from soja_map.errors import Problem
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Japan sits at roughly 122-154 E, 20-46 N: numbers in those ranges on the wrong axis are swapped.
 _JP_LON = (122.0, 154.0)
 _JP_LAT = (20.0, 46.0)
@@ -105,6 +106,12 @@ class _Sink:
         self.problems: list[Problem] = []
         self.index: int | None = None
         self.fid: str | None = None
+
+    def fork(self) -> _Sink:
+        """An empty sink for the same file and feature."""
+        other = _Sink(self.file)
+        other.index, other.fid = self.index, self.fid
+        return other
 
     def add(
         self,
@@ -264,196 +271,73 @@ class Validator:
         return props, geom
 
     def _check_properties(self, props: dict[str, Any], sink: _Sink) -> None:
-        for name in REQUIRED_FIELDS:
-            if name not in props:
-                sink.add(
-                    "field-missing",
-                    f"required field '{name}' is missing",
-                    field=name,
-                    expected=FIELDS[name].help,
-                )
-        for name, value in props.items():
-            spec = FIELDS.get(name)
-            if spec is None:
-                close = difflib.get_close_matches(name, FIELDS, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                sink.add(
-                    "field-unknown",
-                    f"unknown field '{name}'{hint} (put other facts under 'attributes')",
-                    field=name,
-                    value=value,
-                    expected=f"one of {', '.join(FIELDS)}",
-                )
-                continue
-            if value is None:
-                if not spec.nullable:
-                    sink.add(
-                        "field-null", f"'{name}' must not be null", field=name, expected=spec.help
-                    )
-                continue
-            if not isinstance(value, spec.types) or isinstance(value, bool):
-                sink.add(
-                    "field-type",
-                    f"'{name}' has the wrong type ({type(value).__name__})",
-                    field=name,
-                    value=value,
-                    expected=spec.help,
-                )
-                continue
-            if isinstance(value, str) and name != "description" and not value.strip():
-                sink.add(
-                    "field-empty", f"'{name}' is empty", field=name, value=value, expected=spec.help
-                )
+        """The schema (PlaceProperties), then the rules that need the plan, the date or the role."""
+        try:
+            PlaceProperties.model_validate(props)
+        except pydantic.ValidationError as exc:
+            order = {name: i for i, name in enumerate(props)}
+            found: list[tuple[tuple[int, int], Problem]] = []
+            for error in exc.errors(include_url=False):
+                for problem in _schema_problems(error, sink):
+                    found.append((_rank(problem, order), problem))
+            # the order validate has always used: missing fields, then each field as it appears
+            sink.problems.extend(p for _, p in sorted(found, key=lambda item: item[0]))
+        self._check_measures(props, sink)
+        self._check_date(props, sink)
 
-        fid = props.get("id")
-        if isinstance(fid, str) and fid and not valid_id(fid):
-            sink.add(
-                "id-invalid",
-                "the id has characters or a length that is not allowed",
-                field="id",
-                value=fid,
-                expected=FIELDS["id"].help,
-            )
-
+    def _check_measures(self, props: dict[str, Any], sink: _Sink) -> None:
+        measures = props.get("measures")
+        if not isinstance(measures, list):
+            return
         cat_id = props.get("category")
         category = CATEGORIES.get(cat_id) if isinstance(cat_id, str) else None
-        if isinstance(cat_id, str) and category is None:
-            close = difflib.get_close_matches(cat_id, CATEGORIES, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+        if category is not None and category.role is Role.PLACE and not measures:
             sink.add(
-                "category-unknown",
-                f"unknown category{hint}",
-                field="category",
-                value=cat_id,
-                expected=f"one of {', '.join(CATEGORIES)}",
+                "measure-missing",
+                "a place must serve at least one measure",
+                field="measures",
+                value=measures,
+                expected="one or more measure ids from plan.json",
             )
-
-        measures = props.get("measures")
-        if isinstance(measures, list):
-            if category is not None and category.role is Role.PLACE and not measures:
+        seen: set[str] = set()
+        for m in measures:
+            if not isinstance(m, str):
+                continue  # reported by the schema
+            if m in seen:
                 sink.add(
-                    "measure-missing",
-                    "a place must serve at least one measure",
-                    field="measures",
-                    value=measures,
-                    expected="one or more measure ids from plan.json",
+                    "measure-duplicate", "a measure is listed twice", field="measures", value=m
                 )
-            seen: set[str] = set()
-            for m in measures:
-                if not isinstance(m, str):
-                    sink.add(
-                        "field-type",
-                        "measure ids must be strings",
-                        field="measures",
-                        value=m,
-                        expected="a measure id",
-                    )
-                    continue
-                if m in seen:
-                    sink.add(
-                        "measure-duplicate", "a measure is listed twice", field="measures", value=m
-                    )
-                seen.add(m)
-                if self.plan is not None and m not in self.plan.measures:
-                    close = difflib.get_close_matches(m, self.plan.measures, n=1)
-                    hint = f"; did you mean '{close[0]}'?" if close else ""
-                    sink.add(
-                        "measure-unknown",
-                        f"unknown measure id{hint}",
-                        field="measures",
-                        value=m,
-                        expected=f"a measure id of plan {self.plan.id!r}",
-                    )
+            seen.add(m)
+            if self.plan is not None and m not in self.plan.measures:
+                sink.add(
+                    "measure-unknown",
+                    f"unknown measure id{_did_you_mean(m, self.plan.measures)}",
+                    field="measures",
+                    value=m,
+                    expected=f"a measure id of plan {self.plan.id!r}",
+                )
 
-        source = props.get("source")
-        if isinstance(source, dict):
-            for key in SOURCE_FIELDS:
-                v = source.get(key)
-                if not isinstance(v, str) or not v.strip():
-                    sink.add(
-                        "source-invalid",
-                        f"source.{key} is missing or empty",
-                        field=f"source.{key}",
-                        value=v,
-                        expected="non-empty text",
-                    )
-            for key in source:
-                if key not in SOURCE_FIELDS and key not in OPTIONAL_SOURCE_FIELDS:
-                    sink.add(
-                        "source-invalid",
-                        f"unknown key source.{key}",
-                        field=f"source.{key}",
-                        value=source[key],
-                        expected=f"keys {', '.join(SOURCE_FIELDS + OPTIONAL_SOURCE_FIELDS)}",
-                    )
-
+    def _check_date(self, props: dict[str, Any], sink: _Sink) -> None:
         as_of = props.get("as_of")
-        if isinstance(as_of, str) and as_of.strip():
-            self._check_date(as_of, sink)
-        elif "as_of" in props and as_of is None and not props.get("as_of_note"):
+        if "as_of" in props and as_of is None and not props.get("as_of_note"):
             sink.add(
                 "date-missing",
                 "as_of is null and as_of_note does not say why",
                 field="as_of",
                 expected="a date, or null with an as_of_note such as 'the source is undated'",
             )
-
-        pa = props.get("position_accuracy")
-        if isinstance(pa, str) and pa not in PositionAccuracy.__members__.values():
-            sink.add(
-                "enum-invalid",
-                "unknown position accuracy",
-                field="position_accuracy",
-                value=pa,
-                expected=", ".join(PositionAccuracy),
-            )
-        scope = props.get("scope", Scope.SITE.value)
-        if isinstance(scope, str) and scope not in Scope.__members__.values():
-            sink.add(
-                "enum-invalid",
-                "unknown scope",
-                field="scope",
-                value=scope,
-                expected=", ".join(Scope),
-            )
-
-        attributes = props.get("attributes")
-        if isinstance(attributes, dict):
-            for key, v in attributes.items():
-                if not _flat_json(v):
-                    sink.add(
-                        "attributes-invalid",
-                        "attribute values must be text, numbers, booleans, null or lists of those",
-                        field=f"attributes.{key}",
-                        value=v,
-                    )
-
-    def _check_date(self, text: str, sink: _Sink) -> None:
-        match = _DATE_RE.match(text)
-        expected = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2025-10-01)"
-        if not match:
-            sink.add(
-                "date-invalid", "not an ISO date", field="as_of", value=text, expected=expected
-            )
+        if not isinstance(as_of, str):
             return
-        year, month, day = (int(g) if g else 1 for g in match.groups())
         try:
-            date = dt.date(year, month, day)
-        except ValueError as exc:
-            sink.add(
-                "date-invalid",
-                f"not a real date ({exc})",
-                field="as_of",
-                value=text,
-                expected=expected,
-            )
-            return
+            date = partial_date(as_of)
+        except ValueError:
+            return  # reported by the schema
         if date > self.today:
             sink.add(
                 "date-future",
                 "the date is in the future",
                 field="as_of",
-                value=text,
+                value=as_of,
                 expected=f"a date on or before {self.today.isoformat()}",
             )
 
@@ -469,95 +353,12 @@ class Validator:
             )
             return None
         geo = feat["geometry"]
-        city_wide = props.get("scope") == Scope.CITY_WIDE
-        if geo is None:
-            if not city_wide:
-                sink.add(
-                    "geometry-null",
-                    "the geometry is null but the place is not city-wide",
-                    field="geometry",
-                    expected="a geometry; only scope 'city_wide' items have a null geometry",
-                )
+        if not _geometry_expected(geo, props.get("scope") == Scope.CITY_WIDE, sink):
             return None
-        if city_wide:
-            sink.add(
-                "geometry-city-wide",
-                "a city-wide item must not have a geometry (no made-up points)",
-                field="geometry",
-                value=geo.get("type") if isinstance(geo, dict) else geo,
-                expected="null",
-            )
-        if not isinstance(geo, dict) or geo.get("type") not in GEOMETRY_TYPES:
-            gtype = geo.get("type") if isinstance(geo, dict) else type(geo).__name__
-            sink.add(
-                "geometry-malformed",
-                "not a GeoJSON geometry",
-                field="geometry.type",
-                value=gtype,
-                expected=", ".join(GEOMETRY_TYPES),
-            )
+        geom = _build_geometry(geo, sink)
+        if geom is None:
             return None
         gtype = geo["type"]
-        coords = geo.get("coordinates")
-        if not _coords_ok(coords, gtype):
-            sink.add(
-                "geometry-malformed",
-                f"the coordinates are not a valid {gtype}",
-                field="geometry.coordinates",
-                value=_preview(coords),
-                expected=f"nested arrays of [lon, lat] numbers for a {gtype}",
-            )
-            return None
-        assert coords is not None  # _coords_ok checked the shape
-        if gtype == "Point":
-            xs = np.asarray([coords[0]], dtype=np.float64)
-            ys = np.asarray([coords[1]], dtype=np.float64)
-        else:
-            arr = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
-            xs, ys = arr[:, 0], arr[:, 1]
-        if xs.size == 0:
-            _empty_geometry(sink, gtype)
-            return None
-        if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
-            sink.add(
-                "geometry-malformed",
-                "the coordinates contain NaN or infinity",
-                field="geometry.coordinates",
-                value=_preview(coords),
-            )
-            return None
-        if _in(xs, _JP_LAT) and _in(ys, _JP_LON):
-            sink.add(
-                "coords-swapped",
-                "latitude and longitude are swapped",
-                field="geometry.coordinates",
-                value=[float(xs[0]), float(ys[0])],
-                expected=f"[lon, lat], i.e. [{float(ys[0])}, {float(xs[0])}]",
-            )
-            return None
-        if (np.abs(xs) > 180).any() or (np.abs(ys) > 90).any():
-            sink.add(
-                "coords-projected",
-                "the coordinates are not degrees: they look like projected metres "
-                "(e.g. JGD2011 plane rectangular EPSG:6673); reproject to lon/lat EPSG:4326",
-                field="geometry.coordinates",
-                value=[float(xs[0]), float(ys[0])],
-                expected="[lon, lat] in degrees, about [133.7, 34.7] in Soja",
-            )
-            return None
-        try:
-            geom = shapely.geometry.shape(geo) if gtype != "Point" else shapely.Point(xs[0], ys[0])
-        except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-            sink.add(
-                "geometry-malformed",
-                f"the geometry cannot be built ({exc})",
-                field="geometry",
-                value=_preview(coords),
-            )
-            return None
-        if geom.is_empty:
-            _empty_geometry(sink, gtype)
-            return None
         if gtype != "Point" and not geom.is_valid:
             sink.add(
                 "geometry-invalid",
@@ -566,7 +367,8 @@ class Validator:
                 value=gtype,
                 expected="a valid geometry (try shapely.make_valid)",
             )
-        category = CATEGORIES.get(props.get("category", ""))
+        cat_id = props.get("category")
+        category = CATEGORIES.get(cat_id) if isinstance(cat_id, str) else None
         if category is not None and gtype not in category.geometry_types:
             sink.add(
                 "geometry-type",
@@ -602,6 +404,244 @@ class Validator:
         sink.index, sink.fid = None, None
 
 
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+_ENUM_LABELS = {
+    "position_accuracy": ("position accuracy", PositionAccuracy),
+    "scope": ("scope", Scope),
+}
+_ID_ERRORS = {"string_pattern_mismatch", "string_too_long"}
+
+
+def _schema_problems(error: ErrorDetails, sink: _Sink) -> list[Problem]:
+    """One pydantic error in the project's words: the same codes and messages as ever."""
+    sink = sink.fork()
+    loc, kind, value = error["loc"], error["type"], error["input"]
+    name = str(loc[0])
+    if name == "source" and len(loc) > 1:
+        _source_problem(str(loc[1]), kind, value, sink)
+    elif name == "measures" and len(loc) > 1:
+        sink.add(
+            "field-type",
+            "measure ids must be strings",
+            field="measures",
+            value=value,
+            expected="a measure id",
+        )
+    elif name == "attributes" and len(loc) > 1:
+        sink.add("attributes-invalid", error["msg"], field=f"attributes.{loc[1]}", value=value)
+    elif kind == "extra_forbidden":
+        sink.add(
+            "field-unknown",
+            f"unknown field '{name}'{_did_you_mean(name, FIELDS)} (put other facts under 'attributes')",
+            field=name,
+            value=value,
+            expected=f"one of {', '.join(FIELDS)}",
+        )
+    elif kind == "missing":
+        sink.add(
+            "field-missing",
+            f"required field '{name}' is missing",
+            field=name,
+            expected=FIELDS[name].help,
+        )
+    elif value is None:
+        sink.add("field-null", f"'{name}' must not be null", field=name, expected=FIELDS[name].help)
+    else:
+        _value_problem(name, kind, str(error["msg"]), value, sink)
+    return sink.problems
+
+
+def _value_problem(name: str, kind: str, msg: str, value: Any, sink: _Sink) -> None:
+    expected = FIELDS[name].help
+    blank = isinstance(value, str) and not value.strip()
+    if blank and kind in {"field_empty", "category_unknown", "enum", *_ID_ERRORS}:
+        sink.add("field-empty", f"'{name}' is empty", field=name, value=value, expected=expected)
+    if kind == "field_empty" or (name == "id" and value == ""):
+        return
+    if name == "id" and kind in _ID_ERRORS:
+        sink.add(
+            "id-invalid",
+            "the id has characters or a length that is not allowed",
+            field="id",
+            value=value,
+            expected=expected,
+        )
+    elif kind == "category_unknown":
+        sink.add(
+            "category-unknown",
+            f"unknown category{_did_you_mean(value, CATEGORIES)}",
+            field="category",
+            value=value,
+            expected=f"one of {', '.join(CATEGORIES)}",
+        )
+    elif kind == "enum" and isinstance(value, str) and name in _ENUM_LABELS:
+        label, enum = _ENUM_LABELS[name]
+        sink.add(
+            "enum-invalid",
+            f"unknown {label}",
+            field=name,
+            value=value,
+            expected=", ".join(enum),
+        )
+    elif kind == "date_invalid":
+        sink.add("date-invalid", msg, field=name, value=value, expected=DATE_FORMATS)
+    else:
+        sink.add(
+            "field-type",
+            f"'{name}' has the wrong type ({type(value).__name__})",
+            field=name,
+            value=value,
+            expected=expected,
+        )
+
+
+def _source_problem(key: str, kind: str, value: Any, sink: _Sink) -> None:
+    if kind == "extra_forbidden":
+        sink.add(
+            "source-invalid",
+            f"unknown key source.{key}",
+            field=f"source.{key}",
+            value=value,
+            expected=f"keys {', '.join(SOURCE_FIELDS + OPTIONAL_SOURCE_FIELDS)}",
+        )
+        return
+    sink.add(
+        "source-invalid",
+        f"source.{key} is missing or empty",
+        field=f"source.{key}",
+        value=None if kind == "missing" else value,
+        expected="non-empty text",
+    )
+
+
+_GENERIC = {"field-unknown", "field-null", "field-type", "field-empty"}
+
+
+def _rank(problem: Problem, order: dict[str, int]) -> tuple[int, int]:
+    if problem.code == "field-missing":
+        return (0, list(FIELDS).index(problem.field or ""))
+    if problem.code in _GENERIC and problem.field in order:
+        return (1, order[problem.field])
+    return (2, list(FIELDS).index((problem.field or "").split(".")[0]))
+
+
+def _geometry_expected(geo: Any, city_wide: bool, sink: _Sink) -> bool:
+    """Whether to go on checking the geometry: null only for city-wide items, and vice versa."""
+    if geo is None:
+        if not city_wide:
+            sink.add(
+                "geometry-null",
+                "the geometry is null but the place is not city-wide",
+                field="geometry",
+                expected="a geometry; only scope 'city_wide' items have a null geometry",
+            )
+        return False
+    if city_wide:
+        sink.add(
+            "geometry-city-wide",
+            "a city-wide item must not have a geometry (no made-up points)",
+            field="geometry",
+            value=geo.get("type") if isinstance(geo, dict) else geo,
+            expected="null",
+        )
+    return True
+
+
+def _build_geometry(geo: Any, sink: _Sink) -> BaseGeometry | None:
+    """The shapely geometry of a GeoJSON geometry in lon/lat degrees, or None with the problem."""
+    found = _coordinates(geo, sink)
+    if found is None or not _degrees(*found, sink):
+        return None
+    xs, ys = found
+    gtype, coords = geo["type"], geo["coordinates"]
+    try:
+        geom = shapely.geometry.shape(geo) if gtype != "Point" else shapely.Point(xs[0], ys[0])
+    except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+        sink.add(
+            "geometry-malformed",
+            f"the geometry cannot be built ({exc})",
+            field="geometry",
+            value=_preview(coords),
+        )
+        return None
+    if geom.is_empty:
+        _empty_geometry(sink, gtype)
+        return None
+    return geom
+
+
+def _coordinates(geo: Any, sink: _Sink) -> tuple[np.ndarray, np.ndarray] | None:
+    """The x and y of every position, when the geometry is well-formed, non-empty and finite."""
+    if not isinstance(geo, dict) or geo.get("type") not in GEOMETRY_TYPES:
+        gtype = geo.get("type") if isinstance(geo, dict) else type(geo).__name__
+        sink.add(
+            "geometry-malformed",
+            "not a GeoJSON geometry",
+            field="geometry.type",
+            value=gtype,
+            expected=", ".join(GEOMETRY_TYPES),
+        )
+        return None
+    gtype = geo["type"]
+    coords = geo.get("coordinates")
+    if not _coords_ok(coords, gtype):
+        sink.add(
+            "geometry-malformed",
+            f"the coordinates are not a valid {gtype}",
+            field="geometry.coordinates",
+            value=_preview(coords),
+            expected=f"nested arrays of [lon, lat] numbers for a {gtype}",
+        )
+        return None
+    assert coords is not None  # _coords_ok checked the shape
+    if gtype == "Point":
+        xs = np.asarray([coords[0]], dtype=np.float64)
+        ys = np.asarray([coords[1]], dtype=np.float64)
+    else:
+        arr = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
+        xs, ys = arr[:, 0], arr[:, 1]
+    if xs.size == 0:
+        _empty_geometry(sink, gtype)
+        return None
+    if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+        sink.add(
+            "geometry-malformed",
+            "the coordinates contain NaN or infinity",
+            field="geometry.coordinates",
+            value=_preview(coords),
+        )
+        return None
+    return xs, ys
+
+
+def _degrees(xs: np.ndarray, ys: np.ndarray, sink: _Sink) -> bool:
+    """Whether the coordinates are lon/lat degrees: not swapped, not projected metres."""
+    if _in(xs, _JP_LAT) and _in(ys, _JP_LON):
+        sink.add(
+            "coords-swapped",
+            "latitude and longitude are swapped",
+            field="geometry.coordinates",
+            value=[float(xs[0]), float(ys[0])],
+            expected=f"[lon, lat], i.e. [{float(ys[0])}, {float(xs[0])}]",
+        )
+        return False
+    if (np.abs(xs) > 180).any() or (np.abs(ys) > 90).any():
+        sink.add(
+            "coords-projected",
+            "the coordinates are not degrees: they look like projected metres "
+            "(e.g. JGD2011 plane rectangular EPSG:6673); reproject to lon/lat EPSG:4326",
+            field="geometry.coordinates",
+            value=[float(xs[0]), float(ys[0])],
+            expected="[lon, lat] in degrees, about [133.7, 34.7] in Soja",
+        )
+        return False
+    return True
+
+
 def _empty_geometry(sink: _Sink, gtype: str) -> None:
     sink.add(
         "geometry-empty",
@@ -622,14 +662,6 @@ def _crs_name(crs: Any) -> Any:
         if isinstance(props, dict) and "name" in props:
             return props["name"]
     return crs
-
-
-def _flat_json(value: Any) -> bool:
-    if value is None or isinstance(value, str | int | float | bool):
-        return True
-    if isinstance(value, list):
-        return all(v is None or isinstance(v, str | int | float | bool) for v in value)
-    return False
 
 
 def _preview(coords: Any) -> Any:
@@ -759,20 +791,9 @@ def validate_paths(
     """Validate files and folders; a plan.json among them is validated and used for the checks."""
     files = expand_paths(paths)
     problems: list[Problem] = []
-    layers: list[ParsedLayer] = []
-    for path in files:
-        if path.name == CATALOGUE_FILE:
-            try:
-                doc = json.loads(decode_utf8(path.read_bytes()))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                problems.append(
-                    Problem(file=str(path), code="catalogue-invalid", message=f"unreadable: {exc}")
-                )
-                continue
-            parsed, found = parse_catalogue(doc, file=str(path))
-            problems.extend(found)
-            if parsed is not None:
-                catalogue = parsed
+    shipped = _catalogue_among(files, problems)
+    if shipped is not None:
+        catalogue = shipped
     plan = None
     if catalogue is not None:
         try:
@@ -782,21 +803,11 @@ def validate_paths(
                 Problem(file=CATALOGUE_FILE, code="catalogue-invalid", message=str(exc))
             )
     validator = Validator(plan, study_area, today=today)
+    layers: list[ParsedLayer] = []
     for path in files:
         if path.name == CATALOGUE_FILE:
             continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(
-                Problem(
-                    file=str(path),
-                    code="unreadable",
-                    message=f"cannot read the file ({exc.strerror})",
-                )
-            )
-            continue
-        layer, found = validator.check_bytes(data, str(path))
+        layer, found = _check_file(validator, path)
         problems.extend(found)
         if layer is not None:
             layers.append(layer)
@@ -804,3 +815,35 @@ def validate_paths(
     if plan is not None and any(p.name == CATALOGUE_FILE for p in files):
         problems.extend(unplaced_measure_problems(plan, layers, CATALOGUE_FILE))
     return Report(layers=layers, problems=problems, catalogue=catalogue)
+
+
+def _catalogue_among(files: Sequence[Path], problems: list[Problem]) -> Catalogue | None:
+    """The (last) valid plan.json among the files, adding the problems of each."""
+    catalogue = None
+    for path in files:
+        if path.name != CATALOGUE_FILE:
+            continue
+        try:
+            doc = json.loads(decode_utf8(path.read_bytes()))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(
+                Problem(file=str(path), code="catalogue-invalid", message=f"unreadable: {exc}")
+            )
+            continue
+        parsed, found = parse_catalogue(doc, file=str(path))
+        problems.extend(found)
+        if parsed is not None:
+            catalogue = parsed
+    return catalogue
+
+
+def _check_file(validator: Validator, path: Path) -> tuple[ParsedLayer | None, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            Problem(
+                file=str(path), code="unreadable", message=f"cannot read the file ({exc.strerror})"
+            )
+        ]
+    return validator.check_bytes(data, str(path))
