@@ -88,18 +88,18 @@ def export_card(data: Dataset, place_id: str, lang: str) -> dict[str, Field]:
         field = node.attrs.get("data-field")
         if not field:
             continue
-        label = None
+        label, shown = None, node
         if node.tag == "tr":
-            th, node = [x for x in node.children if isinstance(x, Node)]
+            th, shown = [x for x in node.children if isinstance(x, Node)]
             label = th.text().strip()
         if field == "measures":
             value: Any = tuple(
                 tuple(sorted((x.attrs["data-part"], x.text().strip()) for x in parts))
-                for li in node.find_all(lambda n: n.tag == "li")
+                for li in shown.find_all(lambda n: n.tag == "li")
                 if (parts := li.find_all(lambda n: "data-part" in n.attrs))
             )
         else:
-            value = _tokens(node.texts())
+            value = _tokens(shown.texts())
         fields[str(field)] = (label, value)
     return fields
 
