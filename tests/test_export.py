@@ -14,6 +14,7 @@ from pathlib import Path
 import folium
 import folium.plugins
 import pytest
+from markupsafe import Markup
 
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import CATEGORIES
@@ -28,6 +29,7 @@ from soja_map.maps.api import (
     filter_from_names,
     render_html,
 )
+from soja_map.maps.elements import HtmlControl
 from soja_map.maps.files import each_project_filters
 from soja_map.maps.layers import stack_offsets
 from soja_map.maps.offline import VENDOR_DIR, OfflineError, Vendor, check_offline_html, js_literal
@@ -38,6 +40,7 @@ from soja_map.maps.panels import (
     city_wide_items,
     popup_html,
 )
+from soja_map.maps.templating import static_text
 from soja_map.query.filters import Filter, select
 from soja_map.web.export_button import export_download, export_filename
 from tests.conftest import REPO
@@ -557,3 +560,27 @@ def test_the_button_exports_the_current_filter_and_view(dataset) -> None:
 def test_the_button_reports_a_bad_filter(dataset) -> None:
     with pytest.raises(CatalogueError):
         export_download(dataset, {"projects": ["nope"]}, None, "ja")
+
+
+# -- safe by default -----------------------------------------------------------------------------
+
+
+def test_boxes_take_template_output_only() -> None:
+    """A plain string (say, a name from the data) cannot be put into the page as HTML."""
+    with pytest.raises(ExportError, match="Markup"):
+        HtmlControl("Box", "<b>name</b>", position="topleft", css_class="soja-panel")  # type: ignore[arg-type]
+    assert HtmlControl("Box", Markup("<b>x</b>"), position="topleft", css_class="c").html
+
+
+def test_the_pages_js_and_css_are_the_static_files_inlined(full_html: str) -> None:
+    assert static_text("export.js") in full_html
+    assert static_text("export.css") in full_html
+    assert "--soja-font:" in full_html
+
+
+def test_a_name_that_looks_like_a_template_is_not_run(dataset: Dataset) -> None:
+    places = dataset.places.copy()
+    places.loc["school.es.soja", "name_ja"] = "{{ 6 * 7 }}{% if 1 %}yes{% endif %}"
+    m = build_map(dataclasses.replace(dataset, places=places), Filter(categories=("school",)))
+    document = render_html(m)
+    assert "{{ 6 * 7 }}{% if 1 %}yes{% endif %}" in document
