@@ -40,7 +40,7 @@ from soja_map.maps.panels import (
     city_wide_items,
     popup_html,
 )
-from soja_map.maps.templating import static_text
+from soja_map.maps.templating import STATIC_DIR, static_text
 from soja_map.query.filters import Filter, select
 from soja_map.web.export_button import export_download, export_filename
 from tests.conftest import REPO
@@ -584,3 +584,15 @@ def test_a_name_that_looks_like_a_template_is_not_run(dataset: Dataset) -> None:
     m = build_map(dataclasses.replace(dataset, places=places), Filter(categories=("school",)))
     document = render_html(m)
     assert "{{ 6 * 7 }}{% if 1 %}yes{% endif %}" in document
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_pages_js_is_valid_javascript() -> None:
+    result = subprocess.run(
+        ["node", "--check", str(STATIC_DIR / "export.js")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
