@@ -132,7 +132,7 @@ def as_of_text(selected: gpd.GeoDataFrame, tr: Translator) -> str:
         text = tr("export_date_range", first=dates[0], last=dates[-1])
     if dates and undated:
         text += tr("export_undated_count", n=tr.number(undated))
-    return tr("export_as_of", dates=text)
+    return f"{tr('data_as_of')}: {text}"
 
 
 def tiles_text(basemap: str, tr: Translator) -> str:
@@ -140,7 +140,7 @@ def tiles_text(basemap: str, tr: Translator) -> str:
     if basemap == "none":
         return tr("no_tiles")
     source = TILE_SOURCES[basemap]
-    return tr("export_tiles", name=tr.pick(source.name_ja, source.name_en))
+    return f"{tr('tiles')}: {tr.pick(source.name_ja, source.name_en)}"
 
 
 def count_text(selected: gpd.GeoDataFrame, located: gpd.GeoDataFrame, tr: Translator) -> str:

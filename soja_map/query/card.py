@@ -18,7 +18,7 @@ from typing import Any
 
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import CATEGORIES
-from soja_map.i18n import Translator
+from soja_map.i18n import Lang, Translator
 from soja_map.query.filters import measures_for_place
 
 _HTTP_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
@@ -152,11 +152,15 @@ def title(card: PlaceCard, tr: Translator) -> str:
     return card.names.pick(tr)
 
 
-def other_name(card: PlaceCard, tr: Translator) -> str | None:
-    """The name in the other language (labelled ``card_other_name``), if known and different."""
+def other_name(card: PlaceCard, tr: Translator) -> tuple[Lang, str] | None:
+    """The name in the other language and that language (its label is ``name_<lang>``), if known
+    and different from the title."""
     shown = title(card, tr)
-    other = card.names.ja if shown != card.names.ja else card.names.en
-    return other if other and other != shown else None
+    if shown != card.names.ja:
+        return "ja", card.names.ja
+    if card.names.en and card.names.en != shown:
+        return "en", card.names.en
+    return None
 
 
 def category_label(card: PlaceCard, tr: Translator) -> str:

@@ -336,7 +336,8 @@ def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
     fields: list[Any] = []
     other = card_words.other_name(card, tr)
     if other:
-        fields += _field("other_name", tr("card_other_name"), other)
+        other_lang, name = other
+        fields += _field("other_name", tr(f"name_{other_lang}"), html.Span(name, lang=other_lang))
     if card.address:
         fields += _field("address", tr("address"), card.address)
     if card.town:
