@@ -26,7 +26,7 @@ import folium
 
 from soja_map.config import Settings
 from soja_map.data.dataset import load_dataset
-from soja_map.maps.export import ExportOptions, build_map, render_html
+from soja_map.maps.api import ExportOptions, build_map, render_html
 from soja_map.maps.offline import INLINE
 from soja_map.maps.render import Page, Renderer, render_document
 from soja_map.query.filters import Filter

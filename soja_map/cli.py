@@ -664,31 +664,22 @@ def export(
       soja-map export --project はぐくむ --title "子育て施設" -o hagukumu.html --png hagukumu.png
       soja-map export --each-project -o maps/ --png maps/ --paper A3 --landscape --dpi 300
     """
-    from soja_map.data.io import atomic_write_text  # noqa: PLC0415
-    from soja_map.errors import ExportError  # noqa: PLC0415
-    from soja_map.maps.export import (  # noqa: PLC0415 - folium is slow to import
-        ExportOptions,
-        View,
-        build_map,
-        each_project_filters,
-        filter_from_names,
-        project_filename,
-        project_options,
-        render_html,
-    )
-    from soja_map.maps.render import (  # noqa: PLC0415
-        BrowserConfig,
-        Page,
-        Renderer,
-        render_document,
-        tiles_warning,
-    )
+    from soja_map.maps import api  # noqa: PLC0415 - keep `--help` fast
 
-    if output is None and png is None and pdf is None:
-        raise click.UsageError("say where to write the map: -o map.html (and/or --png, --pdf)")
+    try:
+        job = api.ExportJob(
+            html=output,
+            png=png,
+            pdf=pdf,
+            each_project=each_project,
+            page=api.Page(paper="A3" if paper == "A3" else "A4", landscape=landscape, dpi=int(dpi)),
+            browser=api.BrowserConfig.from_settings(ctx.settings, chromium=chromium),
+        )
+    except api.ExportUsageError as exc:
+        raise click.UsageError(str(exc)) from None
     settings = ctx.settings
     data = ctx.dataset()
-    flt = filter_from_names(
+    flt = api.filter_from_names(
         data.plan,
         projects=projects,
         policies=policies,
@@ -697,84 +688,18 @@ def export(
         towns=towns,
         text=text,
         known_towns=set(data.places["town_area"].dropna()) | set(data.towns["town"].dropna()),
-    ).check(data.plan)
-    options = ExportOptions(
+    )
+    options = api.ExportOptions(
         title=title,
         basemap=basemap or (settings.basemap if settings.tiles else "none"),
         lang="en" if (lang or settings.language) == "en" else "ja",
         school_districts=school_districts,
         rail_lines=not no_rail_lines,
-        view=View.parse(bounds) if bounds else None,
+        view=api.View.parse(bounds) if bounds else None,
         tile_mirror=tile_mirror or settings.tile_mirror,
     )
-    page = Page(paper="A3" if paper == "A3" else "A4", landscape=landscape, dpi=int(dpi))
-    if each_project:
-        for folder in (output, png, pdf):
-            if folder is not None and folder.exists() and not folder.is_dir():
-                raise click.UsageError(f"{folder} is a file: with --each-project give folders")
-        jobs = [
-            (
-                project_filter,
-                project_options(data, project_id, options),
-                {
-                    suffix: (folder / project_filename(data.plan, project_id, suffix))
-                    for suffix, folder in ((".html", output), (".png", png), (".pdf", pdf))
-                    if folder is not None
-                },
-            )
-            for project_id, project_filter in each_project_filters(data, flt)
-        ]
-    else:
-        targets = {".html": output, ".png": png, ".pdf": pdf}
-        jobs = [(flt, options, {k: v for k, v in targets.items() if v is not None})]
-
-    renderer = None
-    if png is not None or pdf is not None:
-        browser = BrowserConfig.from_settings(ctx.settings, chromium=chromium)
-        problem = browser.problem()
-        if problem:  # before anything is written
-            raise ExportError(problem)
-        renderer = Renderer(browser)
-    warnings: set[str] = set()
-    try:
-        for job_filter, job_options, paths in jobs:
-            if ".html" in paths:
-                document = render_html(build_map(data, job_filter, job_options))
-                try:
-                    atomic_write_text(paths[".html"], document)
-                except OSError as exc:
-                    raise ExportError(
-                        f"cannot write {paths['.html']}: {exc.strerror or exc}"
-                    ) from None
-                click.echo(f"wrote {paths['.html']} ({len(document.encode()) // 1024} KB)")
-            if renderer is not None and (".png" in paths or ".pdf" in paths):
-                printable = render_html(
-                    build_map(
-                        data,
-                        job_filter,
-                        ExportOptions(**{**job_options.__dict__, "print_mode": True}),
-                    )
-                )
-                results = render_document(
-                    printable,
-                    png=paths.get(".png"),
-                    pdf=paths.get(".pdf"),
-                    page=page,
-                    renderer=renderer,
-                )
-                for result in results:
-                    if result.kind == "png":
-                        size = f"{result.size[0]}x{result.size[1]} px, {page.describe()}"
-                    else:
-                        size = page.describe(dpi=False)
-                    click.echo(f"wrote {result.path} ({size})")
-                warning = tiles_warning(results)
-                if warning:
-                    warnings.add(warning)
-    finally:
-        if renderer is not None:
-            renderer.close()
-    for warning in sorted(warnings):
+    report = api.run_export(data, flt, options, job, say=click.echo)
+    for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
 
 

@@ -17,7 +17,7 @@ from soja_map.analysis.provenance import NOTE_CODES, SOURCE_ROLES
 from soja_map.data.geo import to_lonlat
 from soja_map.errors import ConfigError
 from soja_map.i18n import translator
-from soja_map.query.filters import Filter
+from soja_map.query.filters import Filter, describe_filter
 from tests import coverage_layouts as lay
 
 JA = translator("ja")
@@ -51,7 +51,7 @@ def test_csv_has_a_bom_metadata_lines_and_the_table(result, plan):
     comments = [line for line in text.lstrip("\ufeff").splitlines() if line.startswith("#")]
     joined = "\n".join(comments)
     for needle in (
-        f"対象: {NURSERIES.describe(plan, 'ja')}",
+        f"対象: {describe_filter(NURSERIES, plan, translator('ja'))}",
         "半径: 600 m",
         "距離: 直線距離",
         "人口データ",
@@ -67,7 +67,7 @@ def test_csv_has_a_bom_metadata_lines_and_the_table(result, plan):
 
 def test_csv_in_english(result, plan):
     text = report_io.to_csv(result, "elementary", EN, plan=plan)
-    assert f"# Facilities: {NURSERIES.describe(plan, 'en')}" in text
+    assert f"# Facilities: {describe_filter(NURSERIES, plan, translator('en'))}" in text
     table = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), comment="#", index_col=0)
     assert table.index.name == "Elementary-school district"
     assert table["Covered"].to_dict() == {"West ES": 40, "East ES": 20}
@@ -79,7 +79,7 @@ def test_json_keeps_english_keys_and_structured_metadata(result, plan):
     assert doc["radius_m"] == 600
     assert doc["selection"] == {
         "filter": NURSERIES.to_dict(),
-        "text": NURSERIES.describe(plan, "en"),
+        "text": describe_filter(NURSERIES, plan, translator("en")),
     }
     prov = doc["provenance"]
     assert prov["radius_m"] == 600
@@ -125,7 +125,7 @@ def test_xlsx_has_the_table_the_metadata_and_the_gaps(result, plan):
     assert any(r[0] and str(r[0]).startswith("人口:") for r in rows[:8])
     headline = [r[0] for r in rows[1:5]]  # the short header: what, how far, how measured, how many
     assert headline == [
-        f"対象: {NURSERIES.describe(plan, 'ja')}",
+        f"対象: {describe_filter(NURSERIES, plan, translator('ja'))}",
         "半径: 600 m",
         "距離: 直線距離（EPSG:6673）による推計。実際の道のりはこれより長くなります",
         "市全体のカバー人口: 60 / 100（60.0%）",

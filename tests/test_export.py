@@ -14,33 +14,41 @@ from pathlib import Path
 import folium
 import folium.plugins
 import pytest
+from markupsafe import Markup
 
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import CATEGORIES
 from soja_map.errors import CatalogueError, ExportError
-from soja_map.i18n import position_label, t
-from soja_map.maps.export import (
-    MAX_CITY_WIDE_ROWS,
+from soja_map.i18n import translator
+from soja_map.maps.api import (
     ExportOptions,
     View,
-    as_of_text,
-    attribution_parts,
     build_map,
-    city_wide_items,
-    each_project_filters,
     export_each_project,
     export_html,
     filter_from_names,
-    popup_html,
     render_html,
-    stack_offsets,
 )
+from soja_map.maps.elements import HtmlControl
+from soja_map.maps.files import each_project_filters
+from soja_map.maps.layers import stack_offsets
 from soja_map.maps.offline import VENDOR_DIR, OfflineError, Vendor, check_offline_html, js_literal
-from soja_map.query.filters import Filter, select
+from soja_map.maps.panels import (
+    MAX_CITY_WIDE_ROWS,
+    as_of_text,
+    attribution_parts,
+    city_wide_items,
+    popup_html,
+)
+from soja_map.maps.templating import STATIC_DIR, static_text
+from soja_map.query.filters import Filter, describe_filter, select
 from soja_map.web.export_button import export_download, export_filename
 from tests.conftest import REPO
+from tests.html_tree import Node, parse
 
 DAY = date(2026, 1, 15)
+JA = translator("ja")
+EN = translator("en")
 EVIL_NAME = "<script>alert(1)</script>"
 EVIL_TEXT = '"><img src=x onerror=alert(2)> ${alert(3)} `x` </script><!--'
 
@@ -130,7 +138,7 @@ def test_every_located_place_is_drawn_once_and_city_wide_items_are_not(full_map,
 
 def test_city_wide_items_are_listed_in_a_box(full_map, dataset) -> None:
     box = normalise(one(full_map, "CityWide").html)
-    assert t("city_wide", "ja") in box
+    assert translator("ja")("city_wide") in box
     assert 'data-item="place:transport.sesshu-kun"' in box
     assert "雪舟くん（総社市新生活交通）" in box
     city_wide_measures = [m for m in dataset.plan.measures.values() if m.city_wide]
@@ -142,11 +150,11 @@ def test_city_wide_items_are_listed_in_a_box(full_map, dataset) -> None:
 
 def test_city_wide_measures_follow_a_plan_filter_but_not_a_place_filter(dataset) -> None:
     selected = select(dataset.places, Filter(projects=("tsuchikau",)))
-    items = city_wide_items(dataset, selected, Filter(projects=("tsuchikau",)))
+    items = city_wide_items(dataset, selected, Filter(projects=("tsuchikau",)), JA)
     assert [i.kind for i in items] == ["measure"] * 4
     assert {i.colours for i in items} == {("#CC79A7",)}
     by_category = Filter(categories=("school",))
-    assert city_wide_items(dataset, select(dataset.places, by_category), by_category) == []
+    assert city_wide_items(dataset, select(dataset.places, by_category), by_category, JA) == []
 
 
 def test_title_and_the_filter_line(dataset) -> None:
@@ -156,7 +164,7 @@ def test_title_and_the_filter_line(dataset) -> None:
     assert title.title == "子育て <案>"
     assert (
         title.subtitle
-        == flt.describe(dataset.plan, "ja")
+        == describe_filter(flt, dataset.plan, translator("ja"))
         == "重点プロジェクト: はぐくむ / 分類: 学校"
     )
     document = render_html(m)
@@ -180,7 +188,7 @@ def test_the_data_sources_and_the_as_of_dates_are_on_the_map(full_map, dataset) 
 
 
 def test_as_of_counts_undated_places(dataset) -> None:
-    text = as_of_text(dataset.places, "en")
+    text = as_of_text(dataset.places, EN)
     undated = int(dataset.places["as_of"].isna().sum())
     assert text.startswith("Data as of: 2014-02-06 to 2026-02-24")
     assert text.endswith(f"({undated} undated)")
@@ -223,37 +231,66 @@ def test_reference_lines_are_simplified_but_keep_their_shape(full_map, dataset) 
 # -- popups ------------------------------------------------------------------------------------------
 
 
+def popup_rows(popup: str) -> dict[str, tuple[str, list[str]]]:
+    """The popup's rows: field -> (label, the value's texts)."""
+    rows = parse(popup).find_all(lambda n: n.tag == "tr")
+    return {
+        str(r.attrs["data-field"]): (r.children[0].text(), r.children[1].texts())
+        for r in rows
+        if isinstance(r.children[0], Node) and isinstance(r.children[1], Node)
+    }
+
+
 def test_a_popup_has_everything_the_app_shows(dataset) -> None:
     school = dataset.places.loc["school.es.soja"]
-    popup = normalise(popup_html(dataset, "school.es.soja", "ja"))
-    assert f'<div class="soja-popup-name">{school["name_ja"]}</div>' in popup
-    assert "<th>分類</th><td>学校</td>" in popup
+    popup = popup_html(dataset, "school.es.soja", JA)
+    tree = parse(popup)
+    (name,) = tree.find_all(lambda n: n.attrs.get("class") == "soja-popup-name")
+    assert name.text() == school["name_ja"]
+    rows = popup_rows(popup)
+    assert rows["category"] == ("分類", ["学校"])
     plan = dataset.plan
+    items = tree.find_all(
+        lambda n: n.tag == "li" and bool(n.find_all(lambda x: "data-part" in x.attrs))
+    )
+    shown = [
+        {x.attrs["data-part"]: x.text() for x in li.walk() if "data-part" in x.attrs}
+        for li in items
+    ]
+    expected = []
     for measure_id in school["measures"]:
         measure = plan.measure(measure_id)
         policy = plan.policy(measure.policy)
         project = plan.project(plan.project_of_measure[measure_id])
-        assert f"{measure.name_ja}<br><small>{project.name_ja} › {policy.name_ja}</small>" in popup
+        expected.append(
+            {"measure": measure.name_ja, "project": project.name_ja, "policy": policy.name_ja}
+        )
         assert f"background:{project.colour}" in popup
-    assert f"<th>住所</th><td>{school['address']}</td>" in popup
-    assert school["source"]["publisher"] in popup
-    assert f"<th>時点</th><td>{school['as_of']}" in popup
-    assert f"<th>位置の精度</th><td>{position_label('address_town', 'ja')}" in popup
-    assert "数百m〜1km程度ずれることがあります" in popup
+    assert shown == expected
+    assert rows["address"] == ("住所", [school["address"]])
+    assert school["source"]["publisher"] in rows["source"][1][0]
+    assert rows["as_of"][1][0] == school["as_of"]
+    label, position = rows["position"]
+    assert (label, position[0]) == ("位置の精度", translator("ja")("pos_address_town"))
+    assert "数百m〜1km程度ずれることがあります" in position[0]
+    # the note of an address_town position is shown too, as in the app
+    assert position[1:] == [school["position_note"]]
 
 
 def test_popups_in_english(dataset) -> None:
-    popup = normalise(popup_html(dataset, "school.es.soja", "en"))
-    assert "<th>Category</th><td>School</td>" in popup
-    assert "<th>Position</th><td>Approximate: the representative point" in popup
-    assert 'lang="ja"' in popup  # the Japanese name is kept under the English one
+    rows = popup_rows(popup_html(dataset, "school.es.soja", EN))
+    assert rows["category"] == ("Category", ["School"])
+    assert rows["position"][1][0].startswith("Approximate: the representative point")
+    # the Japanese name is kept under the English one
+    assert rows["other_name"] == ("Japanese name", [dataset.places.at["school.es.soja", "name_ja"]])
+    assert 'lang="ja"' in popup_html(dataset, "school.es.soja", EN)
 
 
 def test_source_links_are_plain_http_links_only(dataset) -> None:
     places = dataset.places.copy()
     places.at["school.es.soja", "source"] = {"publisher": "x", "reference": "javascript:alert(1)"}
     evil = dataclasses.replace(dataset, places=places)
-    popup = popup_html(evil, "school.es.soja", "ja")
+    popup = popup_html(evil, "school.es.soja", JA)
     assert "href" not in popup
     assert "javascript:alert(1)" in popup  # shown, as text
 
@@ -267,9 +304,9 @@ def test_data_strings_are_escaped_everywhere(evil_dataset) -> None:
     assert EVIL_NAME not in document
     assert "<img src=x" not in document
     assert "<!--" not in document
-    popup = popup_html(evil_dataset, "city-office.soja-city-hall", "ja")
+    popup = popup_html(evil_dataset, "city-office.soja-city-hall", JA)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
-    assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in popup
+    assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in popup
     # ...and it reaches the page as a script-safe literal of that escaped text
     assert js_literal(popup) in document
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in one(m, "CityWide").html
@@ -523,3 +560,39 @@ def test_the_button_exports_the_current_filter_and_view(dataset) -> None:
 def test_the_button_reports_a_bad_filter(dataset) -> None:
     with pytest.raises(CatalogueError):
         export_download(dataset, {"projects": ["nope"]}, None, "ja")
+
+
+# -- safe by default -----------------------------------------------------------------------------
+
+
+def test_boxes_take_template_output_only() -> None:
+    """A plain string (say, a name from the data) cannot be put into the page as HTML."""
+    with pytest.raises(ExportError, match="Markup"):
+        HtmlControl("Box", "<b>name</b>", position="topleft", css_class="soja-panel")  # type: ignore[arg-type]
+    assert HtmlControl("Box", Markup("<b>x</b>"), position="topleft", css_class="c").html
+
+
+def test_the_pages_js_and_css_are_the_static_files_inlined(full_html: str) -> None:
+    assert static_text("export.js") in full_html
+    assert static_text("export.css") in full_html
+    assert "--soja-font:" in full_html
+
+
+def test_a_name_that_looks_like_a_template_is_not_run(dataset: Dataset) -> None:
+    places = dataset.places.copy()
+    places.loc["school.es.soja", "name_ja"] = "{{ 6 * 7 }}{% if 1 %}yes{% endif %}"
+    m = build_map(dataclasses.replace(dataset, places=places), Filter(categories=("school",)))
+    document = render_html(m)
+    assert "{{ 6 * 7 }}{% if 1 %}yes{% endif %}" in document
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_pages_js_is_valid_javascript() -> None:
+    result = subprocess.run(
+        ["node", "--check", str(STATIC_DIR / "export.js")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

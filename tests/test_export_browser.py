@@ -12,7 +12,7 @@ import pytest
 from dash import Dash, dcc, html
 
 from soja_map.data.dataset import Dataset
-from soja_map.maps.export import ExportOptions, build_map, render_html
+from soja_map.maps.api import ExportOptions, build_map, render_html
 from soja_map.maps.render import BrowserConfig, Page, Renderer, Viewport, png_size
 from soja_map.query.filters import Filter
 from soja_map.web import export_button, ids

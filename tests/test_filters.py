@@ -6,9 +6,11 @@ import pytest
 
 from soja_map.data.dataset import Dataset
 from soja_map.errors import CatalogueError
+from soja_map.i18n import translator
 from soja_map.query.filters import (
     Filter,
     counts,
+    describe_filter,
     mask,
     measures_for_place,
     normalise_text,
@@ -98,9 +100,9 @@ def test_round_trip_and_description(dataset: Dataset) -> None:
     )
     assert Filter.from_dict(flt.to_dict()) == flt
     assert Filter.from_dict(None) == Filter()
-    assert flt.describe(dataset.plan, "ja") == (
+    assert describe_filter(flt, dataset.plan, translator("ja")) == (
         "重点プロジェクト: はぐくむ / 施策: 子どもと家族のための地域づくりの推進 / 町域: 秦 / 検索: クラブ"
     )
-    assert Filter().describe(dataset.plan, "en") == "All places"
+    assert describe_filter(Filter(), dataset.plan, translator("en")) == "All places"
     with pytest.raises(CatalogueError, match="nope"):
         Filter(projects=("nope",)).check(dataset.plan)

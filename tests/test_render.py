@@ -15,7 +15,7 @@ import pytest
 
 from soja_map.data.dataset import Dataset
 from soja_map.errors import ExportError
-from soja_map.maps.export import ExportOptions, build_map, render_html
+from soja_map.maps.api import ExportOptions, build_map, render_html
 from soja_map.maps.render import (
     BrowserConfig,
     Page,

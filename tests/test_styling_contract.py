@@ -14,7 +14,8 @@ import pytest
 from soja_map.config import BASEMAPS
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import PLACE_CATEGORIES, POINT
-from soja_map.maps.export import ExportOptions, PlacesLayer, build_map, render_html
+from soja_map.maps.api import ExportOptions, build_map, render_html
+from soja_map.maps.elements import PlacesLayer
 from soja_map.maps.offline import js_literal
 from soja_map.query.basemaps import TILE_SOURCES
 from soja_map.query.filters import Filter, select

@@ -35,6 +35,7 @@ from soja_map.data.io import atomic_write_bytes, atomic_write_text, dumps_featur
 from soja_map.data.schema import GEOGRAPHIC_CRS
 from soja_map.errors import ConfigError
 from soja_map.i18n import Translator
+from soja_map.query.filters import describe_filter
 
 if TYPE_CHECKING:
     from soja_map.data.plan import Plan
@@ -131,7 +132,7 @@ def describe_selection(flt: Filter | None, plan: Plan | None, tr: Translator) ->
     """What was asked for, in words ("-" when unknown)."""
     if flt is None or plan is None:
         return "-"
-    return flt.describe(plan, tr.lang)
+    return describe_filter(flt, plan, tr)
 
 
 def distance_text(method: DistanceMethod, tr: Translator) -> str:

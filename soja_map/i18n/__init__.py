@@ -138,20 +138,3 @@ def json_for_script(value: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
-
-
-# -- transitional helpers (the old API, over the catalogue) -------------------------------------
-# Still called by maps/export.py and web/components.details; delete once they pass a Translator.
-
-
-def t(key: str, lang: Lang = "ja") -> str:
-    return translator(lang)(key)
-
-
-def lookup(table: Mapping[str, Mapping[Lang, str]], key: str, lang: Lang = "ja") -> str:
-    entry = table[key]
-    return entry.get(lang) or entry["ja"]
-
-
-def position_label(accuracy: str, lang: Lang = "ja") -> str:
-    return translator(lang)(f"pos_{accuracy}")

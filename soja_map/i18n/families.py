@@ -34,6 +34,7 @@ class KeyFamily:
 KEY_FAMILIES: tuple[KeyFamily, ...] = (
     KeyFamily("basemap_", "soja_map.config:BASEMAPS"),
     KeyFamily("pos_", "soja_map.data.schema:PositionAccuracy"),
+    KeyFamily("name_", "soja_map.i18n:LANGS"),
     KeyFamily("view_", "soja_map.web.state:VIEWS"),
     KeyFamily("locate_error_", "soja_map.web.views:LOCATE_ERRORS"),
     # the planner and the coverage reports

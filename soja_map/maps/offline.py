@@ -14,8 +14,10 @@ from typing import Any, Literal
 
 from branca.element import CssLink, Element, Figure, JavascriptLink
 from jinja2 import Template
+from markupsafe import Markup
 
 from soja_map.errors import ExportError
+from soja_map.maps.templating import render
 
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
 VENDOR_MANIFEST = "VENDOR.json"
@@ -36,7 +38,7 @@ INLINE: dict[str, tuple[Literal["js", "css"], str]] = {
 }
 # Every folium.Map asks for these, but nothing we draw uses them: they serve folium.Popup
 # (jQuery), folium.Icon (awesome-markers, Bootstrap, Font Awesome and glyphicon fonts) and
-# Map.keep_in_front (jQuery). The export refuses those classes (see export.check_tree).
+# Map.keep_in_front (jQuery). The export refuses those classes (see elements.check_tree).
 DROP = frozenset(
     {
         "jquery",
@@ -191,35 +193,20 @@ class OfflineFigure(Figure):
     classes that would need jQuery or would put unescaped data into the page).
     """
 
-    _template = Template(
-        "<!DOCTYPE html>\n"
-        '<html lang="{{ this.lang|e }}">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        "{% if this.title %}<title>{{ this.title|e }}</title>\n{% endif %}"
-        "{{ header }}\n"
-        "</head>\n"
-        "<body>\n"
-        "{{ body }}\n"
-        "<script>\n"
-        "{{ script }}\n"
-        "</script>\n"
-        "</body>\n"
-        "</html>\n"
-    )
-
     def __init__(
         self,
         title: str | None = None,
         *,
         lang: str = "ja",
         css: str = "",
+        js: str = "",
         vendor: Vendor | None = None,
         check: Callable[[Element], None] | None = None,
     ) -> None:
         super().__init__(title=title)
         self.lang = lang
         self.css = css
+        self.js = js
         self.vendor = vendor or default_vendor()
         self.check = check
         self._rendered: str | None = None
@@ -236,11 +223,17 @@ class OfflineFigure(Figure):
             child.render(**kwargs)
         self._inline_header()
         header = self.header.render(**kwargs)
-        document: str = self._template.render(
-            this=self,
-            header=header,
-            body=self.html.render(**kwargs),
-            script=self.script.render(**kwargs),
+        # the parts are rendered elements (data in them escaped by their own templates)
+        document = (
+            render(
+                "page.html",
+                lang=self.lang,
+                title=self.title,
+                header=Markup(header),  # noqa: S704
+                body=Markup(self.html.render(**kwargs)),  # noqa: S704
+                script=Markup(self.script.render(**kwargs)),  # noqa: S704
+            )
+            + "\n"
         )
         check_offline_html(document, styles=header)
         self._rendered = document
@@ -270,6 +263,8 @@ class OfflineFigure(Figure):
                 swapped[name] = InlineStyle(self.vendor.text(rel))
         if self.css:
             swapped["soja_map_css"] = InlineStyle(self.css)
+        if self.js:
+            swapped["soja_map_js"] = InlineScript(self.js)
         for element in swapped.values():
             element._parent = self.header
         self.header._children = swapped
@@ -293,8 +288,3 @@ def walk(element: Element) -> Iterator[Element]:
         sub = element.__dict__.get(part)
         if isinstance(sub, Element) and sub is not element:
             yield from walk(sub)
-
-
-# -- background tiles ------------------------------------------------------------------------------
-
-# The same tile sets and credits as the app's soja_map/web/basemaps.py (a contract test checks).

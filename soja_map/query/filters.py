@@ -6,17 +6,16 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from soja_map.data.plan import Plan
+from soja_map.data.plan import Measure, Plan, Project
 from soja_map.data.schema import CATEGORIES
 from soja_map.errors import CatalogueError
-
-Lang = Literal["ja", "en"]
+from soja_map.i18n import Translator
 
 
 @dataclass(frozen=True)
@@ -71,31 +70,63 @@ class Filter:
     def is_default(self) -> bool:
         return self == Filter()
 
-    def describe(self, plan: Plan, lang: Lang = "ja") -> str:
-        """One human line saying what this filter shows (for titles, exports and screen readers)."""
-        ja = lang == "ja"
-        parts: list[str] = []
-        if self.projects is not None:
-            names = [getattr(plan.project(p), f"name_{lang}") for p in self.projects]
-            parts.append(
-                ("重点プロジェクト: " if ja else "Priority projects: ") + (", ".join(names) or "-")
-            )
-        if self.policies:
-            names = [getattr(plan.policy(p), f"name_{lang}") for p in self.policies]
-            parts.append(("方針: " if ja else "Policies: ") + ", ".join(names))
-        if self.measures:
-            names = [getattr(plan.measure(m), f"name_{lang}") for m in self.measures]
-            parts.append(("施策: " if ja else "Measures: ") + ", ".join(names))
-        if self.categories:
-            names = [getattr(CATEGORIES[c], f"label_{lang}") for c in self.categories]
-            parts.append(("分類: " if ja else "Categories: ") + ", ".join(names))
-        if self.towns:
-            parts.append(("町域: " if ja else "Towns: ") + ", ".join(self.towns))
-        if self.text:
-            parts.append(("検索: " if ja else "Search: ") + self.text)
-        if not parts:
-            return "すべての場所" if ja else "All places"
-        return " / ".join(parts)
+
+def describe_filter(flt: Filter, plan: Plan, tr: Translator) -> str:
+    """One line saying what ``flt`` shows (map titles, exports, screen readers), in ``tr``'s words."""
+    parts: list[str] = []
+    if flt.projects is not None:
+        names = [tr.pick(plan.project(p).name_ja, plan.project(p).name_en) for p in flt.projects]
+        parts.append(tr("filter_projects", names=tr.join(names) or "-"))
+    if flt.policies:
+        names = [tr.pick(plan.policy(p).name_ja, plan.policy(p).name_en) for p in flt.policies]
+        parts.append(tr("filter_policies", names=tr.join(names)))
+    if flt.measures:
+        names = [tr.pick(plan.measure(m).name_ja, plan.measure(m).name_en) for m in flt.measures]
+        parts.append(tr("filter_measures", names=tr.join(names)))
+    if flt.categories:
+        names = [tr.pick(CATEGORIES[c].label_ja, CATEGORIES[c].label_en) for c in flt.categories]
+        parts.append(tr("filter_categories", names=tr.join(names)))
+    if flt.towns:
+        parts.append(tr("filter_towns", names=tr.join(flt.towns)))
+    if flt.text:
+        parts.append(tr("filter_text", text=flt.text))
+    return " / ".join(parts) if parts else tr("filter_all")
+
+
+# -- the city-wide rule -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CityWideMeasure:
+    """A measure of the plan that applies to the whole city (no site of its own)."""
+
+    project: Project
+    measure: Measure
+
+
+def city_wide_measures(plan: Plan, flt: Filter) -> list[CityWideMeasure]:
+    """The plan's city-wide measures that ``flt`` shows, in plan order: the one rule for app and export.
+
+    A city-wide measure applies everywhere, so a town or text filter keeps it; the plan part of the
+    filter (projects, policies, measures) chooses among them. A category filter asks for kinds of
+    site, which a city-wide measure is not; ``include_city_wide=False`` leaves them all out.
+    """
+    if flt.categories or not flt.include_city_wide:
+        return []
+    return [
+        CityWideMeasure(project, measure)
+        for project in plan.projects
+        if flt.projects is None or project.id in flt.projects
+        for measure in project.measures
+        if measure.city_wide
+        and (not flt.policies or measure.policy in flt.policies)
+        and (not flt.measures or measure.id in flt.measures)
+    ]
+
+
+def city_wide_places(selected: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The selected places that have no site on the map (listed beside it, never drawn)."""
+    return selected[selected.geometry.isna()]
 
 
 _KATA_TO_HIRA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}

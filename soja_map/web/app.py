@@ -10,7 +10,7 @@ from flask import Response, abort, request
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import as_lang, translator
-from soja_map.maps.render import BrowserConfig
+from soja_map.maps.api import BrowserConfig
 from soja_map.query.basemaps import TileSource, tile_sources
 from soja_map.web import export_button
 from soja_map.web import planner as planner_panel

@@ -21,8 +21,16 @@ from dash import dcc, html
 from soja_map.data.dataset import Dataset
 from soja_map.data.plan import Plan
 from soja_map.data.schema import CATEGORIES, LINES
-from soja_map.i18n import Lang, Translator, position_label, translator
-from soja_map.query.filters import Counts, Filter, SearchHit, measures_for_place
+from soja_map.i18n import Lang, Translator, translator
+from soja_map.query import card as card_words
+from soja_map.query.card import CardMeasure, PlaceCard, place_card
+from soja_map.query.filters import (
+    Counts,
+    Filter,
+    SearchHit,
+    city_wide_measures,
+    city_wide_places,
+)
 from soja_map.query.styling import (
     NEUTRAL,
     LegendEntry,
@@ -32,14 +40,9 @@ from soja_map.query.styling import (
     swatch_html,
 )
 from soja_map.web import ids
-
-# Transitional: the old ``tr(key, lang)``, for ``details`` only (the place card moves to a shared
-# view model; every other builder here takes a Translator, ``tr``, explicitly).
-from soja_map.web.i18n import tr
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
 
 LIST_PAGE_SIZE = 50
-_HTTP = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def attrs(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -275,118 +278,150 @@ def legend(
 # -- details --------------------------------------------------------------------------------------
 
 
-def _source(source: Any) -> list[Any]:
-    if not isinstance(source, Mapping):
-        return [str(source or "")]
-    parts: list[Any] = [
-        " / ".join(str(source[k]) for k in ("publisher", "dataset") if source.get(k))
-    ]
-    reference = source.get("reference")
-    if isinstance(reference, str) and reference:
+def _source(card: PlaceCard) -> list[Any]:
+    parts: list[Any] = [card_words.source_line(card)]
+    reference = card.source.reference
+    if reference:
         parts.append(html.Br())
-        if _HTTP.match(reference):
+        if card.source.reference_is_link:
             parts.append(
                 html.A(reference, href=reference, target="_blank", rel="noopener noreferrer")
             )
         else:
             parts.append(reference)
+    if card.source.via:
+        parts += [html.Br(), html.Small(card.source.via)]
     return parts
 
 
-def _field(label: str, value: Any) -> list[Any]:
-    return [html.Dt(label), html.Dd(value)]
+def _with_note(text: str, note: str | None) -> list[Any]:
+    return [text, html.Br(), html.Small(note)] if note else [text]
+
+
+def _field(field: str, label: str, value: Any) -> list[Any]:
+    return [
+        html.Dt(label, **attrs({"data-field": field})),
+        html.Dd(value, **attrs({"data-field": field})),
+    ]
+
+
+def _measure_item(m: CardMeasure, tr: Translator) -> html.Li:
+    return html.Li(
+        [
+            html.Span(
+                [
+                    swatch(m.colour),
+                    html.Span(m.project_name.pick(tr), **attrs({"data-part": "project"})),
+                ],
+                className="soja-chip",
+            ),
+            html.Span(
+                m.policy_name.pick(tr), className="soja-policy", **attrs({"data-part": "policy"})
+            ),
+            html.Span(
+                m.measure_name.pick(tr), className="soja-measure", **attrs({"data-part": "measure"})
+            ),
+            html.Button(
+                tr("show_measure"),
+                id={"type": ids.MEASURE_LINK, "measure": m.measure},
+                className="soja-link-button",
+                n_clicks=0,
+            ),
+        ],
+        className="soja-measure-item",
+    )
+
+
+def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
+    """The card's labelled fields (a ``<dl>``'s children), in the order the export's popup shows them."""
+    fields: list[Any] = []
+    other = card_words.other_name(card, tr)
+    if other:
+        other_lang, name = other
+        fields += _field("other_name", tr(f"name_{other_lang}"), html.Span(name, lang=other_lang))
+    if card.address:
+        fields += _field("address", tr("address"), card.address)
+    if card.town:
+        fields += _field("town", tr("town"), card.town)
+    if card.description:
+        fields += _field("description", tr("description"), card.description)
+    fields += _field("source", tr("source"), _source(card))
+    fields += _field("licence", tr("licence"), card.licence)
+    if card.attribution:
+        fields += _field("attribution", tr("attribution"), card.attribution)
+    fields += _field(
+        "as_of", tr("as_of"), _with_note(card_words.as_of_text(card, tr), card.as_of_note)
+    )
+    fields += _field(
+        "position",
+        tr("position"),
+        _with_note(card_words.position_text(card, tr), card.position_note),
+    )
+    if card.attributes:
+        fields += _field(
+            "attributes",
+            tr("card_attributes"),
+            html.Ul(
+                [html.Li(card_words.attribute_text(k, v, tr)) for k, v in card.attributes],
+                className="soja-attributes",
+            ),
+        )
+    return fields
 
 
 def details(
-    data: Dataset, place_id: str | None, flt: Filter, shown_ids: Container[str], lang: Lang
+    data: Dataset,
+    place_id: str | None,
+    flt: Filter,
+    shown_ids: Container[str],
+    lang: Lang | Translator,
 ) -> Any:
-    """The card of one place: names, category, the measures it serves (with policy and project),
-    address, description, source, as-of date and position accuracy. ``None`` when nothing is chosen."""
+    """The card of one place (query.card's view model): names, category, the measures it serves
+    (with policy and project), address, town, description, source, licence, dates, position
+    accuracy and other facts. ``None`` when nothing is chosen."""
     if not place_id or place_id not in data.places.index:
         return None
-    row = data.places.loc[place_id]
-    plan = data.plan
-    city_wide = row.geometry is None or row["scope"] == "city_wide"
-    measures = measures_for_place(data.places, place_id, plan)
-    colours = colours_for(row["projects"], plan)
-    items = []
-    for m in measures:
-        project = plan.project(m["project"])
-        items.append(
-            html.Li(
-                [
-                    html.Span(
-                        [swatch(project.colour), m[f"project_{lang}"]], className="soja-chip"
-                    ),
-                    html.Span(m[f"policy_{lang}"], className="soja-policy"),
-                    html.Span(m[f"measure_{lang}"], className="soja-measure"),
-                    html.Button(
-                        tr("show_measure", lang),
-                        id={"type": ids.MEASURE_LINK, "measure": m["measure"]},
-                        className="soja-link-button",
-                        n_clicks=0,
-                    ),
-                ],
-                className="soja-measure-item",
-            )
-        )
-    as_of = row["as_of"] or tr("undated", lang)
-    if row["as_of_note"]:
-        as_of = (
-            f"{as_of}（{row['as_of_note']}）" if lang == "ja" else f"{as_of} ({row['as_of_note']})"
-        )
-    position = (
-        tr("city_wide", lang) if city_wide else position_label(str(row["position_accuracy"]), lang)
-    )
-    position_parts: list[Any] = [position]
-    if row["position_note"]:
-        position_parts += [html.Br(), html.Small(row["position_note"])]
-    fields: list[Any] = []
-    if other_name(row, lang):
-        fields += _field(tr("name_ja" if lang == "en" else "name_en", lang), other_name(row, lang))
-    if row["address"]:
-        fields += _field(tr("address", lang), row["address"])
-    if row["town_area"]:
-        fields += _field(tr("town", lang), row["town_area"])
-    if row["description"]:
-        fields += _field(tr("description", lang), row["description"])
-    fields += _field(tr("source", lang), _source(row["source"]))
-    fields += _field(tr("licence", lang), row["licence"])
-    if row["attribution"]:
-        fields += _field(tr("attribution", lang), row["attribution"])
-    fields += _field(tr("as_of", lang), as_of)
-    fields += _field(tr("position", lang), position_parts)
+    tr = lang if isinstance(lang, Translator) else translator(lang)
+    card = place_card(data, place_id)
     notes: list[Any] = []
-    in_filter = place_id in shown_ids
-    if not in_filter and not city_wide:
-        notes.append(html.P(tr("not_in_filter", lang), className="soja-note"))
-    layer = data.layers.get(str(row["layer"]), {})
-    if layer and not layer.get("complete", True):
-        note = tr("layer_partial", lang)
-        if layer.get("note_en"):
-            note = f"{note} {layer['note_en']}"
-        notes.append(html.P(note, className="soja-note"))
+    if place_id not in shown_ids and not card.city_wide:
+        notes.append(html.P(tr("not_in_filter"), className="soja-note"))
+    partial = card_words.layer_note(card, tr)
+    if partial:
+        notes.append(
+            html.P(partial, className="soja-note", **attrs({"data-field": "layer_partial"}))
+        )
     return html.Div(
         [
             html.Div(
                 [
-                    category_icon(str(row["category"]), colours, size=26),
-                    html.H2(name_of(row, lang), id="details-title", className="soja-details-title"),
+                    category_icon(card.category, colours_for(card.projects, data.plan), size=26),
+                    html.H2(
+                        card_words.title(card, tr),
+                        id="details-title",
+                        className="soja-details-title",
+                        **attrs({"data-field": "name"}),
+                    ),
                 ],
                 className="soja-details-head",
             ),
             html.P(
-                [category_label(str(row["category"]), lang)]
+                [card_words.category_label(card, tr)]
                 + (
-                    [html.Span(tr("city_wide_badge", lang), className="soja-badge")]
-                    if city_wide
+                    [html.Span(tr("city_wide_badge"), className="soja-badge")]
+                    if card.city_wide
                     else []
                 ),
                 className="soja-details-category",
+                **attrs({"data-field": "category"}),
             ),
-            html.H3(tr("measures", lang)),
-            html.Ul(items, className="soja-measure-list"),
-            html.Dl(fields, className="soja-fields"),
+            html.H3(tr("measures"), **attrs({"data-field": "measures"})),
+            html.Ul(
+                [_measure_item(m, tr) for m in card.measures],
+                className="soja-measure-list",
+                **attrs({"data-field": "measures"}),
+            ),
+            html.Dl(card_fields(card, tr), className="soja-fields"),
             *notes,
         ],
         className="soja-details-body",
@@ -489,18 +524,8 @@ def city_wide_section(
 ) -> Any:
     """City-wide services (no site: shown here, never as points) and city-wide measures in the filter."""
     plan = data.plan
-    services = selected[selected.geometry.isna()]
-    shown_projects = set(plan.project_by_id) if flt.projects is None else set(flt.projects)
-    measures = [
-        (p, m)
-        for p in plan.projects
-        for m in p.measures
-        if m.city_wide
-        and p.id in shown_projects
-        and (not flt.policies or m.policy in flt.policies)
-        and (not flt.measures or m.id in flt.measures)
-        and not flt.categories
-    ]
+    services = city_wide_places(selected)
+    measures = [(c.project, c.measure) for c in city_wide_measures(plan, flt)]
     if services.empty and not measures:
         return None
     parts: list[Any] = [html.H2(tr("city_wide"), className="soja-section-title")]

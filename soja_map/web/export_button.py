@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import base64
-import tempfile
 import threading
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -15,8 +13,16 @@ from dash.development.base_component import Component
 
 from soja_map.data.dataset import Dataset
 from soja_map.errors import SojaMapError
-from soja_map.i18n import Lang, as_lang, lookup
-from soja_map.maps.render import BrowserConfig, Page, Renderer
+from soja_map.i18n import Translator, translator
+from soja_map.maps.api import (
+    BrowserConfig,
+    ExportOptions,
+    Page,
+    Renderer,
+    View,
+    export_document,
+    render_png,
+)
 from soja_map.query.filters import Filter
 from soja_map.web import ids
 
@@ -27,43 +33,24 @@ STATUS = "export-status"
 
 PNG_PAGE = Page(paper="A4", landscape=True, dpi=150)
 
-WORDS: dict[str, dict[Lang, str]] = {
-    "html": {"ja": "この表示を書き出す（HTML）", "en": "Export this view (HTML)"},
-    "html_title": {
-        "ja": "表示中の条件と範囲の地図を、オフラインでも開ける1つのHTMLファイルで保存します",
-        "en": "Save the map of this filter and view as one HTML file that opens offline",
-    },
-    "png": {"ja": "画像（PNG）", "en": "Image (PNG)"},
-    "png_title": {
-        "ja": "同じ地図をA4横・150dpiの画像で保存します",
-        "en": "Save the same map as an A4 landscape image at 150 dpi",
-    },
-    "done": {"ja": "{name} を書き出しました", "en": "Exported {name}"},
-    "failed": {"ja": "書き出せませんでした: {error}", "en": "Export failed: {error}"},
-}
-
-
-def word(key: str, lang: Lang) -> str:
-    return lookup(WORDS, key, lang)
-
 
 def layout(lang: str) -> Component:
     """The buttons, a status line for screen readers, and the dcc.Download they fill."""
-    lang_ = as_lang(lang)
+    html_label, html_title, png_label, png_title = button_labels(translator(lang))
     return html.Div(
         [
             html.Button(
-                word("html", lang_),
+                html_label,
                 id=HTML_BUTTON,
                 n_clicks=0,
-                title=word("html_title", lang_),
+                title=html_title,
                 className="soja-export-button",
             ),
             html.Button(
-                word("png", lang_),
+                png_label,
                 id=PNG_BUTTON,
                 n_clicks=0,
-                title=word("png_title", lang_),
+                title=png_title,
                 className="soja-export-button",
             ),
             dcc.Download(id=DOWNLOAD),
@@ -95,29 +82,24 @@ def export_download(
     today: date | None = None,
 ) -> dict[str, Any]:
     """The dcc.Download data for the current view: the same map ``soja-map export`` writes."""
-    # folium is imported only when someone exports: the app itself never loads it
-    from soja_map.maps.export import ExportOptions, View, build_map, render_html  # noqa: PLC0415
-
     today = today or date.today()
     flt = Filter.from_dict(dict(filter_data) if filter_data else None).check(data.plan)
     options = ExportOptions(
         basemap=basemap,
-        lang=as_lang(lang),
+        lang=translator(lang).lang,
         view=View.from_store(view_data),
         print_mode=kind == "png",
         generated=today,
         tile_mirror=tile_mirror,
     )
-    document = render_html(build_map(data, flt, options))
+    # folium is loaded only now, when someone exports: the app itself never draws a static map
+    document = export_document(data, flt, options)
     filename = export_filename(flt, kind, today)
     if kind == "html":
         return {"content": document, "filename": filename, "type": "text/html", "base64": False}
     if renderer is None:
         raise SojaMapError("no browser to render the image with")
-    with tempfile.TemporaryDirectory(prefix="soja-map-export-") as tmp:
-        page_file = Path(tmp) / "map.html"
-        page_file.write_text(document, encoding="utf-8")
-        image = renderer.png(page_file, Path(tmp) / "map.png", PNG_PAGE).path.read_bytes()
+    image = render_png(document, PNG_PAGE, renderer)
     return {
         "content": base64.b64encode(image).decode("ascii"),
         "filename": filename,
@@ -142,7 +124,7 @@ def register_callbacks(
     lock = threading.Lock()  # one Chromium at a time: each needs ~300 MB
 
     def download(kind: Literal["html", "png"], flt: Any, view: Any, lang: Any) -> tuple[Any, str]:
-        lang_ = as_lang(lang)
+        tr = translator(lang)
         try:
             if kind == "png":
                 with lock, Renderer(browser) as renderer:
@@ -150,7 +132,7 @@ def register_callbacks(
                         data,
                         flt,
                         view,
-                        lang_,
+                        tr.lang,
                         "png",
                         basemap=basemap,
                         tile_mirror=tile_mirror,
@@ -158,11 +140,11 @@ def register_callbacks(
                     )
             else:
                 result = export_download(
-                    data, flt, view, lang_, "html", basemap=basemap, tile_mirror=tile_mirror
+                    data, flt, view, tr.lang, "html", basemap=basemap, tile_mirror=tile_mirror
                 )
         except SojaMapError as exc:
-            return no_update, word("failed", lang_).format(error=exc)
-        return result, word("done", lang_).format(name=result["filename"])
+            return no_update, tr("export_failed", error=exc)
+        return result, tr("export_done", name=result["filename"])
 
     @app.callback(
         Output(DOWNLOAD, "data"),
@@ -186,13 +168,13 @@ def register_callbacks(
         Input(ids.LANG_STORE, "data"),
     )
     def _labels(lang: Any) -> tuple[str, str, str, str, bool]:
-        return (*button_labels(as_lang(lang)), not png_available)
+        return (*button_labels(translator(lang)), not png_available)
 
 
-def button_labels(lang: Lang) -> tuple[str, str, str, str]:
+def button_labels(tr: Translator) -> tuple[str, str, str, str]:
     return (
-        word("html", lang),
-        word("html_title", lang),
-        word("png", lang),
-        word("png_title", lang),
+        tr("export_button_html"),
+        tr("export_button_html_title"),
+        tr("export_button_png"),
+        tr("export_button_png_title"),
     )

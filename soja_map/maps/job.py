@@ -1,0 +1,104 @@
+"""The whole export job of ``soja-map export``: HTML, one map per project, PNG and PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from soja_map.data.dataset import Dataset
+from soja_map.errors import ExportError
+from soja_map.maps.build import build_map
+from soja_map.maps.files import (
+    each_project_filters,
+    project_filename,
+    project_options,
+    render_html,
+    write_html,
+)
+from soja_map.maps.options import ExportJob, ExportOptions, ExportReport
+from soja_map.maps.render import BrowserConfig, Page, Renderer, render_document, tiles_warning
+from soja_map.query.filters import Filter
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One map to make and where its HTML, PNG and PDF go (by suffix)."""
+
+    flt: Filter
+    options: ExportOptions
+    paths: dict[str, Path]
+
+
+def _targets(
+    data: Dataset, flt: Filter, options: ExportOptions, job: ExportJob
+) -> Iterator[_Target]:
+    outputs = {".html": job.html, ".png": job.png, ".pdf": job.pdf}
+    if not job.each_project:
+        yield _Target(flt, options, {k: v for k, v in outputs.items() if v is not None})
+        return
+    for project_id, project_filter in each_project_filters(data, flt):
+        paths = {
+            suffix: folder / project_filename(data.plan, project_id, suffix)
+            for suffix, folder in outputs.items()
+            if folder is not None
+        }
+        yield _Target(project_filter, project_options(data, project_id, options), paths)
+
+
+def _renderer(job: ExportJob) -> Renderer | None:
+    """A browser for PNG/PDF, checked before anything is written."""
+    if not job.renders:
+        return None
+    browser = job.browser or BrowserConfig.from_env()
+    problem = browser.problem()
+    if problem:
+        raise ExportError(problem)
+    return Renderer(browser)
+
+
+def _size_text(kind: str, size: tuple[int, int], page: Page) -> str:
+    if kind == "png":
+        return f"{size[0]}x{size[1]} px, {page.describe()}"
+    return page.describe(dpi=False)
+
+
+def _print(data: Dataset, target: _Target, page: Page, renderer: Renderer, say: Say) -> list[str]:
+    """PNG/PDF of one map (drawn for print: no controls); returns any warning."""
+    printable = render_html(build_map(data, target.flt, replace(target.options, print_mode=True)))
+    results = render_document(
+        printable,
+        png=target.paths.get(".png"),
+        pdf=target.paths.get(".pdf"),
+        page=page,
+        renderer=renderer,
+    )
+    for result in results:
+        say(f"wrote {result.path} ({_size_text(result.kind, result.size, page)})")
+    warning = tiles_warning(results)
+    return [warning] if warning else []
+
+
+def run_export(
+    data: Dataset, flt: Filter, options: ExportOptions, job: ExportJob, *, say: Say = print
+) -> ExportReport:
+    """Make every map of ``job`` and write it; ``say`` gets one line per file written."""
+    targets = list(_targets(data, flt.check(data.plan), options, job))
+    renderer = _renderer(job)
+    written: list[Path] = []
+    warnings: set[str] = set()
+    try:
+        for target in targets:
+            if ".html" in target.paths:
+                document = render_html(build_map(data, target.flt, target.options))
+                written.append(write_html(target.paths[".html"], document))
+                say(f"wrote {target.paths['.html']} ({len(document.encode()) // 1024} KB)")
+            if renderer is not None and (".png" in target.paths or ".pdf" in target.paths):
+                warnings.update(_print(data, target, job.page, renderer, say))
+                written += [target.paths[k] for k in (".png", ".pdf") if k in target.paths]
+    finally:
+        if renderer is not None:
+            renderer.close()
+    return ExportReport(tuple(written), tuple(sorted(warnings)))
