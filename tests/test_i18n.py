@@ -10,8 +10,6 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 from soja_map.i18n import LANGS, Lang, json_for_script, messages, translator
 from soja_map.i18n.families import KEY_FAMILIES
 from soja_map.web.mapdata import JS_PREFIX
