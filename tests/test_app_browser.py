@@ -6,7 +6,6 @@ browser console stayed clean.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import struct
 import time
@@ -541,7 +540,7 @@ def _png(rgb: tuple[int, int, int] = (225, 230, 225)) -> bytes:
 def test_basemaps_switch_and_credit_their_source(dash_duo, settings, dataset) -> None:
     tile = _png()
     app = create_app(
-        dataclasses.replace(settings, tiles=True),
+        settings.with_(tiles=True),
         dataset,
         basemaps=tuple(mirrored("/_stub_tiles").values()),
     )
