@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -210,6 +210,31 @@ class PlanMapping(_Model):
     measures: tuple[MeasureLink, ...] = ()
 
 
+def _check_measure_ids_unique(plans: Iterable[Plan]) -> None:
+    owner: dict[str, str] = {}
+    for plan in plans:
+        for mid in plan.measures:
+            if mid in owner:
+                raise ValueError(
+                    f"measure id {mid!r} is used by plans {owner[mid]!r} and {plan.id!r}"
+                )
+            owner[mid] = plan.id
+
+
+def _check_mapping(mp: PlanMapping, plans: Mapping[str, Plan]) -> None:
+    for end in (mp.from_plan, mp.to_plan):
+        if end not in plans:
+            raise ValueError(f"mapping names unknown plan {end!r}")
+    for link in mp.measures:
+        if link.from_measure not in plans[mp.from_plan].measures:
+            raise ValueError(
+                f"mapping names unknown measure {link.from_measure!r} of {mp.from_plan!r}"
+            )
+        for target in link.to:
+            if target not in plans[mp.to_plan].measures:
+                raise ValueError(f"mapping names unknown measure {target!r} of {mp.to_plan!r}")
+
+
 class Catalogue(_Model):
     catalogue_format: Literal[1]
     default_plan: str
@@ -223,28 +248,9 @@ class Catalogue(_Model):
             raise ValueError("two plans share an id")
         if self.default_plan not in plans:
             raise ValueError(f"default_plan {self.default_plan!r} is not one of {sorted(plans)}")
-        all_measure_ids: dict[str, str] = {}
-        for plan in self.plans:
-            for mid in plan.measures:
-                if mid in all_measure_ids:
-                    raise ValueError(
-                        f"measure id {mid!r} is used by plans {all_measure_ids[mid]!r} and {plan.id!r}"
-                    )
-                all_measure_ids[mid] = plan.id
+        _check_measure_ids_unique(self.plans)
         for mp in self.mappings:
-            for end in (mp.from_plan, mp.to_plan):
-                if end not in plans:
-                    raise ValueError(f"mapping names unknown plan {end!r}")
-            for link in mp.measures:
-                if link.from_measure not in plans[mp.from_plan].measures:
-                    raise ValueError(
-                        f"mapping names unknown measure {link.from_measure!r} of {mp.from_plan!r}"
-                    )
-                for target in link.to:
-                    if target not in plans[mp.to_plan].measures:
-                        raise ValueError(
-                            f"mapping names unknown measure {target!r} of {mp.to_plan!r}"
-                        )
+            _check_mapping(mp, plans)
         return self
 
     def plan(self, plan_id: str | None = None) -> Plan:

@@ -98,7 +98,7 @@ class TownIndex:
         base, chome = _split_chome(name)
         return self._by_base.get(base, {}).get(chome, {}).get(koaza)
 
-    def match(self, address: str | None) -> Match:
+    def match(self, address: str | None) -> Match:  # noqa: PLR0911 - one return per matching stage, read top to bottom
         if address is None or not address.strip():
             return Match(None, "no address")
         raw = unicodedata.normalize("NFKC", address).strip()

@@ -133,9 +133,7 @@ def parse_search(
     )
 
 
-def encode_search(state: AppState, *, lang: Lang = "ja") -> str:
-    """The query string of ``state`` (``""`` for the default state), the inverse of ``parse_search``."""
-    flt = state.filter
+def _filter_pairs(flt: Filter) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     if flt.projects is not None:
         pairs.append(("projects", ",".join(flt.projects)))
@@ -149,6 +147,12 @@ def encode_search(state: AppState, *, lang: Lang = "ja") -> str:
             pairs.append((name, ",".join(values)))
     if flt.text:
         pairs.append(("q", flt.text))
+    return pairs
+
+
+def encode_search(state: AppState, *, lang: Lang = "ja") -> str:
+    """The query string of ``state`` (``""`` for the default state), the inverse of ``parse_search``."""
+    pairs = _filter_pairs(state.filter)
     if state.place:
         pairs.append(("place", state.place))
     if state.has_view:
