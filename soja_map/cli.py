@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -385,7 +385,14 @@ def coverage(
     by school-district pupils and town points); distances are straight lines unless --network is given.
     Every output states the population source, year and method, the radius source and the distance method.
     """
-    from soja_map.analysis.presets import preset as named_preset  # noqa: PLC0415 - keep `--help` fast
+    from soja_map.analysis.coverage import WhatIf  # noqa: PLC0415 - keep `--help` fast
+    from soja_map.analysis.presets import preset as named_preset  # noqa: PLC0415
+    from soja_map.analysis.request import (  # noqa: PLC0415
+        CoverageRequest,
+        OutsideStudyAreaError,
+        PopulationFile,
+        run_coverage,
+    )
     from soja_map.i18n import translator  # noqa: PLC0415
 
     if not (categories or measures or projects):
@@ -399,112 +406,32 @@ def coverage(
         raise click.UsageError(
             f"--preset {chosen.name} is {chosen.radius_m:g} m but --radius is {radius:g} m: give one"
         )
-    ask = _CoverageAsk(
+    request = CoverageRequest(
         categories=categories,
         measures=measures,
         projects=projects,
-        radius=radius,
+        radius_m=radius,
         preset=chosen,
-        added=[_parse_lonlat(a) for a in adds],
-        removes=removes,
-        population=(population_path, population_column or "", population_year or ""),
+        added=tuple(_parse_lonlat(a) for a in adds),
+        removed=removes,
+        population=PopulationFile(population_path, population_column or "", population_year or "")
+        if population_path is not None
+        else None,
         network_path=network_path,
-        cell_size=cell_size,
+        cell_size_m=cell_size,
     )
     with _Steps() as steps:
         steps.step("loading the data")
         data = ctx.dataset()
-        result = _compute_coverage(data, ask, steps)
-    _notes_on_facilities(_asked_facilities(result))
+        try:
+            result = run_coverage(data, request, steps.step)
+        except OutsideStudyAreaError as exc:
+            raise click.BadParameter(str(exc), param_hint="--add") from None
+    _notes_on_facilities(
+        result.before.facilities if isinstance(result, WhatIf) else result.facilities
+    )
     tr = translator(lang or ctx.settings.language)
     _write_coverage(result, by, fmt, output, gaps_path, tr, data.plan)
-
-
-def _asked_facilities(result: Any) -> Any:
-    """The facilities a coverage (or a what-if, before the change) was asked for."""
-    return getattr(result, "before", result).facilities
-
-
-class _CoverageAsk(NamedTuple):
-    """The coverage command's options, checked."""
-
-    categories: tuple[str, ...]
-    measures: tuple[str, ...]
-    projects: tuple[str, ...]
-    radius: float | None
-    preset: Any
-    added: list[tuple[float, float]]
-    removes: tuple[str, ...]
-    population: tuple[Path | None, str, str]  # file, column, year
-    network_path: Path | None
-    cell_size: float
-
-
-def _check_added_inside(data: Any, added: list[tuple[float, float]]) -> None:
-    if data.study_area is None:
-        return
-    import shapely  # noqa: PLC0415
-
-    outside = [p for p in added if not shapely.contains_xy(data.study_area, *p)]
-    if outside:
-        raise click.BadParameter(
-            f"{', '.join(f'{x},{y}' for x, y in outside)} is outside Soja and its 3 km "
-            "surroundings (LON,LAT order: longitude first)",
-            param_hint="--add",
-        )
-
-
-def _coverage_context(data: Any, ask: _CoverageAsk, steps: _Steps) -> Any:
-    """The population grid, zones and network the query runs on."""
-    from soja_map.analysis import coverage as cov  # noqa: PLC0415
-    from soja_map.analysis.population import read_population  # noqa: PLC0415
-    from soja_map.data.geo import geometry_to_metric  # noqa: PLC0415
-
-    path, column, year = ask.population
-    population = None
-    if path is not None:
-        steps.step(f"reading {path.name}")
-        clip = geometry_to_metric(data.boundary) if data.boundary is not None else None
-        population = read_population(path, column, cell_size=ask.cell_size, clip=clip, year=year)
-    network = None
-    if ask.network_path is not None:
-        from soja_map.analysis.network import read_network  # noqa: PLC0415
-
-        steps.step(f"building the road network from {ask.network_path.name}")
-        network = read_network(ask.network_path)
-    steps.step("building the population grid")
-    cache = cov.ContextCache(data)
-    return cache.get(cell_size=ask.cell_size, population=population, network=network)
-
-
-def _compute_coverage(data: Any, ask: _CoverageAsk, steps: _Steps) -> Any:
-    """The coverage (or what-if) the options ask for."""
-    from soja_map.analysis import coverage as cov  # noqa: PLC0415
-    from soja_map.analysis.presets import preset_for, preset_matching  # noqa: PLC0415
-    from soja_map.query.filters import Filter  # noqa: PLC0415
-
-    plan = data.plan
-    flt = Filter(
-        projects=ask.projects or None,
-        measures=tuple(plan.resolve_measure(m) for m in ask.measures),
-        categories=ask.categories,
-    ).check(plan)
-    chosen = ask.preset
-    if chosen is None:
-        chosen = (
-            preset_matching(ask.radius) if ask.radius is not None else preset_for(ask.categories)
-        )
-    radius_m = ask.radius if ask.radius is not None else chosen.radius_m if chosen else 800.0
-    _check_added_inside(data, ask.added)
-    context = _coverage_context(data, ask, steps)
-    steps.step("computing coverage")
-    facilities = cov.select_facilities(data.places, flt)
-    common: dict[str, Any] = {"preset": chosen, "selection": flt}
-    if ask.added or ask.removes:
-        return cov.what_if(
-            context, facilities, radius_m, add_lonlat=ask.added, remove=ask.removes, **common
-        )
-    return cov.coverage(context, facilities, radius_m, **common)
 
 
 def _notes_on_facilities(facilities: Any) -> None:
