@@ -79,7 +79,7 @@ def test_category_and_radius_show_the_pure_numbers(dash_duo, dataset):
     # the map: one outline per town, one catchment per nursery, the gaps drawn
     paths = dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-zone")
     assert len(paths) == 74
-    assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-catchment")) == 3
+    assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-catchment")) == 16
     gaps = dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-gap")
     assert len(gaps) == min(len(report.gaps), panel.MAX_GAPS_DRAWN)
     # the method and population are stated
@@ -222,7 +222,7 @@ def test_map_layers_draw_zones_gaps_and_catchments(model):
     gaps = [c for c in layers if c.style.get("className") == "cov-gap"]
     assert len(gaps[0].data["features"]) == min(len(report.gaps), panel.MAX_GAPS_DRAWN)
     catch = [c for c in layers if c.style.get("className") == "cov-catchment"]
-    assert len(catch[0].data["features"]) == 3
+    assert len(catch[0].data["features"]) == 16
     assert panel.map_layers(model, report, "elementary", [], "ja") == []
 
 

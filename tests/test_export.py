@@ -173,7 +173,7 @@ def test_the_data_sources_and_the_as_of_dates_are_on_the_map(full_map, dataset) 
     low, high = dataset.as_of_range()
     assert f"データの時点: {low}〜{high}" in info
     assert "作成: 2026-01-15" in info
-    assert "該当: 69件（市全域 1件）" in info
+    assert "該当: 168件（市全域 1件）" in info
     assert "「国土数値情報（行政区域データ）」（国土交通省）を加工して作成" in attribution_parts(
         drawn
     )
@@ -182,7 +182,7 @@ def test_the_data_sources_and_the_as_of_dates_are_on_the_map(full_map, dataset) 
 def test_as_of_counts_undated_places(dataset) -> None:
     text = as_of_text(dataset.places, "en")
     undated = int(dataset.places["as_of"].isna().sum())
-    assert text.startswith("Data as of: 2014-02-06 to 2026-02-24")
+    assert text.startswith("Data as of: 2014-02-06 to 2026-04-17")
     assert text.endswith(f"({undated} undated)")
 
 
@@ -238,14 +238,14 @@ def test_a_popup_has_everything_the_app_shows(dataset) -> None:
     assert f"<th>住所</th><td>{school['address']}</td>" in popup
     assert school["source"]["publisher"] in popup
     assert f"<th>時点</th><td>{school['as_of']}" in popup
-    assert f"<th>位置の精度</th><td>{position_label('address_town', 'ja')}" in popup
-    assert "数百m〜1km程度ずれることがあります" in popup
+    assert f"<th>位置の精度</th><td>{position_label('surveyed', 'ja')}" in popup
+    assert school["position_note"] in popup
 
 
 def test_popups_in_english(dataset) -> None:
     popup = normalise(popup_html(dataset, "school.es.soja", "en"))
     assert "<th>Category</th><td>School</td>" in popup
-    assert "<th>Position</th><td>Approximate: the representative point" in popup
+    assert f"<th>Position</th><td>{position_label('surveyed', 'en')}" in popup
     assert 'lang="ja"' in popup  # the Japanese name is kept under the English one
 
 
@@ -501,7 +501,7 @@ def test_english_map(dataset) -> None:
     assert "Soja City priority projects map" in document
     assert "Priority projects" in one(m, "Legend").html
     assert CATEGORIES["school"].label_en in one(m, "Legend").html
-    assert "Matching: 69 places (+1 city-wide)" in one(m, "Info").html
+    assert "Matching: 168 places (+1 city-wide)" in one(m, "Info").html
 
 
 # -- the app's export button (its pure part; the browser test clicks it) -----------------------------

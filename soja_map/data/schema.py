@@ -15,6 +15,9 @@ AREAS = ("Polygon", "MultiPolygon")
 class Role(StrEnum):
     PLACE = "place"  # where a measure happens: must name at least one measure
     REFERENCE = "reference"  # context drawn under the places (boundary, towns, districts)
+    # safety information that is not a plan measure (a designated evacuation site with no other
+    # role): shown and searchable, never linked to a measure, never counted as a plan site
+    SAFETY = "safety"
 
 
 class PositionAccuracy(StrEnum):
@@ -61,6 +64,13 @@ CATEGORIES: Final[dict[str, Category]] = {
         _C("heritage_site", "文化財・史跡", "Heritage site", (POINT, *AREAS), group="tourism"),
         _C("park", "公園", "Park", (POINT, *AREAS), group="tourism"),
         _C("nursery", "保育所・地域型保育", "Nursery", (POINT,), group="child"),
+        _C(
+            "unlicensed_childcare",
+            "認可外保育施設・企業主導型保育",
+            "Unlicensed or company-led childcare",
+            (POINT,),
+            group="child",
+        ),
         _C("kodomo_en", "認定こども園", "Certified child centre", (POINT,), group="child"),
         _C("kindergarten", "幼稚園", "Kindergarten", (POINT,), group="child"),
         _C(
@@ -83,7 +93,12 @@ CATEGORIES: Final[dict[str, Category]] = {
         ),
         _C("city_office", "市役所・出張所", "City office", (POINT,), group="community"),
         _C(
-            "evacuation_shelter", "避難所", "Evacuation shelter", (POINT, *AREAS), group="community"
+            "evacuation_shelter",
+            "避難場所・避難所",
+            "Evacuation site or shelter",
+            (POINT, *AREAS),
+            Role.SAFETY,
+            "safety",
         ),
         _C("shop", "商業施設", "Shop or market", (POINT,), group="industry"),
         _C(
@@ -101,6 +116,7 @@ CATEGORIES: Final[dict[str, Category]] = {
 
 PLACE_CATEGORIES: Final = tuple(c for c, v in CATEGORIES.items() if v.role is Role.PLACE)
 REFERENCE_CATEGORIES: Final = tuple(c for c, v in CATEGORIES.items() if v.role is Role.REFERENCE)
+SAFETY_CATEGORIES: Final = tuple(c for c, v in CATEGORIES.items() if v.role is Role.SAFETY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,11 +167,19 @@ FIELDS: Final[dict[str, FieldSpec]] = {
         _F("town", (str,), False, True, "the 大字/町丁目 the place is in, where known"),
         _F("attribution", (str,), False, True, "attribution text the source asks for"),
         _F("attributes", (dict,), False, False, "other facts from the source (flat JSON values)"),
+        _F(
+            "facts",
+            (dict,),
+            False,
+            True,
+            "typed facts (shelter, childcare, medical...): data/facts.py",
+        ),
+        _F("internal_note", (str,), False, True, "technical note for staff; never shown publicly"),
     )
 }
 REQUIRED_FIELDS: Final = tuple(f.name for f in FIELDS.values() if f.required)
 SOURCE_FIELDS: Final = ("publisher", "dataset", "reference")
-OPTIONAL_SOURCE_FIELDS: Final = ("via",)
+OPTIONAL_SOURCE_FIELDS: Final = ("via", "kind")  # kind: "secondary" for blogs, mirrors, news
 
 ID_MAX_LENGTH: Final = 128
 ID_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-")
