@@ -65,6 +65,41 @@ class MedicalKind(StrEnum):
     CLINIC = "clinic"  # 診療所・クリニック
 
 
+# Message keys (soja_map/i18n catalogue) for the stable ids, written out so that the catalogue's
+# "unused key" check can see them: the UI shows tr(HAZARD_MESSAGE[h]) etc.
+HAZARD_MESSAGE: dict[Hazard, str] = {
+    Hazard.FLOOD: "hazard_flood",
+    Hazard.LANDSLIDE: "hazard_landslide",
+    Hazard.STORM_SURGE: "hazard_storm_surge",
+    Hazard.EARTHQUAKE: "hazard_earthquake",
+    Hazard.TSUNAMI: "hazard_tsunami",
+    Hazard.FIRE: "hazard_fire",
+    Hazard.INLAND_FLOOD: "hazard_inland_flood",
+    Hazard.VOLCANO: "hazard_volcano",
+}
+SHELTER_MESSAGE = {
+    "emergency_site": "hazard_emergency_site",
+    "evacuation_shelter": "hazard_evacuation_shelter",
+}
+CHILDCARE_TYPE_MESSAGE: dict[ChildcareType, str] = {
+    ChildcareType.LICENSED_NURSERY: "childcare_type_licensed_nursery",
+    ChildcareType.SMALL_SCALE: "childcare_type_small_scale",
+    ChildcareType.WORKPLACE: "childcare_type_workplace",
+    ChildcareType.CERTIFIED_CENTRE: "childcare_type_certified_centre",
+    ChildcareType.KINDERGARTEN: "childcare_type_kindergarten",
+    ChildcareType.UNLICENSED: "childcare_type_unlicensed",
+    ChildcareType.COMPANY_LED: "childcare_type_company_led",
+    ChildcareType.SUPPORT_HUB: "childcare_type_support_hub",
+    ChildcareType.FAMILY_SUPPORT: "childcare_type_family_support",
+    ChildcareType.AFTER_SCHOOL_CLUB: "childcare_type_after_school_club",
+}
+CHILDCARE_STATUS_UNKNOWN_MESSAGE = "childcare_type_status_unknown"
+MEDICAL_KIND_MESSAGE: dict[MedicalKind, str] = {
+    MedicalKind.HOSPITAL: "medical_kind_hospital",
+    MedicalKind.CLINIC: "medical_kind_clinic",
+}
+
+
 class ServiceRuleId(StrEnum):
     FARE = "fare"
     FARE_REDUCED = "fare_reduced"
