@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from soja_map.data.dataset import Dataset
 from soja_map.data.facts import (
     CHILDCARE_TYPE_MESSAGE,
     HAZARD_MESSAGE,
@@ -19,6 +20,7 @@ from soja_map.data.facts import (
     hazards_of,
     is_shelter,
     parse_facts,
+    shelter_sites,
 )
 from soja_map.i18n import translator
 from tests.conftest import GEODATA
@@ -94,3 +96,14 @@ def test_every_stable_id_has_words_in_both_languages() -> None:
             assert tr(key) != key, (lang, key)
     assert translator("ja")("hazard_flood") == "洪水"
     assert translator("en")("childcare_type_company_led") == "Company-led childcare"
+
+
+def test_shelter_sites_read_as_one_frame_filterable_by_hazard(dataset: Dataset) -> None:
+    sites = shelter_sites(dataset.places, dataset.references["evacuation_shelter"])
+    assert len(sites) == 88
+    assert sites.index.is_unique
+    assert int(sites["hazard_flood"].sum()) == 26
+    assert int(sites["evacuation_shelter"].sum()) == 80
+    assert "school.es.soja" in sites.index  # a school is a shelter site, once
+    assert sites.loc["school.es.soja", "category"] == "school"
+    assert shelter_sites() is None

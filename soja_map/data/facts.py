@@ -227,3 +227,25 @@ def is_shelter(facts: Mapping[str, Any] | None) -> bool:
 
 def linked_measures(reasons: Iterable[LinkReason]) -> list[str]:
     return list(dict.fromkeys(m for r in reasons for m in r.measures))
+
+
+def shelter_sites(*frames: Any) -> Any:
+    """Every site with a shelter role, from any frames of places (e.g. ``data.places`` and
+    ``data.references["evacuation_shelter"]``), with ``hazards`` (a tuple of Hazard values),
+    ``evacuation_shelter`` (bool) and one boolean column per hazard (``hazard_flood``...), so that
+    a layer, a hazard filter, "the nearest site for floods" and shelter coverage read one frame."""
+    import pandas as pd  # noqa: PLC0415 - the data layer's frames are pandas already
+
+    parts = [f[f["facts"].map(is_shelter)] for f in frames if f is not None and len(f)]
+    if not parts:
+        return None
+    sites = pd.concat(parts)
+    sites = sites[~sites.index.duplicated()]
+    shelter = sites["facts"].map(lambda f: f["shelter"])
+    sites["hazards"] = shelter.map(
+        lambda s: tuple(Hazard(h) for h in s.get("emergency_site_hazards") or ())
+    )
+    sites["evacuation_shelter"] = shelter.map(lambda s: bool(s.get("evacuation_shelter")))
+    for hazard in Hazard:
+        sites[f"hazard_{hazard.value}"] = sites["hazards"].map(lambda hs, h=hazard: h in hs)
+    return sites
