@@ -134,7 +134,7 @@ def test_city_wide_services_and_measures_are_listed_not_drawn(dataset: Dataset) 
     texts = strings(section)
     assert "雪舟くん（総社市新生活交通）" in texts
     assert "障がい者の自立と社会参画の推進" in texts
-    assert "市内全域の障がいのある人を対象とする取り組み（施設の所在地は未収録）" in texts
+    assert "市内全域の障がいのある人を対象とする取り組み（福祉施設の所在地は一部のみ収録）" in texts
     assert "研修体制の充実" not in texts  # つちかう is not shown
     none = Filter(projects=("uruou",), categories=("park",))
     assert c.city_wide_section(dataset, none, select(dataset.places, none), "ja") is None
