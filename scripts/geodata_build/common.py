@@ -144,6 +144,15 @@ def public_address(text: str) -> tuple[str | None, str | None]:
     return shown or None, "; ".join(notes) or None
 
 
+def github_url(via: str) -> str:
+    """'github.com/OWNER/REPO PATH @ COMMIT' (as the bundle writes it) as a permanent link."""
+    m = re.match(r"^github\.com/([^/\s]+/[^/\s]+) (\S+) @ ([0-9a-f]{7,40})$", via.strip())
+    if m is None:
+        raise SystemExit(f"not a 'github.com/OWNER/REPO PATH @ COMMIT' reference: {via!r}")
+    repo, path, commit = m.groups()
+    return f"https://github.com/{repo}/blob/{commit}/{path}"
+
+
 def join_notes(*notes: str | None) -> str | None:
     text = "; ".join(n for n in notes if n)
     return text or None

@@ -23,6 +23,7 @@ from geodata_build.common import (
     PUPILS,
     WIKIPEDIA,
     Context,
+    github_url,
     join_notes,
     make_id,
     nfkc,
@@ -227,7 +228,7 @@ def build_childcare(
             source={
                 "publisher": lst["publisher"],
                 "dataset": lst["title"],
-                "reference": row["via"],
+                "reference": github_url(row["via"]),
                 "via": ctx.cw["kosodate_app"]["via_ja"],
                 "kind": "secondary",
             },
@@ -271,7 +272,7 @@ def build_child_support_venues(ctx: Context) -> tuple[list[dict[str, Any]], dict
             source={
                 "publisher": ctx.publisher([row["url"]]),
                 "dataset": "子育て支援の施設の案内",
-                "reference": f"{row['url']} ; {row['via']}",
+                "reference": row["url"],
                 "via": ctx.cw["kosodate_app"]["via_ja"],
                 "kind": "secondary",
             },
@@ -285,7 +286,7 @@ def build_child_support_venues(ctx: Context) -> tuple[list[dict[str, Any]], dict
                 "childcare": {"type": kind["type"], "hours": row["hours"], "list_as_of": "2026"},
                 "links": reasons,
             },
-            internal_note="bundle: soja_child_support_venues.csv",
+            internal_note=f"bundle: soja_child_support_venues.csv; via {github_url(row['via'])}",
         )
         out.append(feature(props, town_point(town)))
     return out, ids
@@ -325,7 +326,7 @@ def build_medical(ctx: Context) -> list[dict[str, Any]]:
             source={
                 "publisher": med["source"]["publisher"],
                 "dataset": med["source"]["dataset"],
-                "reference": row["via"],
+                "reference": github_url(row["via"]),
                 "kind": "secondary",
             },
             licence=ctx.cw["kosodate_app"]["licence_ja"],
