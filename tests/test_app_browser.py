@@ -133,7 +133,9 @@ def test_the_map_opens_with_every_place_and_no_console_error(dash_duo, settings,
     points, lines = expected(dataset, Filter())
     shown = wait_counts(dash_duo, points, lines)
     assert shown["clusters"] > 0  # dense places are clustered at the city's zoom
-    assert text_of(dash_duo, f"#{ids.SUMMARY}") == "169 件を表示中（地図上 168・市全域 1）／全 169 件"
+    assert (
+        text_of(dash_duo, f"#{ids.SUMMARY}") == "169 件を表示中（地図上 168・市全域 1）／全 169 件"
+    )
     # the city-wide service is listed as such, never drawn as a point
     assert "雪舟くん（総社市新生活交通）" in text_of(dash_duo, f"#{ids.CITY_WIDE}")
     assert not dash_duo.find_elements('.leaflet-marker-icon[title^="雪舟くん"]')
