@@ -16,6 +16,7 @@ from soja_map.data.facts import (
     Facts,
     Hazard,
     MedicalKind,
+    category_completeness,
     facts_problems,
     hazards_of,
     is_shelter,
@@ -107,3 +108,11 @@ def test_shelter_sites_read_as_one_frame_filterable_by_hazard(dataset: Dataset) 
     assert "school.es.soja" in sites.index  # a school is a shelter site, once
     assert sites.loc["school.es.soja", "category"] == "school"
     assert shelter_sites() is None
+
+
+def test_every_category_has_a_completeness_record(dataset: Dataset) -> None:
+    records = category_completeness(dataset.layers)
+    assert set(dataset.places["category"]) | {"evacuation_shelter"} <= set(records)
+    assert records["medical_facility"].complete is False
+    assert "抜粋" in records["medical_facility"].note_ja
+    assert records["evacuation_shelter"].complete is True

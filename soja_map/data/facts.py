@@ -249,3 +249,21 @@ def shelter_sites(*frames: Any) -> Any:
     for hazard in Hazard:
         sites[f"hazard_{hazard.value}"] = sites["hazards"].map(lambda hs, h=hazard: h in hs)
     return sites
+
+
+class Completeness(_Model):
+    """Whether a category's places are all there (complete) or a known part (with a public note)."""
+
+    complete: bool
+    note_ja: str = Field(min_length=1)
+    note_en: str = Field(min_length=1)
+
+
+def category_completeness(layers: Mapping[str, Mapping[str, Any]]) -> dict[str, Completeness]:
+    """Category id -> its completeness record, from the layers' metadata (``Dataset.layers``), so
+    that a count can say "partial" where it is shown (filter, legend, export legend)."""
+    out: dict[str, Completeness] = {}
+    for meta in layers.values():
+        for category, record in (meta.get("categories") or {}).items():
+            out[category] = Completeness.model_validate(record)
+    return out
