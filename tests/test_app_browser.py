@@ -132,7 +132,9 @@ def test_the_map_opens_with_every_place_and_no_console_error(dash_duo, settings,
     points, lines = expected(dataset, Filter())
     shown = wait_counts(dash_duo, points, lines)
     assert shown["clusters"] > 0  # dense places are clustered at the city's zoom
-    assert text_of(dash_duo, f"#{ids.SUMMARY}") == "70 件を表示中（地図上 69・市全域 1）／全 70 件"
+    assert (
+        text_of(dash_duo, f"#{ids.SUMMARY}") == "169 件を表示中（地図上 168・市全域 1）／全 169 件"
+    )
     # the city-wide service is listed as such, never drawn as a point
     assert "雪舟くん（総社市新生活交通）" in text_of(dash_duo, f"#{ids.CITY_WIDE}")
     assert not dash_duo.find_elements('.leaflet-marker-icon[title^="雪舟くん"]')
@@ -170,7 +172,7 @@ def test_turning_a_project_off_and_on_redraws_the_map_and_the_counts(
     located = int(select(dataset.places, without).geometry.notna().sum())
     dash_duo.wait_for_text_to_equal(
         f"#{ids.SUMMARY}",
-        f"{shown} 件を表示中（地図上 {located}・市全域 {shown - located}）／全 70 件",
+        f"{shown} 件を表示中（地図上 {located}・市全域 {shown - located}）／全 169 件",
     )
     # nothing drawn in the project's colour, and the legend follows
     assert not dash_duo.find_elements(".leaflet-marker-pane .soja-proj-hagukumu")
@@ -186,7 +188,7 @@ def test_turning_a_project_off_and_on_redraws_the_map_and_the_counts(
     wait_query(dash_duo, "projects", "sasaeru,uruou,tsuchikau")
     dash_duo.find_element(f'#{ids.PROJECTS} input[value="hagukumu"]').click()
     wait_counts(dash_duo, *everything)
-    dash_duo.wait_for_contains_text(f"#{ids.SUMMARY}", "70 件を表示中")
+    dash_duo.wait_for_contains_text(f"#{ids.SUMMARY}", "169 件を表示中")
     wait_query(dash_duo, "projects", None)
     assert dash_duo.get_logs() == []
 
@@ -210,41 +212,41 @@ def test_choosing_a_measure_shows_and_fits_its_places(dash_duo, settings, datase
 
 
 def test_a_city_wide_measure_is_listed_not_drawn(dash_duo, settings, dataset) -> None:
-    open_app(dash_duo, settings, dataset, "?measures=sasaeru.disability")
+    open_app(dash_duo, settings, dataset, "?measures=uruou.production-distribution")
     wait_counts(dash_duo, 0, 0)
     note = text_of(dash_duo, f"#{ids.MEASURE_NOTE}")
-    assert "障がい者の自立と社会参画の推進: 0 か所" in note
+    assert "生産・加工・流通体制の連携・強化: 0 か所" in note
     assert "市全域" in note
-    assert "障がい者の自立と社会参画の推進" in text_of(dash_duo, f"#{ids.CITY_WIDE}")
+    assert "生産・加工・流通体制の連携・強化" in text_of(dash_duo, f"#{ids.CITY_WIDE}")
     assert dash_duo.get_logs() == []
 
 
 def test_clicking_a_place_shows_its_details_and_its_measures(dash_duo, settings, dataset) -> None:
-    row = dataset.places.loc["nursery.c0b915d9"]
+    row = dataset.places.loc["nursery.8bb82b67"]  # あのね保育園: alone on its town point
     open_app(
         dash_duo,
         settings,
         dataset,
         f"?lat={row.geometry.y:.5f}&lon={row.geometry.x:.5f}&z=17",
     )
-    marker = dash_duo.wait_for_element('.leaflet-marker-icon[title="さくら保育園"]')
+    marker = dash_duo.wait_for_element('.leaflet-marker-icon[title="あのね保育園"]')
     marker.click()
-    dash_duo.wait_for_text_to_equal("#details-title", "さくら保育園")
+    dash_duo.wait_for_text_to_equal("#details-title", "あのね保育園")
     card = text_of(dash_duo, f"#{ids.DETAILS}")
     for seen in (
         "保育所・地域型保育",
         "はぐくむ",
         "地域ぐるみの子育て支援",  # the policy
         "子どもと家族のための地域づくりの推進",  # a measure
-        "総社市中央六丁目8-109",
-        "2026-02-24",
-        "総社市 / soja_facilities_addresses.csv",
+        "岡山県総社市駅南一丁目12-5",
+        "2026-01-23",
+        "総社市 / 令和7年度保育施設入所可能状況一覧",
         "おおよその位置",  # an address_town position says it is approximate
     ):
         assert seen in card, seen
     link = dash_duo.find_element(".soja-fields a")
-    assert link.get_attribute("href").startswith("https://www.city.soja.okayama.jp/")
-    wait_query(dash_duo, "place", "nursery.c0b915d9")
+    assert link.get_attribute("href").startswith("https://github.com/ben-wander0708/kosodate-map/")
+    wait_query(dash_duo, "place", "nursery.8bb82b67")
     # place -> plan -> places: show every place of one of its measures
     dash_duo.find_element(f'#{ids.DETAILS} button[id*="hagukumu.family-community"]').click()
     family = Filter(measures=("hagukumu.family-community",))
@@ -321,7 +323,7 @@ def test_the_language_toggle_switches_every_label(dash_duo, settings, dataset) -
     dash_duo.find_element(f"#{ids.LANG_TOGGLE}").click()
     dash_duo.wait_for_text_to_equal(".soja-title", "Soja City priority projects map")
     dash_duo.wait_for_text_to_equal(
-        f"#{ids.SUMMARY}", "Showing 70 of 70 places (69 on the map, 1 city-wide)"
+        f"#{ids.SUMMARY}", "Showing 169 of 169 places (168 on the map, 1 city-wide)"
     )
     assert "Support" in text_of(dash_duo, f"#{ids.PROJECTS}")
     assert "Railway station (15)" in text_of(dash_duo, f"#{ids.LEGEND}")

@@ -181,7 +181,7 @@ def test_the_data_sources_and_the_as_of_dates_are_on_the_map(full_map, dataset) 
     low, high = dataset.as_of_range()
     assert f"データの時点: {low}〜{high}" in info
     assert "作成: 2026-01-15" in info
-    assert "該当: 69件（市全域 1件）" in info
+    assert "該当: 168件（市全域 1件）" in info
     assert "「国土数値情報（行政区域データ）」（国土交通省）を加工して作成" in attribution_parts(
         drawn
     )
@@ -190,7 +190,7 @@ def test_the_data_sources_and_the_as_of_dates_are_on_the_map(full_map, dataset) 
 def test_as_of_counts_undated_places(dataset) -> None:
     text = as_of_text(dataset.places, EN)
     undated = int(dataset.places["as_of"].isna().sum())
-    assert text.startswith("Data as of: 2014-02-06 to 2026-02-24")
+    assert text.startswith("Data as of: 2014-02-06 to 2026-04-17")
     assert text.endswith(f"({undated} undated)")
 
 
@@ -271,16 +271,15 @@ def test_a_popup_has_everything_the_app_shows(dataset) -> None:
     assert school["source"]["publisher"] in rows["source"][1][0]
     assert rows["as_of"][1][0] == school["as_of"]
     label, position = rows["position"]
-    assert (label, position[0]) == ("位置の精度", translator("ja")("pos_address_town"))
-    assert "数百m〜1km程度ずれることがあります" in position[0]
-    # the note of an address_town position is shown too, as in the app
+    assert (label, position[0]) == ("位置の精度", translator("ja")("pos_surveyed"))
+    # the position note is shown too, as in the app
     assert position[1:] == [school["position_note"]]
 
 
 def test_popups_in_english(dataset) -> None:
     rows = popup_rows(popup_html(dataset, "school.es.soja", EN))
     assert rows["category"] == ("Category", ["School"])
-    assert rows["position"][1][0].startswith("Approximate: the representative point")
+    assert rows["position"][1][0] == translator("en")("pos_surveyed")
     # the Japanese name is kept under the English one
     assert rows["other_name"] == ("Japanese name", [dataset.places.at["school.es.soja", "name_ja"]])
     assert 'lang="ja"' in popup_html(dataset, "school.es.soja", EN)
@@ -538,7 +537,7 @@ def test_english_map(dataset) -> None:
     assert "Soja City priority projects map" in document
     assert "Priority projects" in one(m, "Legend").html
     assert CATEGORIES["school"].label_en in one(m, "Legend").html
-    assert "Matching: 69 places (+1 city-wide)" in one(m, "Info").html
+    assert "Matching: 168 places (+1 city-wide)" in one(m, "Info").html
 
 
 # -- the app's export button (its pure part; the browser test clicks it) -----------------------------

@@ -33,7 +33,7 @@ def test_projects_keep_places_serving_any_chosen_project(dataset: Dataset) -> No
     none = select(dataset.places, Filter(projects=()))
     assert none.empty
     both = select(dataset.places, Filter(projects=("uruou", "tsuchikau")))
-    assert len(both) == len(uruou) + 3  # the three city offices
+    assert len(both) == len(uruou) + 33  # the three city offices and 30 community centres
 
 
 def test_measure_and_policy(dataset: Dataset) -> None:
@@ -66,9 +66,9 @@ def test_city_wide_items_can_be_excluded(dataset: Dataset) -> None:
 
 def test_counts_follow_the_filter(dataset: Dataset) -> None:
     c = counts(select(dataset.places, Filter(projects=("tsuchikau",))), dataset.plan)
-    assert c.by_project == {"sasaeru": 3, "hagukumu": 0, "uruou": 0, "tsuchikau": 3}
-    assert c.by_category == {"city_office": 3}
-    assert c.total == c.located == 3
+    assert c.by_project == {"sasaeru": 3, "hagukumu": 0, "uruou": 0, "tsuchikau": 33}
+    assert c.by_category == {"city_office": 3, "community_centre": 30}
+    assert c.total == c.located == 33
 
 
 def test_search_is_width_and_kana_insensitive_and_ranked(dataset: Dataset) -> None:

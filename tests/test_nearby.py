@@ -80,7 +80,7 @@ def test_lines_are_measured_to_their_nearest_point(dataset: Dataset) -> None:
 def test_only_the_selection_counts_and_city_wide_items_are_skipped(dataset: Dataset) -> None:
     chosen = select(dataset.places, Filter(projects=("tsuchikau",)))
     nearest = nearest_by_category(chosen, *SOJA_STATION)
-    assert list(nearest.index) == ["city_office"]
+    assert list(nearest.index) == ["community_centre", "city_office"]
     city_wide = dataset.city_wide
     empty = nearest_by_category(city_wide, *SOJA_STATION)
     assert empty.empty

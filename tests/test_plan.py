@@ -177,3 +177,51 @@ def test_load_catalogue_errors_are_friendly(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text("{", encoding="utf-8")
     with pytest.raises(CatalogueError, match="not a readable JSON"):
         load_catalogue(tmp_path / "plan.json")
+
+
+PLANS_MD = REPO.parent / "shared" / "data" / "soja_comprehensive_plans.md"
+
+
+def test_the_catalogue_says_which_plan_it_shows_and_that_a_newer_one_is_in_effect(
+    catalogue: Catalogue,
+) -> None:
+    plan = catalogue.plan()
+    assert plan.status == "superseded"
+    assert plan.period is not None
+    assert (plan.period.from_fy, plan.period.to_fy) == (2016, 2025)
+    successor = plan.successor
+    assert successor is not None
+    assert successor.title_ja == "第3次総社市総合計画"
+    assert successor.vision_ja == "挑戦 岡山の新都心 総社"
+    assert (successor.period.from_fy, successor.period.to_fy) == (2026, 2035)
+    assert successor.status == "in_effect"
+    assert "公開され次第" in successor.contents_note_ja
+    assert "2nd Comprehensive Plan (FY2016-2025)" in successor.contents_note_en
+    assert successor.source.reference.startswith("https://www.city.soja.okayama.jp/")
+    # the public source is the city's page; the transcription file is a technical note only
+    assert plan.source.reference.startswith("https://")
+    assert plan.internal_note
+
+
+@pytest.mark.skipif(not PLANS_MD.is_file(), reason="../shared/data is not beside the checkout")
+def test_the_successor_is_as_the_city_states_it(catalogue: Catalogue) -> None:
+    text = PLANS_MD.read_text(encoding="utf-8")
+    successor = catalogue.plan().successor
+    assert successor is not None
+    assert f"「{successor.vision_ja}」" in text
+    assert successor.source.reference in text
+    assert "令和8年度から令和17年度" in text  # FY2026-2035
+
+
+def test_every_category_link_states_its_reason_in_both_languages(catalogue: Catalogue) -> None:
+    for link in catalogue.plan().category_links:
+        assert link.why_ja, link.category
+        assert link.why_en, link.category
+
+
+def test_a_period_must_not_end_before_it_starts(raw: dict[str, Any]) -> None:
+    data = copy.deepcopy(raw)
+    data["plans"][0]["period"] = {"from_fy": 2025, "to_fy": 2016}
+    catalogue, problems = parse_catalogue(data)
+    assert catalogue is None
+    assert any("ends (2016) before it starts (2025)" in p.message for p in problems)

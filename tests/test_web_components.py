@@ -59,9 +59,11 @@ def test_markup_in_data_stays_text_and_only_web_references_are_links(dataset: Da
     assert "<script>alert(1)</script>" in texts
     assert "javascript:alert(1)" in texts
     assert not [x for x in walk(card) if isinstance(x, html.A)]  # no javascript: link
-    web = c.details(dataset, "nursery.c0b915d9", Filter(), set(), "ja")
+    web = c.details(dataset, "tourism-site.kinojosan-visitor-center", Filter(), set(), "ja")
     links = [x for x in walk(web) if isinstance(x, html.A)]
-    assert [a.href for a in links] == ["https://www.city.soja.okayama.jp/soshiki/44/4563.html"]
+    assert [a.href for a in links] == [
+        "http://www.city.soja.okayama.jp/kanko_project/bunka_sports/hakubutukantekisisetu/kinojouzan_vc.html"
+    ]
     assert links[0].rel == "noopener noreferrer"
 
 
@@ -80,7 +82,7 @@ def test_the_list_is_a_table_of_buttons_in_reading_order(dataset: Dataset) -> No
     first = c.place_list(selected, dataset.plan, 0, "station.soja", JA)
     rows = [x for x in walk(first) if isinstance(x, html.Tr)][1:]  # after the header
     assert len(rows) == c.LIST_PAGE_SIZE
-    assert first.to_plotly_json()["props"]["data-rows"] == "70"
+    assert first.to_plotly_json()["props"]["data-rows"] == "169"
     buttons = [x for x in walk(first) if isinstance(x, html.Button)]
     assert all(b.id["type"] == ids.PLACE_LINK and b.id["src"] == "list" for b in buttons)
     names = [b.children for b in buttons]
@@ -89,9 +91,9 @@ def test_the_list_is_a_table_of_buttons_in_reading_order(dataset: Dataset) -> No
     assert len(current) == 1
     assert "市全域" in strings(first)  # 雪舟くん (demand-responsive transport) is marked city-wide
     second = c.place_list(selected, dataset.plan, 1, None, EN)
-    assert "51–70 of 70" in strings(second)
+    assert "51–100 of 169" in strings(second)
     past_end = c.place_list(selected, dataset.plan, 9, None, JA)
-    assert "51–70 件目／70 件" in strings(past_end)
+    assert "151–169 件目／169 件" in strings(past_end)
     empty = c.place_list(select(dataset.places, Filter(projects=())), dataset.plan, 0, None, JA)
     assert "表示条件に合う場所はありません。" in strings(empty)
 
@@ -135,7 +137,7 @@ def test_city_wide_services_and_measures_are_listed_not_drawn(dataset: Dataset) 
     texts = strings(section)
     assert "雪舟くん（総社市新生活交通）" in texts
     assert "障がい者の自立と社会参画の推進" in texts
-    assert "市内全域の障がいのある人を対象とする取り組み（施設の所在地は未収録）" in texts
+    assert "市内全域の障がいのある人を対象とする取り組み（福祉施設の所在地は一部のみ収録）" in texts
     assert "研修体制の充実" not in texts  # つちかう is not shown
     none = Filter(projects=("uruou",), categories=("park",))
     assert c.city_wide_section(dataset, none, select(dataset.places, none), JA) is None
@@ -169,7 +171,7 @@ def test_the_credits_carry_the_attribution_of_geodata_sources(dataset: Dataset) 
     texts = strings(credits)
     assert any("Geolonia 住所データ" in t for t in texts)
     assert any(t.startswith("背景地図: 地理院タイル") for t in texts)
-    assert "データの時点: 2014-02-06 – 2026-02-24" in texts
+    assert "データの時点: 2014-02-06 – 2026-04-17" in texts
     assert c.attribution_section("# no attribution here") == ""
 
 

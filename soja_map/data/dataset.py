@@ -183,6 +183,12 @@ def add_derived_columns(
         )
         town_area[missing] = towns["town"].to_numpy()[nearest]
     places["town_area"] = town_area
+    # inside the city or just across the border (e.g. 8 stations), derived here rather than stored
+    places["in_city"] = (
+        places.geometry.intersects(boundary) | places.geometry.isna()
+        if boundary is not None
+        else True
+    )
     places["search_key"] = [
         normalise_text(" ".join(str(v) for v in (r.name_ja, r.name_en, r.address, r.town) if v))
         for r in places.itertuples()
@@ -221,7 +227,7 @@ def load_dataset(settings: Settings, *, extra_paths: Sequence[Path] = ()) -> Dat
     )
     references = {
         cat: everything[(everything["category"] == cat)]
-        for cat in everything.loc[roles == Role.REFERENCE, "category"].unique()
+        for cat in everything.loc[roles != Role.PLACE, "category"].unique()  # reference and safety
     }
     layers = {layer.name: layer.metadata for layer in report.layers}
     return Dataset(

@@ -56,6 +56,7 @@ LAYER_FOR_CATEGORY: dict[str, str] = {
     "park": "tourism",
     "heritage_site": "heritage",
     "nursery": "child_rearing",
+    "unlicensed_childcare": "child_rearing",
     "kodomo_en": "child_rearing",
     "kindergarten": "child_rearing",
     "child_support_centre": "child_rearing",

@@ -73,11 +73,40 @@ class Project(_Model):
 
 
 class CategoryLink(_Model):
-    """The measures a category of place serves by default, and why (used by build and import)."""
+    """The measures a category of place serves by default, and why (used by build and import);
+    the reason is stored on every place so that the public sees why it is linked."""
 
     category: str
     measures: tuple[str, ...] = Field(min_length=1)
+    why_ja: str = ""
     why_en: str = ""
+
+
+class PlanPeriod(_Model):
+    """A plan's period in Japanese fiscal years (April to March)."""
+
+    from_fy: int = Field(ge=1900)
+    to_fy: int = Field(ge=1900)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlanPeriod:
+        if self.to_fy < self.from_fy:
+            raise ValueError(f"the period ends ({self.to_fy}) before it starts ({self.from_fy})")
+        return self
+
+
+class SuccessorPlan(_Model):
+    """The plan that followed this one, known by its title, vision and period only until its
+    contents are published as data (then it becomes a Plan of its own)."""
+
+    title_ja: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    vision_ja: str = ""
+    period: PlanPeriod
+    status: Literal["in_effect", "draft"] = "in_effect"
+    contents_note_ja: str = ""
+    contents_note_en: str = ""
+    source: PlanSource
 
 
 class Plan(_Model):
@@ -88,8 +117,11 @@ class Plan(_Model):
     title_en: str = Field(min_length=1)
     slogan_ja: str = ""
     status: Literal["current", "superseded", "draft"] = "current"
+    period: PlanPeriod | None = None
+    successor: SuccessorPlan | None = None
     source: PlanSource
     notes_en: tuple[str, ...] = ()
+    internal_note: str | None = None  # technical provenance; never shown
     projects: tuple[Project, ...] = Field(min_length=1)
     category_links: tuple[CategoryLink, ...] = ()
 

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Final, get_args
+from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +29,9 @@ AREAS = ("Polygon", "MultiPolygon")
 class Role(StrEnum):
     PLACE = "place"  # where a measure happens: must name at least one measure
     REFERENCE = "reference"  # context drawn under the places (boundary, towns, districts)
+    # safety information that is not a plan measure (a designated evacuation site with no other
+    # role): shown and searchable, never linked to a measure, never counted as a plan site
+    SAFETY = "safety"
 
 
 class PositionAccuracy(StrEnum):
@@ -75,6 +78,13 @@ CATEGORIES: Final[dict[str, Category]] = {
         _C("heritage_site", "文化財・史跡", "Heritage site", (POINT, *AREAS), group="tourism"),
         _C("park", "公園", "Park", (POINT, *AREAS), group="tourism"),
         _C("nursery", "保育所・地域型保育", "Nursery", (POINT,), group="child"),
+        _C(
+            "unlicensed_childcare",
+            "認可外保育施設・企業主導型保育",
+            "Unlicensed or company-led childcare",
+            (POINT,),
+            group="child",
+        ),
         _C("kodomo_en", "認定こども園", "Certified child centre", (POINT,), group="child"),
         _C("kindergarten", "幼稚園", "Kindergarten", (POINT,), group="child"),
         _C(
@@ -97,7 +107,12 @@ CATEGORIES: Final[dict[str, Category]] = {
         ),
         _C("city_office", "市役所・出張所", "City office", (POINT,), group="community"),
         _C(
-            "evacuation_shelter", "避難所", "Evacuation shelter", (POINT, *AREAS), group="community"
+            "evacuation_shelter",
+            "避難場所・避難所",
+            "Evacuation site or shelter",
+            (POINT, *AREAS),
+            Role.SAFETY,
+            "safety",
         ),
         _C("shop", "商業施設", "Shop or market", (POINT,), group="industry"),
         _C(
@@ -115,6 +130,7 @@ CATEGORIES: Final[dict[str, Category]] = {
 
 PLACE_CATEGORIES: Final = tuple(c for c, v in CATEGORIES.items() if v.role is Role.PLACE)
 REFERENCE_CATEGORIES: Final = tuple(c for c, v in CATEGORIES.items() if v.role is Role.REFERENCE)
+SAFETY_CATEGORIES: Final = tuple(c for c, v in CATEGORIES.items() if v.role is Role.SAFETY)
 
 
 ID_MAX_LENGTH: Final = 128
@@ -199,6 +215,9 @@ class Source(BaseModel):
     dataset: Text = Field(description="the list, document or data set")
     reference: Text = Field(description="URL or other reference to it")
     via: Any = Field(None, description="where it was taken from, when not from the publisher")
+    kind: Literal["secondary"] | None = Field(
+        None, description='"secondary" when the source is a blog, mirror or news report'
+    )
 
 
 class PlaceProperties(BaseModel):

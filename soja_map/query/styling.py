@@ -48,6 +48,7 @@ GLYPHS: dict[str, str] = {
     "heritage_site": "文",
     "park": "緑",
     "nursery": "保",
+    "unlicensed_childcare": "外",
     "kodomo_en": "こ",
     "kindergarten": "幼",
     "child_support_centre": "支",
