@@ -178,6 +178,8 @@ function sojaFitView(map, bounds) {
             var left = leftSide ? tl.w : 0, right = rightSide ? tr.w : 0;
             var top = Math.max(titleBottom, leftSide ? 0 : tl.bottom, rightSide ? 0 : tr.bottom);
             var tlPad = L.point(left + 6, top + 6), brPad = L.point(right + 6, bottom + 6);
+            var room = map.getSize().subtract(tlPad.add(brPad));
+            if (room.x <= 0 || room.y <= 0) return;  // no room left: Leaflet would say max zoom
             var zoom = map.getBoundsZoom(bounds, false, tlPad.add(brPad));
             if (!best || zoom > best.zoom) best = {zoom: zoom, tl: tlPad, br: brPad};
         });
