@@ -126,6 +126,14 @@ class ReadLimitError(ValueError, SojaMapError):
         )
 
 
+class FolderMissingError(FileNotFoundError, SojaMapError):
+    """An output path's folder does not exist (soja-map never creates folders it was not asked to)."""
+
+
+class RequestError(ValueError, SojaMapError):
+    """A web request's input is malformed or beyond a limit (answered 400, never 500)."""
+
+
 class BusyError(RuntimeError, SojaMapError):
     """The server is doing as much of this work as it may at once: try again shortly."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import glob
 import json
 import math
@@ -21,7 +20,7 @@ import pyogrio
 from pyproj import CRS
 
 from soja_map.data.schema import GEOGRAPHIC_CRS
-from soja_map.errors import CRSError, ReadLimitError
+from soja_map.errors import CRSError, FolderMissingError, ReadLimitError
 
 COORDINATE_DECIMALS = 7  # ~1 cm at Soja's latitude: more than any source is worth
 
@@ -211,8 +210,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """
     path = Path(path)
     if not path.parent.is_dir():
-        raise FileNotFoundError(
-            errno.ENOENT, f"the folder {path.parent} does not exist", str(path.parent)
+        raise FolderMissingError(
+            f"{path}: the folder {path.parent} does not exist; create it first (nothing was written)"
         )
     with _folder_lock(path.parent):
         remove_stale_temporaries(path)

@@ -18,6 +18,7 @@ from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
 from soja_map.web.layout import shell
 from soja_map.web.mapdata import Payload
+from soja_map.web.security import harden
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
@@ -123,5 +124,10 @@ def create_app(
         basemap=settings.basemap if settings.tiles else "none",
         tile_mirror=settings.tile_mirror,
         browser=BrowserConfig.from_settings(settings),
+    )
+    harden(
+        app,
+        tile_urls=[b.url for b in ctx.basemaps],
+        health=lambda: {"places": len(data.places)},
     )
     return app
