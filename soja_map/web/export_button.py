@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import tempfile
-import threading
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from dash.development.base_component import Component
 from soja_map.data.dataset import Dataset
 from soja_map.errors import SojaMapError
 from soja_map.i18n import Lang, as_lang, lookup
+from soja_map.maps import queue as render_queue
 from soja_map.maps.render import BrowserConfig, Page, Renderer
 from soja_map.query.filters import Filter
 from soja_map.web import ids
@@ -139,13 +139,13 @@ def register_callbacks(
     tile cache, if the app uses one. PNG export is offered only if Chromium is on the server."""
     browser = browser or BrowserConfig.from_env()
     png_available = browser.available()
-    lock = threading.Lock()  # one Chromium at a time: each needs ~300 MB
 
     def download(kind: Literal["html", "png"], flt: Any, view: Any, lang: Any) -> tuple[Any, str]:
         lang_ = as_lang(lang)
         try:
             if kind == "png":
-                with lock, Renderer(browser) as renderer:
+                # one Chromium at a time across every worker (each needs ~300 MB); busy beyond
+                with render_queue.RENDER_QUEUE.turn(), Renderer(browser) as renderer:
                     result = export_download(
                         data,
                         flt,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -110,6 +111,29 @@ def harden(
     prefix = app.config.routes_pathname_prefix
     server.add_url_rule(f"{prefix}{HEALTH_PATH}", "soja_health", lambda: _health(health))
     server.register_error_handler(Exception, _answer_error)
+
+
+WARM_KEY: Final = "soja_map.warm"
+
+
+def add_warmer(app: Dash, warmer: Callable[[], object]) -> None:
+    """Register work to do before the fork (caches a worker would otherwise build on first use)."""
+    app.server.extensions.setdefault(WARM_KEY, []).append(warmer)
+
+
+def warm(server: Flask) -> float:
+    """Build the registered caches and run Dash's first-request set-up; the seconds it took.
+
+    Called in gunicorn's master with ``preload_app`` (gunicorn_conf.when_ready), so that every
+    worker starts with them (shared copy-on-write) instead of building its own.
+    """
+    started = time.perf_counter()
+    for warmer in server.extensions.get(WARM_KEY, []):
+        warmer()
+    client = server.test_client()
+    for path in ("", "_dash-layout", "_dash-dependencies"):
+        client.get(f"{server.config.get('APPLICATION_ROOT', '/').rstrip('/')}/{path}")
+    return time.perf_counter() - started
 
 
 def _health(health: Callable[[], dict[str, Any]]) -> Response:

@@ -191,6 +191,12 @@ class PanelModel:
     def __post_init__(self) -> None:
         self.cache = cov.ContextCache(self.data)
 
+    def warm(self) -> None:
+        """Build the coverage context and the zone polygons now (before gunicorn forks)."""
+        self.cache.get()
+        for kind in BY_CHOICES:
+            self.zone_features(kind)
+
     def facilities(
         self, source: str | None, filter_data: dict[str, Any] | None
     ) -> cov.Facilities | None:
