@@ -280,7 +280,12 @@ def memory_report(master: int, label: str) -> dict[str, Any]:
 
 
 def is_coverage_call(req: Request) -> bool:
-    return req.method == "POST" and req.body is not None and ids_summary() in req.body
+    """A planner callback that computes coverage: it outputs the summary and facilities are chosen."""
+    if req.method != "POST" or req.body is None or ids_summary() not in req.body:
+        return False
+    inputs = json.loads(req.body).get("inputs") or []
+    flat = [i for item in inputs for i in (item if isinstance(item, list) else [item])]
+    return any(i.get("id") == "cov-source" and i.get("value") for i in flat)
 
 
 def ids_summary() -> str:

@@ -61,14 +61,15 @@ def read_bounded(path: Path, limit: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError:
         raise ReadLimitError(
-            "not-a-file", "a folder, not a file", expected="a regular file"
+            "not-a-file", "a folder, not a regular file", expected="a regular file"
         ) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise ReadLimitError(
+            "not-a-file", f"{_kind(mode)}, not a regular file", expected="a regular file"
+        )
     with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise ReadLimitError(
-                "not-a-file", f"{_kind(mode)}, not a regular file", expected="a regular file"
-            )
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise ReadLimitError(
@@ -171,7 +172,7 @@ def _refuse_lone_surrogates(doc: Any) -> None:
             raise ReadLimitError(
                 "text-surrogate",
                 "a text holds a lone surrogate escape (half of a UTF-16 pair), which is no character",
-                value=text.encode("utf-8", "backslashreplace").decode("ascii")[:60],
+                value=text.encode("utf-8", "backslashreplace").decode("utf-8")[:60],
                 expected=f"valid Unicode text (position {exc.start})",
             ) from None
 
