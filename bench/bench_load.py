@@ -237,11 +237,21 @@ def gunicorn(
             if proc.poll() is not None:
                 raise RuntimeError("gunicorn did not start")
             time.sleep(0.2)
-        time.sleep(1.0)  # every worker up
+        _wait_for_workers(proc.pid, workers, port, deadline)
         yield f"http://127.0.0.1:{port}", proc
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def _wait_for_workers(master: int, workers: int, port: int, deadline: float) -> None:
+    """Until every worker is forked (a preloading master warms its caches first) and answers."""
+    while time.monotonic() < deadline and len(worker_pids(master)) < workers:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 5) as s:
+        s.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        s.recv(64)
 
 
 def memory_kb(pid: int) -> dict[str, int]:
@@ -279,17 +289,40 @@ def memory_report(master: int, label: str) -> dict[str, Any]:
     return figures
 
 
+COVERAGE_SOURCE = "category:nursery"
+
+
+def with_coverage(plan: list[Request]) -> list[Request]:
+    """The session with a real coverage run: the recorded planner opens with no facilities chosen
+    (so its callbacks compute nothing); the person then picks nurseries. The last planner call is
+    replayed with that choice, right after it."""
+    last = max((i for i, r in enumerate(plan) if _summary_call(r)), default=None)
+    if last is None or any(is_coverage_call(r) for r in plan):
+        return plan
+    body = json.loads(plan[last].body or "{}")
+    for item in body.get("inputs") or []:
+        if isinstance(item, dict) and item.get("id") == "cov-source":
+            item["value"] = COVERAGE_SOURCE
+    body["changedPropIds"] = ["cov-source.value"]
+    chosen = Request("POST", plan[last].path, json.dumps(body))
+    return [*plan[: last + 1], chosen, *plan[last + 1 :]]
+
+
+def _summary_call(req: Request) -> bool:
+    return req.method == "POST" and req.body is not None and ids_summary() in req.body
+
+
 def is_coverage_call(req: Request) -> bool:
     """A planner callback that computes coverage: it outputs the summary and facilities are chosen."""
-    if req.method != "POST" or req.body is None or ids_summary() not in req.body:
+    if not _summary_call(req):
         return False
-    inputs = json.loads(req.body).get("inputs") or []
+    inputs = json.loads(req.body or "{}").get("inputs") or []
     flat = [i for item in inputs for i in (item if isinstance(item, list) else [item])]
     return any(i.get("id") == "cov-source" and i.get("value") for i in flat)
 
 
 def ids_summary() -> str:
-    from soja_map.web.planner import ids as planner_ids  # noqa: PLC0415
+    from soja_map.web.planner import ids as planner_ids
 
     return planner_ids.SUMMARY
 
@@ -421,9 +454,18 @@ def main(argv: list[str] | None = None) -> int:
         help="gunicorn config file, or 'none' for the bare command line",
     )
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--plan", type=Path, help="reuse (or save) the recorded session in this JSON file"
+    )
     args = parser.parse_args(argv)
-    print("recording a resident's session in headless Chromium ...", flush=True)
-    plan = record()
+    if args.plan and args.plan.is_file():
+        plan = [Request(**r) for r in json.loads(args.plan.read_text(encoding="utf-8"))]
+    else:
+        print("recording a resident's session in headless Chromium ...", flush=True)
+        plan = record()
+        if args.plan:
+            args.plan.write_text(json.dumps([r.__dict__ for r in plan]), encoding="utf-8")
+    plan = with_coverage(plan)
     posts = sum(1 for r in plan if r.method == "POST")
     print(f"  {len(plan)} requests per session ({posts} callbacks, {len(plan) - posts} GETs)")
     results: list[dict[str, Any]] = []

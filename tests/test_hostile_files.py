@@ -29,7 +29,7 @@ def snapshot(folder: Path) -> dict[str, str]:
     out = {}
     for p in sorted(folder.iterdir()):
         if p.is_symlink():
-            out[p.name] = "link:" + os.readlink(p)
+            out[p.name] = "link:" + str(p.readlink())
         elif p.is_file():
             out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
         else:
@@ -102,7 +102,9 @@ def test_bad_values_are_reported_with_the_file_and_the_others_still_checked(
     assert snapshot(geodata_copy) == before
 
 
-def test_nan_in_attributes_is_refused(capsys: pytest.CaptureFixture[str], geodata_copy: Path) -> None:
+def test_nan_in_attributes_is_refused(
+    capsys: pytest.CaptureFixture[str], geodata_copy: Path
+) -> None:
     path = geodata_copy / LAYER
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('"attributes":{', '"attributes":{"capacity":NaN,', 1), "utf-8")
@@ -114,7 +116,9 @@ def test_nan_in_attributes_is_refused(capsys: pytest.CaptureFixture[str], geodat
 # -- things that are not files -------------------------------------------------------------------
 
 
-def test_symlink_to_dev_zero_is_not_read(capsys: pytest.CaptureFixture[str], geodata_copy: Path) -> None:
+def test_symlink_to_dev_zero_is_not_read(
+    capsys: pytest.CaptureFixture[str], geodata_copy: Path
+) -> None:
     link = geodata_copy / "x.geojson"
     link.symlink_to("/dev/zero")
     status, text = validate(capsys, geodata_copy)
@@ -165,7 +169,9 @@ def test_a_file_over_the_size_limit(
 # -- the run-time text and the required files ----------------------------------------------------
 
 
-def test_sources_md_that_is_not_utf8(capsys: pytest.CaptureFixture[str], geodata_copy: Path) -> None:
+def test_sources_md_that_is_not_utf8(
+    capsys: pytest.CaptureFixture[str], geodata_copy: Path
+) -> None:
     sources = geodata_copy / "SOURCES.md"
     sources.write_bytes(sources.read_text(encoding="utf-8").encode("cp932", errors="replace"))
     status, text = validate(capsys, geodata_copy)

@@ -89,7 +89,9 @@ def test_a_row_whose_category_disagrees_with_the_command(
         capsys, geodata_copy, "import", str(csv), "--category", "nursery", *OPTIONS
     )
     assert status == 1
-    assert re.search(r"row 2: field 'category': .*--category nursery.*'town'.*\[category-disagrees\]", text)
+    assert re.search(
+        r"row 2: field 'category': .*--category nursery.*'town'.*\[category-disagrees\]", text
+    )
     assert not (geodata_copy / "town.geojson").exists()
     assert snapshot(geodata_copy) == before
 
@@ -109,9 +111,7 @@ def test_a_row_of_a_reference_category_is_not_a_place(
     assert snapshot(geodata_copy) == before
 
 
-def test_rows_of_another_layer_are_refused_with_into(
-    geodata_copy: Path, tmp_path: Path
-) -> None:
+def test_rows_of_another_layer_are_refused_with_into(geodata_copy: Path, tmp_path: Path) -> None:
     before = snapshot(geodata_copy)
     with pytest.raises(Exception) as info:  # noqa: PT011 - ValidationError, checked below
         run_import(nursery_csv(tmp_path), geodata_copy, target=geodata_copy / "schools.geojson")

@@ -401,7 +401,7 @@ def _safe_comment(text: str) -> str:
     (a place named ``x,=HYPERLINK(...)`` would otherwise put a live cell after the comma)."""
     pieces = []
     for piece in text.split(","):
-        bare = piece.lstrip()
+        bare = piece.lstrip(" ")
         lead = piece[: len(piece) - len(bare)]
         pieces.append(lead + safe_cell(bare) if bare.startswith(FORMULA_TRIGGERS) else piece)
     return ",".join(pieces)

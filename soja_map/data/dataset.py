@@ -202,7 +202,9 @@ def _read_sources(geodata_dir: Path) -> str:
         return ""
 
 
-def _reference_problems(geodata_dir: Path, report: Report, boundary: BaseGeometry | None) -> list[Problem]:
+def _reference_problems(
+    geodata_dir: Path, report: Report, boundary: BaseGeometry | None
+) -> list[Problem]:
     """The required reference layers parsed, but hold none of the features they exist for."""
     parsed = {layer.path.name: layer for layer in report.layers}
     wanted = ((BOUNDARY_FILE, "city_boundary"), (TOWNS_FILE, "town"))

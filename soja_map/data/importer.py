@@ -204,7 +204,9 @@ def _read_grid(
     )
 
 
-def _csv_grid(text: str, file: str, label: str) -> tuple[list[list[str]] | None, str, Problem | None]:
+def _csv_grid(
+    text: str, file: str, label: str
+) -> tuple[list[list[str]] | None, str, Problem | None]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         return list(reader), label, None
@@ -538,7 +540,9 @@ def _is_number(text: str) -> bool:
 
 def _row_id(category: str, name: str, address: str | None, lat: str, lon: str) -> str:
     key = "|".join([name, address or "", lat, lon])
-    return f"{category.replace('_', '-')}.{hashlib.sha256(key.encode()).hexdigest()[:ID_HEX_DIGITS]}"
+    return (
+        f"{category.replace('_', '-')}.{hashlib.sha256(key.encode()).hexdigest()[:ID_HEX_DIGITS]}"
+    )
 
 
 @dataclass
@@ -794,7 +798,9 @@ def _identity(feat: dict[str, Any]) -> tuple[Any, ...]:
     return (props.get("name_ja"), props.get("address"), props.get("category"))
 
 
-def _collision(old: dict[str, Any], new: dict[str, Any], n: int, file: str, target: Path) -> Problem:
+def _collision(
+    old: dict[str, Any], new: dict[str, Any], n: int, file: str, target: Path
+) -> Problem:
     return Problem(
         file=file,
         code="id-collision",

@@ -10,8 +10,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 

@@ -884,7 +884,7 @@ def _check_any(validator: Validator, path: Path) -> tuple[ParsedLayer | None, li
         if path.name == SOURCES_FILE:
             return None, check_text_file(path)
         return _check_file(validator, path)
-    except Exception as exc:  # noqa: BLE001 - reported against the file; the other files go on
+    except Exception as exc:
         return None, [
             Problem(
                 file=str(path),

@@ -95,10 +95,3 @@ def _lock(fd: int, deadline: float | None) -> bool:
 
 RENDER_QUEUE: Final = RenderQueue(default_lock_dir())
 
-
-def hold(queue: RenderQueue | None = None) -> contextlib.ExitStack[None]:
-    """A turn of the renderer that stays held until the returned stack is closed (for objects
-    like ``Renderer`` that start in one method and stop in another)."""
-    stack = contextlib.ExitStack()
-    stack.enter_context((queue or RENDER_QUEUE).turn())
-    return stack

@@ -155,6 +155,4 @@ def _answer_error(exc: Exception) -> Any:
 
 
 def _json_error(status: int, message: str) -> Response:
-    return Response(
-        json.dumps({"error": message}), status=status, mimetype="application/json"
-    )
+    return Response(json.dumps({"error": message}), status=status, mimetype="application/json")

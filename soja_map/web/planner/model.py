@@ -120,10 +120,10 @@ def whatif_points(whatif: Any) -> tuple[tuple[float, float], ...]:
     points = _bounded("what-if points", (whatif or {}).get("add") or [], MAX_WHATIF_POINTS)
     out = []
     for p in points:
-        if not isinstance(p, list | tuple) or len(p) != 2:  # noqa: PLR2004 - lon and lat
+        if not isinstance(p, list | tuple) or len(p) != 2:
             raise RequestError(f"a what-if point is not [lon, lat]: {str(p)[:40]}")
         lon, lat = float(p[0]), float(p[1])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # noqa: PLR2004 - degrees
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise RequestError(f"a what-if point is not lon/lat degrees: {lon}, {lat}")
         out.append((lon, lat))
     return tuple(out)
