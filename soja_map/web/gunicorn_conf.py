@@ -16,6 +16,7 @@ SOJA_MAP_WORKERS); the rest is what the app needs:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import traceback
@@ -70,4 +71,8 @@ def when_ready(server: Any) -> None:
     from soja_map.web.security import warm  # noqa: PLC0415
 
     seconds = warm(server.app.wsgi())
+    # objects made so far live as long as the app: keep the collector from touching (and so
+    # copying) their pages in every worker
+    gc.collect()
+    gc.freeze()
     server.log.info("soja-map: caches built before the fork in %.1f s", seconds)
