@@ -66,5 +66,5 @@ def test_kill_during_write_in_a_loop(tmp_path: Path) -> None:
 def test_the_folder_must_exist(tmp_path: Path) -> None:
     missing = tmp_path / "no" / "such"
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        atomic_write_text(missing / "x.csv", "a")
+        atomic_write_text(missing / "x.csv", "a", create_folders=False)
     assert not (tmp_path / "no").exists()

@@ -585,10 +585,10 @@ def write_report(
             if fmt == "csv"
             else to_json(report, by, tr, plan=plan)
         )
-        atomic_write_text(path, text)
+        atomic_write_text(path, text, create_folders=False)
     else:
-        atomic_write_bytes(path, render(report, by, fmt, tr, plan=plan))
+        atomic_write_bytes(path, render(report, by, fmt, tr, plan=plan), create_folders=False)
 
 
 def write_gaps(path: Path, report: Report, tr: Translator, *, plan: Plan | None = None) -> None:
-    atomic_write_text(path, gaps_geojson(report, tr, plan=plan))
+    atomic_write_text(path, gaps_geojson(report, tr, plan=plan), create_folders=False)

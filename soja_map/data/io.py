@@ -194,21 +194,23 @@ def describe_decode_error(data: bytes, exc: UnicodeDecodeError) -> str:
     return f"not valid UTF-8 text: byte {exc.start} is {bad.hex(' ')}{hint}"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, create_folders: bool = True) -> None:
     """Write UTF-8 ``text`` to ``path`` atomically (see ``atomic_write_bytes``)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), create_folders=create_folders)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, create_folders: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
 
     The data goes to a temporary file in the same folder, is flushed to disk, then renamed over
     the target (``os.replace`` is atomic on POSIX and Windows). Any failure leaves the old file.
     Writers of one folder take turns (a lock on the folder), so a temporary file left for the
-    same target is a dead writer's and is removed first. The folder must exist: a mistyped
-    output path is an error, not a new tree of folders.
+    same target is a dead writer's and is removed first. With ``create_folders=False`` the folder
+    must exist: a mistyped output path is an error, not a new tree of folders.
     """
     path = Path(path)
+    if create_folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
     if not path.parent.is_dir():
         raise FolderMissingError(
             f"{path}: the folder {path.parent} does not exist; create it first (nothing was written)"

@@ -94,4 +94,3 @@ def _lock(fd: int, deadline: float | None) -> bool:
 
 
 RENDER_QUEUE: Final = RenderQueue(default_lock_dir())
-
