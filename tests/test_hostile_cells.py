@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from soja_map.analysis import report as report_io
-from soja_map.analysis.coverage import coverage
+from soja_map.analysis.coverage import coverage, what_if
 from soja_map.i18n import translator
 from tests import coverage_layouts as lay
 
@@ -26,6 +26,14 @@ def hostile():
     return coverage(lay.context(), lay.facilities(**points), 600)
 
 
+@pytest.fixture(scope="module")
+def hostile_what_if():
+    """A what-if removing the facility named like a formula: its name begins a metadata value."""
+    centre = lay.CENTRES["SW"]
+    facilities = lay.facilities(**{NAME: centre, "b": (centre[0] + 1, centre[1])})
+    return what_if(lay.context(), facilities, 600, remove=[NAME])
+
+
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx", "\rx"])
 def test_text_beginning_with_a_trigger_is_neutralised(value: str) -> None:
     assert report_io.safe_cell(value) == "'" + value
@@ -37,8 +45,10 @@ def test_numbers_and_plain_text_stay_as_they_are(value: object) -> None:
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_no_csv_cell_starts_a_formula(hostile, lang: str) -> None:
-    text = report_io.to_csv(hostile, "town", translator(lang)).lstrip("\ufeff")
+@pytest.mark.parametrize("which", ["coverage", "what_if"])
+def test_no_csv_cell_starts_a_formula(hostile, hostile_what_if, lang: str, which: str) -> None:
+    report = hostile if which == "coverage" else hostile_what_if
+    text = report_io.to_csv(report, "town", translator(lang)).lstrip("\ufeff")
     assert "HYPERLINK" in text  # the name is kept, as text
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     for cell in cells:
@@ -49,8 +59,10 @@ def test_no_csv_cell_starts_a_formula(hostile, lang: str) -> None:
     assert all(float(v) >= 0 for r in table[1:] for v in r[1:])
 
 
-def test_no_xlsx_cell_is_a_formula(hostile) -> None:
-    data = report_io.to_xlsx(hostile, "town", translator("ja"))
+@pytest.mark.parametrize("which", ["coverage", "what_if"])
+def test_no_xlsx_cell_is_a_formula(hostile, hostile_what_if, which: str) -> None:
+    report = hostile if which == "coverage" else hostile_what_if
+    data = report_io.to_xlsx(report, "town", translator("ja"))
     book = load_workbook(io.BytesIO(data))
     texts = []
     for sheet in book.worksheets:  # the table, the 説明 sheet and the gaps
