@@ -13,6 +13,13 @@
    Loops are bounded in time and count and only 127.0.0.1 is ever contacted.
 3. Report requests/s, latency p50 / p95 / p99 and errors (HTTP >= 400 or no answer), per load, and
    with ``--kill-worker`` the errors when one worker is SIGKILLed in the middle of the run.
+4. Memory: RSS and USS (private pages, what a worker costs on its own) of the master and of each
+   worker from /proc, once the workers are up and after each load; and the time of the first
+   coverage callback on a fresh server (the planner's population grid and zones: built before the
+   fork with the config file's --preload warm-up, else by each worker on its first call).
+
+gunicorn runs with the project's config file (``soja_map/web/gunicorn_conf.py``) when it exists,
+or ``--gunicorn-config none`` for the bare command line (to compare with an older tree).
 """
 
 from __future__ import annotations
@@ -202,12 +209,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+CONFIG = REPO / "soja_map" / "web" / "gunicorn_conf.py"
+
+
 @contextlib.contextmanager
-def gunicorn(workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def gunicorn(
+    workers: int, config: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = _free_port()
-    env = {**os.environ, "SOJA_MAP_TILES": "0"}
+    env = {**os.environ, "SOJA_MAP_TILES": "0", "PYTHONPATH": str(REPO)}
     exe = Path(sys.executable).with_name("gunicorn")
     command = [str(exe), "--workers", str(workers), "--preload", "--timeout", "60"]
+    if config is not None:
+        command += ["--config", str(config), "--access-logfile", "/dev/null"]
     proc = subprocess.Popen(
         [*command, "--bind", f"127.0.0.1:{port}", "app:server"],
         cwd=REPO,
@@ -223,11 +237,115 @@ def gunicorn(workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
             if proc.poll() is not None:
                 raise RuntimeError("gunicorn did not start")
             time.sleep(0.2)
-        time.sleep(1.0)  # every worker up
+        _wait_for_workers(proc.pid, workers, port, deadline)
         yield f"http://127.0.0.1:{port}", proc
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def _wait_for_workers(master: int, workers: int, port: int, deadline: float) -> None:
+    """Until every worker is forked (a preloading master warms its caches first) and answers."""
+    while time.monotonic() < deadline and len(worker_pids(master)) < workers:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 5) as s:
+        s.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        s.recv(64)
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """RSS, PSS and USS (private clean + dirty) of a process, in kB, from /proc/<pid>/smaps_rollup."""
+    fields: dict[str, int] = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, _, rest = line.partition(":")
+            parts = rest.split()
+            if parts and parts[0].isdigit():
+                fields[name] = int(parts[0])
+    uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return {"rss": fields.get("Rss", 0), "pss": fields.get("Pss", 0), "uss": uss}
+
+
+def memory_report(master: int, label: str) -> dict[str, Any]:
+    workers = [memory_kb(p) for p in worker_pids(master)]
+    mb = 1024
+    figures = {
+        "when": label,
+        "master_rss_mb": round(memory_kb(master)["rss"] / mb, 1),
+        "workers": len(workers),
+        "worker_rss_mb": [round(w["rss"] / mb, 1) for w in workers],
+        "worker_uss_mb": [round(w["uss"] / mb, 1) for w in workers],
+        "worker_uss_mean_mb": round(statistics.mean(w["uss"] for w in workers) / mb, 1)
+        if workers
+        else None,
+    }
+    print(
+        f"  memory {label}: master RSS {figures['master_rss_mb']} MB; workers RSS "
+        f"{figures['worker_rss_mb']} MB, USS {figures['worker_uss_mb']} MB "
+        f"(mean USS {figures['worker_uss_mean_mb']} MB)",
+        flush=True,
+    )
+    return figures
+
+
+COVERAGE_SOURCE = "category:nursery"
+
+
+def with_coverage(plan: list[Request]) -> list[Request]:
+    """The session with a real coverage run: the recorded planner opens with no facilities chosen
+    (so its callbacks compute nothing); the person then picks nurseries. The last planner call is
+    replayed with that choice, right after it."""
+    last = max((i for i, r in enumerate(plan) if _summary_call(r)), default=None)
+    if last is None or any(is_coverage_call(r) for r in plan):
+        return plan
+    body = json.loads(plan[last].body or "{}")
+    for item in body.get("inputs") or []:
+        if isinstance(item, dict) and item.get("id") == "cov-source":
+            item["value"] = COVERAGE_SOURCE
+    body["changedPropIds"] = ["cov-source.value"]
+    chosen = Request("POST", plan[last].path, json.dumps(body))
+    return [*plan[: last + 1], chosen, *plan[last + 1 :]]
+
+
+def _summary_call(req: Request) -> bool:
+    return req.method == "POST" and req.body is not None and ids_summary() in req.body
+
+
+def is_coverage_call(req: Request) -> bool:
+    """A planner callback that computes coverage: it outputs the summary and facilities are chosen."""
+    if not _summary_call(req):
+        return False
+    inputs = json.loads(req.body or "{}").get("inputs") or []
+    flat = [i for item in inputs for i in (item if isinstance(item, list) else [item])]
+    return any(i.get("id") == "cov-source" and i.get("value") for i in flat)
+
+
+def ids_summary() -> str:
+    from soja_map.web.planner import ids as planner_ids
+
+    return planner_ids.SUMMARY
+
+
+async def _first_call_ms(base: str, plan: list[Request]) -> float | None:
+    """The first coverage callback on a fresh server, with the callbacks before it replayed."""
+    target = next((i for i, r in enumerate(plan) if is_coverage_call(r)), None)
+    if target is None:
+        return None
+    async with aiohttp.ClientSession() as session:
+        req = plan[target]
+        started = time.perf_counter()
+        async with session.post(
+            base + req.path, data=req.body, headers={"Content-Type": "application/json"}
+        ) as resp:
+            await resp.read()
+        return round((time.perf_counter() - started) * 1000, 1)
+
+
+def first_coverage_ms(base: str, plan: list[Request]) -> float | None:
+    ms = asyncio.run(_first_call_ms(base, plan))
+    print(f"  first coverage callback on a fresh server: {ms} ms", flush=True)
+    return ms
 
 
 def worker_pids(master: int) -> list[int]:
@@ -330,23 +448,44 @@ def main(argv: list[str] | None = None) -> int:
         "--kill-worker", action="store_true", help="also: SIGKILL one worker under load"
     )
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument(
+        "--gunicorn-config",
+        default=str(CONFIG) if CONFIG.is_file() else "none",
+        help="gunicorn config file, or 'none' for the bare command line",
+    )
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--plan", type=Path, help="reuse (or save) the recorded session in this JSON file"
+    )
     args = parser.parse_args(argv)
-    print("recording a resident's session in headless Chromium ...", flush=True)
-    plan = record()
+    if args.plan and args.plan.is_file():
+        plan = [Request(**r) for r in json.loads(args.plan.read_text(encoding="utf-8"))]
+    else:
+        print("recording a resident's session in headless Chromium ...", flush=True)
+        plan = record()
+        if args.plan:
+            args.plan.write_text(json.dumps([r.__dict__ for r in plan]), encoding="utf-8")
+    plan = with_coverage(plan)
     posts = sum(1 for r in plan if r.method == "POST")
     print(f"  {len(plan)} requests per session ({posts} callbacks, {len(plan) - posts} GETs)")
     results: list[dict[str, Any]] = []
     durations = list(args.seconds) + [args.seconds[-1]] * len(args.users)
-    with gunicorn(args.workers) as (base, proc):
-        print(f"gunicorn --workers {args.workers} --preload, on {base}")
+    config = None if args.gunicorn_config == "none" else Path(args.gunicorn_config)
+    memory: list[dict[str, Any]] = []
+    with gunicorn(args.workers, config) as (base, proc):
+        print(f"gunicorn --workers {args.workers} --preload (config {config}), on {base}")
+        memory.append(memory_report(proc.pid, "workers up"))
+        first_ms = first_coverage_ms(base, plan)
         for users, seconds in zip(args.users, durations, strict=False):
             results.append(run_load(base, plan, users, seconds))
+            memory.append(memory_report(proc.pid, f"after {users} users"))
         if args.kill_worker:
             print("one worker killed under load:")
             results.append(run_load(base, plan, args.users[0], durations[0], kill=proc.pid))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        doc = {"loads": results, "memory": memory, "first_coverage_ms": first_ms}
+        doc["uptime"] = Path("/proc/loadavg").read_text().strip()
+        args.json.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     last = results[len(args.users) - 1]
     ok = last["p95_ms"] < TARGET_P95_MS and all(
         r["errors"] == 0 for r in results[: len(args.users)]

@@ -106,6 +106,38 @@ class ConfigError(ValueError, SojaMapError):
     """A setting has a value soja-map cannot use."""
 
 
+class ReadLimitError(ValueError, SojaMapError):
+    """A file broke a read limit or a strictness rule (not a regular file, too large, too deep...)."""
+
+    def __init__(
+        self, code: str, message: str, *, value: Any = None, expected: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code, self.message, self.value, self.expected = code, message, value, expected
+
+    def problem(self, file: str, **where: Any) -> Problem:
+        return Problem(
+            file=file,
+            code=self.code,
+            message=self.message,
+            value=self.value,
+            expected=self.expected,
+            **where,
+        )
+
+
+class FolderMissingError(FileNotFoundError, SojaMapError):
+    """An output path's folder does not exist (soja-map never creates folders it was not asked to)."""
+
+
+class RequestError(ValueError, SojaMapError):
+    """A web request's input is malformed or beyond a limit (answered 400, never 500)."""
+
+
+class BusyError(RuntimeError, SojaMapError):
+    """The server is doing as much of this work as it may at once: try again shortly."""
+
+
 class ExportError(RuntimeError, SojaMapError):
     """A map could not be written or rendered."""
 

@@ -385,18 +385,51 @@ def cell_value(value: Any) -> Any:
     return value
 
 
+# OWASP CSV injection: a cell that begins with one of these is read as a formula by spreadsheets.
+FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs: text beginning with = + - @ tab or CR gets a leading
+    apostrophe (the OWASP rule); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _safe_comment(text: str) -> str:
+    """A ``#`` metadata line as a spreadsheet splits it at commas: no piece may start a formula
+    (a place named ``x,=HYPERLINK(...)`` would otherwise put a live cell after the comma)."""
+    pieces = []
+    for piece in text.split(","):
+        bare = piece.lstrip(" ")
+        lead = piece[: len(piece) - len(bare)]
+        pieces.append(lead + safe_cell(bare) if bare.startswith(FORMULA_TRIGGERS) else piece)
+    return ",".join(pieces)
+
+
+def _append_text_safe(sheet: Any, values: list[Any]) -> None:
+    """Append a row to an openpyxl sheet with every string stored as text, never as a formula
+    (openpyxl makes any string beginning with '=' a formula); numbers stay numbers."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def to_csv(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> str:
     """CSV text with a BOM (so Excel in Japan opens it as UTF-8): metadata first, as lines starting
     with ``#`` (``pandas.read_csv(..., comment="#")`` skips them), then the table."""
     buffer = io.StringIO()
     for label, value in metadata_lines(report, tr, plan=plan):
         text = f"{label}: {value}" if label else value
-        buffer.write("# " + " ".join(text.splitlines()) + "\n")
+        buffer.write("# " + _safe_comment(" ".join(text.splitlines())) + "\n")
     writer = csv.writer(buffer, lineterminator="\n")
     frame = display_frame(table_of(report, by), by, tr)
-    writer.writerow([frame.index.name, *frame.columns])
+    writer.writerow([safe_cell(c) for c in (frame.index.name, *frame.columns)])
     for name, row in frame.iterrows():
-        writer.writerow([name, *("" if cell_value(v) is None else cell_value(v) for v in row)])
+        cells = ("" if cell_value(v) is None else cell_value(v) for v in row)
+        writer.writerow([safe_cell(str(name)), *(safe_cell(c) for c in cells)])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -451,12 +484,12 @@ def _xlsx_table(sheet: Any, report: Report, by: str, tr: Translator) -> None:
     from openpyxl.styles import Font  # noqa: PLC0415 - only when writing xlsx
 
     frame = display_frame(table_of(report, by), by, tr)
-    sheet.append([frame.index.name, *frame.columns])
+    _append_text_safe(sheet, [frame.index.name, *frame.columns])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     first_data = sheet.max_row + 1
     for name, row in frame.iterrows():
-        sheet.append([name, *(cell_value(v) for v in row)])
+        _append_text_safe(sheet, [name, *(cell_value(v) for v in row)])
     for j, key in enumerate(table_of(report, by).columns, start=2):
         if key in SHARES:
             for r in range(first_data, sheet.max_row + 1):
@@ -481,19 +514,19 @@ def to_xlsx(report: Report, by: str, tr: Translator, *, plan: Plan | None = None
         tr("report_xlsx_details"),
     ]
     for text in header:
-        sheet.append([text])
+        _append_text_safe(sheet, [text])
     sheet["A1"].font = Font(bold=True)
     sheet.append([])
     _xlsx_table(sheet, report, by, tr)
     about = book.create_sheet(tr("report_sheet_about"))
     for r in rows:
-        about.append([r.label, r.value])
+        _append_text_safe(about, [r.label, r.value])
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 120
     gaps = book.create_sheet(tr("report_sheet_gaps"))
-    gaps.append([gap_label(c, tr) for c in GAP_COLUMNS])
+    _append_text_safe(gaps, [gap_label(c, tr) for c in GAP_COLUMNS])
     for _, row in result_of(report).gaps.iterrows():
-        gaps.append([cell_value(row[c]) for c in GAP_COLUMNS])
+        _append_text_safe(gaps, [cell_value(row[c]) for c in GAP_COLUMNS])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -553,10 +586,10 @@ def write_report(
             if fmt == "csv"
             else to_json(report, by, tr, plan=plan)
         )
-        atomic_write_text(path, text)
+        atomic_write_text(path, text, create_folders=False)
     else:
-        atomic_write_bytes(path, render(report, by, fmt, tr, plan=plan))
+        atomic_write_bytes(path, render(report, by, fmt, tr, plan=plan), create_folders=False)
 
 
 def write_gaps(path: Path, report: Report, tr: Translator, *, plan: Plan | None = None) -> None:
-    atomic_write_text(path, gaps_geojson(report, tr, plan=plan))
+    atomic_write_text(path, gaps_geojson(report, tr, plan=plan), create_folders=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from soja_map.config import Settings
 from soja_map.data.geo import geometry_to_lonlat, geometry_to_metric, to_metric_xy
-from soja_map.data.io import decode_utf8
+from soja_map.data.io import read_json_file, read_text_bounded
 from soja_map.data.plan import CATALOGUE_FILE, Catalogue, Plan
 from soja_map.data.schema import (
     CATEGORIES,
@@ -26,12 +25,15 @@ from soja_map.data.schema import (
     Role,
 )
 from soja_map.data.towns import Town, TownIndex
-from soja_map.data.validate import ParsedLayer, Report, validate_paths
+from soja_map.data.validate import SOURCES_FILE, ParsedLayer, Report, validate_paths
 from soja_map.errors import Problem, ValidationError
 
 BOUNDARY_FILE = "boundary.geojson"
 TOWNS_FILE = "towns.geojson"
-SOURCES_FILE = "SOURCES.md"
+# The files the app cannot do without: a missing one is an error, never a silent skip (without the
+# boundary nothing would be checked against Soja's extent; without the towns, addresses and the
+# coverage zones are gone). SOURCES.md is shown on every page, so it is checked with the data.
+REQUIRED_FILES = (CATALOGUE_FILE, BOUNDARY_FILE, TOWNS_FILE, SOURCES_FILE)
 
 PLACE_COLUMNS = [c for c in FIELDS if c not in {"id"}]
 
@@ -40,7 +42,7 @@ def boundary_geometry(geodata_dir: Path) -> BaseGeometry | None:
     """The city boundary (union of city_boundary features in boundary.geojson), or None."""
     path = Path(geodata_dir) / BOUNDARY_FILE
     try:
-        doc = json.loads(decode_utf8(path.read_bytes()))
+        doc = read_json_file(path)
         geoms = [
             shapely.geometry.shape(f["geometry"])
             for f in doc["features"]
@@ -69,6 +71,7 @@ class Dataset:
     study_area: BaseGeometry | None
     geodata_dir: Path
     report: Report | None = field(default=None, repr=False, compare=False)
+    sources: str | None = field(default=None, repr=False, compare=False)  # SOURCES.md, validated
 
     @property
     def towns(self) -> gpd.GeoDataFrame:
@@ -91,8 +94,10 @@ class Dataset:
         return town_index_from_frame(self.towns)
 
     def sources_text(self) -> str:
-        path = self.geodata_dir / SOURCES_FILE
-        return path.read_text(encoding="utf-8") if path.is_file() else ""
+        """geodata/SOURCES.md as read (and validated) at load; "" when it cannot be read."""
+        if self.sources is not None:
+            return self.sources
+        return _read_sources(self.geodata_dir)
 
     def extent(self, *frames: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
         """(west, south, east, north) of the city boundary widened to the given frames' geometries
@@ -196,6 +201,59 @@ def add_derived_columns(
     return places
 
 
+def _read_sources(geodata_dir: Path) -> str:
+    try:
+        return read_text_bounded(geodata_dir / SOURCES_FILE)
+    except (OSError, ValueError):
+        return ""
+
+
+def _reference_problems(
+    geodata_dir: Path, report: Report, boundary: BaseGeometry | None
+) -> list[Problem]:
+    """The required reference layers parsed, but hold none of the features they exist for."""
+    parsed = {layer.path.name: layer for layer in report.layers}
+    wanted = ((BOUNDARY_FILE, "city_boundary"), (TOWNS_FILE, "town"))
+    problems = []
+    for name, category in wanted:
+        layer = parsed.get(name)
+        if layer is None:
+            continue  # missing or unreadable: already reported
+        found = any(p.get("category") == category for p in layer.properties)
+        if name == BOUNDARY_FILE:
+            found = found and boundary is not None
+        if not found:
+            problems.append(
+                Problem(
+                    file=str(geodata_dir / name),
+                    code="reference-empty",
+                    message=f"the layer has no '{category}' feature",
+                    field="category",
+                    expected=f"at least one feature of category '{category}'",
+                )
+            )
+    return problems
+
+
+def validate_geodata(
+    geodata_dir: Path, plan_id: str | None = None, *, extra_paths: Sequence[Path] = ()
+) -> tuple[Report, BaseGeometry | None]:
+    """The report of a whole data folder, the one `soja-map validate` prints and the app refuses to
+    start with; and the city boundary (None when it is missing or unreadable, an error then)."""
+    geodata_dir = Path(geodata_dir)
+    boundary = boundary_geometry(geodata_dir)
+    area = study_area(boundary) if boundary is not None else None
+    report = validate_paths(
+        [geodata_dir, *extra_paths],
+        catalogue=None,
+        plan_id=plan_id,
+        study_area=area,
+        required=REQUIRED_FILES,
+    )
+    report.problems.extend(_reference_problems(geodata_dir, report, boundary))
+    return report, boundary
+
+
 def load_dataset(settings: Settings, *, extra_paths: Sequence[Path] = ()) -> Dataset:
     """Validate every file in the geodata folder and build the data set; raise with every problem."""
     geodata_dir = Path(settings.geodata_dir)
@@ -209,11 +267,8 @@ def load_dataset(settings: Settings, *, extra_paths: Sequence[Path] = ()) -> Dat
                 )
             ]
         )
-    boundary = boundary_geometry(geodata_dir)
+    report, boundary = validate_geodata(geodata_dir, settings.plan_id, extra_paths=extra_paths)
     area = study_area(boundary) if boundary is not None else None
-    report = validate_paths(
-        [geodata_dir, *extra_paths], catalogue=None, plan_id=settings.plan_id, study_area=area
-    )
     if not report.ok or report.catalogue is None:
         raise ValidationError(report.errors)
     catalogue = report.catalogue
@@ -240,4 +295,5 @@ def load_dataset(settings: Settings, *, extra_paths: Sequence[Path] = ()) -> Dat
         study_area=area,
         geodata_dir=geodata_dir,
         report=report,
+        sources=_read_sources(geodata_dir),
     )

@@ -15,14 +15,28 @@ from pathlib import Path
 from typing import Any
 
 from soja_map.data.dataset import Dataset
-from soja_map.data.io import dumps_feature_collection, feature
+from soja_map.data.io import (
+    MAX_CSV_FIELD,
+    MAX_TABLE_BYTES,
+    MAX_XLSX_UNPACKED_BYTES,
+    dumps_feature_collection,
+    feature,
+    read_bounded,
+)
 from soja_map.data.plan import Plan
 from soja_map.data.schema import CATEGORIES, Role
 from soja_map.data.towns import TownIndex
 from soja_map.data.validate import ParsedLayer, Validator, duplicate_id_problems
-from soja_map.errors import ConflictError, Problem, ValidationError, raise_if_problems
+from soja_map.errors import (
+    ConflictError,
+    Problem,
+    ReadLimitError,
+    ValidationError,
+    raise_if_problems,
+)
 
 ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "Shift_JIS (CP932)"))
+ID_HEX_DIGITS = 32  # 128 bits: a collision among generated ids is not a practical risk
 
 # Spreadsheet header (normalised: NFKC, lower case, no spaces) -> place field.
 HEADER_ALIASES: dict[str, str] = {
@@ -72,6 +86,12 @@ LAYER_FOR_CATEGORY: dict[str, str] = {
 }
 
 
+PLACE_CATEGORY_IDS = tuple(c for c, cat in CATEGORIES.items() if cat.role is Role.PLACE)
+# The only files import writes: the place layers, each in the data folder (never plan.json, docs,
+# CSVs or reference layers).
+PLACE_LAYERS = frozenset(LAYER_FOR_CATEGORY.get(c, c) for c in PLACE_CATEGORY_IDS)
+
+
 @dataclass(frozen=True)
 class Defaults:
     """Values for columns a spreadsheet does not have (from command-line options)."""
@@ -111,7 +131,9 @@ def read_table(path: Path) -> tuple[Table | None, list[Problem]]:
     """Read CSV (UTF-8, UTF-8 with BOM, Shift_JIS/CP932) or xlsx into rows keyed by place field."""
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_bounded(Path(path), MAX_TABLE_BYTES)
+    except ReadLimitError as exc:
+        return None, [exc.problem(file)]
     except OSError as exc:
         return None, [
             Problem(file=file, code="unreadable", message=f"cannot read the file ({exc.strerror})")
@@ -145,6 +167,18 @@ def _read_grid(
 ) -> tuple[list[list[str]] | None, str, Problem | None]:
     """The cells of the first sheet (xlsx) or of the CSV text, and the encoding found."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        unpacked = _xlsx_unpacked_size(data)
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            return (
+                None,
+                "",
+                Problem(
+                    file=file,
+                    code="too-large",
+                    message=f"the workbook unpacks to {unpacked:,} bytes",
+                    expected=f"at most {MAX_XLSX_UNPACKED_BYTES:,} bytes unpacked",
+                ),
+            )
         grid, encoding = _read_xlsx(data, file)
         if grid is None:
             return (
@@ -158,7 +192,7 @@ def _read_grid(
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        return list(csv.reader(io.StringIO(text, newline=""))), label, None
+        return _csv_grid(text, file, label)
     return (
         None,
         "",
@@ -169,6 +203,38 @@ def _read_grid(
             "'CSV UTF-8' or 'CSV (comma delimited)'",
         ),
     )
+
+
+def _csv_grid(
+    text: str, file: str, label: str
+) -> tuple[list[list[str]] | None, str, Problem | None]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return list(reader), label, None
+    except csv.Error as exc:
+        return (
+            None,
+            label,
+            Problem(
+                file=file,
+                code="csv-invalid",
+                row=reader.line_num or None,
+                message=f"the CSV cannot be read ({exc}); a cell may hold at most "
+                f"{MAX_CSV_FIELD:,} characters",
+                expected="CSV text with cells of at most " + f"{MAX_CSV_FIELD:,} characters",
+            ),
+        )
+
+
+def _xlsx_unpacked_size(data: bytes) -> int:
+    """The declared size of a workbook's parts once decompressed (the reader stops there)."""
+    import zipfile  # noqa: PLC0415
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0  # not a zip: openpyxl reports it as not a workbook
 
 
 def _header_fields(header_row: list[str], file: str) -> tuple[list[str], list[str], list[Problem]]:
@@ -319,7 +385,24 @@ def row_to_feature(
 
 
 def _category(r: _Row, defaults: Defaults) -> str | None:
-    category = r.get("category") or defaults.category
+    own = r.get("category")
+    category = own or defaults.category
+    if own and defaults.category and own != defaults.category:
+        r.problem(
+            "category-disagrees",
+            f"the row's category differs from --category {defaults.category}",
+            "category",
+            own,
+            f"'{defaults.category}', or no --category",
+        )
+    elif category in CATEGORIES and CATEGORIES[category].role is not Role.PLACE:
+        r.problem(
+            "category-not-place",
+            "import adds places; this category is a reference layer",
+            "category",
+            category,
+            ", ".join(PLACE_CATEGORY_IDS),
+        )
     if not category:
         r.problem(
             "field-missing",
@@ -458,7 +541,9 @@ def _is_number(text: str) -> bool:
 
 def _row_id(category: str, name: str, address: str | None, lat: str, lon: str) -> str:
     key = "|".join([name, address or "", lat, lon])
-    return f"{category.replace('_', '-')}.{hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:8]}"
+    return (
+        f"{category.replace('_', '-')}.{hashlib.sha256(key.encode()).hexdigest()[:ID_HEX_DIGITS]}"
+    )
 
 
 @dataclass
@@ -469,6 +554,7 @@ class _Converted:
     rows: list[int] = field(default_factory=list)
     matches: dict[str, str] = field(default_factory=dict)  # place id -> town label
     problems: list[Problem] = field(default_factory=list)
+    generated: set[str] = field(default_factory=set)  # ids made from the row, not given in it
 
 
 @dataclass
@@ -508,6 +594,7 @@ def import_table(
     raise_if_problems(problems)
 
     target = Path(target) if target is not None else _default_target(converted, geodata_dir, file)
+    raise_if_problems(_target_problems(target, geodata_dir, converted, file))
     current = next((layer for layer in existing if layer.path.resolve() == target.resolve()), None)
     merge = _merge(current, converted, file, target=target, replace=replace)
     raise_if_problems(merge.conflicts, error=ConflictError)
@@ -553,6 +640,8 @@ def _convert(
         if feat is not None:
             converted.features.append(feat)
             converted.rows.append(n)
+            if not row.get("id"):
+                converted.generated.add(feat["id"])
             if matched:
                 converted.matches[feat["id"]] = matched
     return converted
@@ -610,6 +699,46 @@ def _default_target(converted: _Converted, geodata_dir: Path, file: str) -> Path
     return geodata_dir / f"{layer_names.pop()}.geojson"
 
 
+def _target_problems(
+    target: Path, geodata_dir: Path, converted: _Converted, file: str
+) -> list[Problem]:
+    """Import writes only a place layer of the data folder, and only rows of that layer."""
+    real = target.resolve()
+    allowed = ", ".join(sorted(f"{name}.geojson" for name in PLACE_LAYERS))
+    if (
+        real.parent != Path(geodata_dir).resolve()
+        or real.suffix != ".geojson"
+        or real.stem not in PLACE_LAYERS
+        or (real.exists() and not real.is_file())
+    ):
+        return [
+            Problem(
+                file=str(target),
+                code="target-not-place-layer",
+                message="import writes only into a place layer of the data folder",
+                value=str(target),
+                expected=f"one of {allowed} in {geodata_dir}",
+            )
+        ]
+    problems = []
+    for feat, n in zip(converted.features, converted.rows, strict=True):
+        category = feat["properties"]["category"]
+        layer = LAYER_FOR_CATEGORY.get(category, category)
+        if layer != real.stem:
+            problems.append(
+                Problem(
+                    file=file,
+                    code="category-layer",
+                    row=n,
+                    field="category",
+                    value=category,
+                    message=f"a '{category}' belongs in {layer}.geojson, not {real.name}",
+                    expected=f"a category of {real.name}, or no --into",
+                )
+            )
+    return problems
+
+
 def _new_layer_metadata(target: Path) -> dict[str, Any]:
     return {
         "layer": target.stem,
@@ -654,12 +783,35 @@ def _merge(
         old = merge.features[by_id[fid]]
         if _same(old, feat):
             merge.unchanged.append(fid)
+        elif fid in converted.generated and _identity(old) != _identity(feat):
+            merge.conflicts.append(_collision(old, feat, n, file, target))
         elif replace:
             merge.features[by_id[fid]] = feat
             merge.replaced.append(fid)
         else:
             merge.conflicts.append(_conflict(old, feat, n, file, target))
     return merge
+
+
+def _identity(feat: dict[str, Any]) -> tuple[Any, ...]:
+    """What a generated id is made of: a different place under the same id is a collision."""
+    props = feat["properties"]
+    return (props.get("name_ja"), props.get("address"), props.get("category"))
+
+
+def _collision(
+    old: dict[str, Any], new: dict[str, Any], n: int, file: str, target: Path
+) -> Problem:
+    return Problem(
+        file=file,
+        code="id-collision",
+        row=n,
+        field="id",
+        value=new["properties"]["id"],
+        message=f"the id made for this row is already used in {target.name} by a different place "
+        f"({old['properties'].get('name_ja')}); it is never replaced",
+        expected="an id column giving this row its own id",
+    )
 
 
 def _conflict(old: dict[str, Any], new: dict[str, Any], n: int, file: str, target: Path) -> Problem:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import math
 import os
+import re
+import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +19,161 @@ import pyogrio
 from pyproj import CRS
 
 from soja_map.data.schema import GEOGRAPHIC_CRS
-from soja_map.errors import CRSError
+from soja_map.errors import CRSError, FolderMissingError, ReadLimitError
 
 COORDINATE_DECIMALS = 7  # ~1 cm at Soja's latitude: more than any source is worth
+
+# -- bounded reads: every file a user or the folder hands us is read with these limits ----------
+
+MIB = 1024 * 1024
+MAX_LAYER_BYTES = 64 * MIB  # a GeoJSON layer or plan.json (the largest shipped layer is < 1 MB)
+MAX_TEXT_BYTES = 1 * MIB  # SOURCES.md and other run-time text
+MAX_TABLE_BYTES = 32 * MIB  # a spreadsheet to import (CSV or XLSX, as stored)
+MAX_XLSX_UNPACKED_BYTES = 256 * MIB  # an XLSX's parts once decompressed
+MAX_JSON_DEPTH = 32  # a MultiPolygon feature in a FeatureCollection nests 8 deep
+MAX_INT_DIGITS = 30  # far beyond any id, count or coordinate
+MAX_CSV_FIELD = 131_072  # Python's csv default, stated in the message
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ReadLimitError otherwise.
+
+    The file is opened without blocking (a FIFO never hangs the reader) and checked on the open
+    descriptor (a symlink to /dev/zero is a character device, not a file), then read to at most
+    ``limit + 1`` bytes, so a file that grows while read is still caught.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except IsADirectoryError:
+        raise ReadLimitError(
+            "not-a-file", "a folder, not a regular file", expected="a regular file"
+        ) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise ReadLimitError(
+            "not-a-file", f"{_kind(mode)}, not a regular file", expected="a regular file"
+        )
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ReadLimitError(
+            "too-large",
+            f"the file is larger than the limit of {limit:,} bytes",
+            expected=f"at most {limit:,} bytes",
+        )
+    return data
+
+
+def read_text_bounded(path: Path, limit: int = MAX_TEXT_BYTES) -> str:
+    """A bounded UTF-8 text file (ReadLimitError, UnicodeDecodeError)."""
+    return decode_utf8(read_bounded(path, limit))
+
+
+def json_depth(data: bytes) -> int:
+    """The deepest nesting of arrays and objects in JSON text (strings skipped), vectorised."""
+    import numpy as np  # noqa: PLC0415 - numpy is loaded with geopandas anyway
+
+    bare = np.frombuffer(_STRING.sub(b'""', data), dtype=np.uint8)
+    step = np.zeros(bare.shape, dtype=np.int32)
+    step[(bare == ord("[")) | (bare == ord("{"))] = 1
+    step[(bare == ord("]")) | (bare == ord("}"))] = -1
+    return int(np.cumsum(step).max()) if step.size else 0
+
+
+def _number_constant(name: str) -> Any:
+    raise ReadLimitError(
+        "number-not-finite",
+        f"{name} is not a JSON number (RFC 8259 has no NaN or Infinity)",
+        value=name,
+        expected="a finite number, or null",
+    )
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ReadLimitError(
+            "number-out-of-range",
+            "a number is too large to be represented",
+            value=text if len(text) < 40 else text[:39] + "…",
+            expected="a finite number (at most about 1.8e308)",
+        )
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ReadLimitError(
+            "number-too-long",
+            f"an integer has {len(text.lstrip('-')):,} digits",
+            value=text[:20] + "…",
+            expected=f"at most {MAX_INT_DIGITS} digits",
+        )
+    return int(text)
+
+
+def loads_bounded(data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Strict JSON from UTF-8 bytes: depth and number limits, no NaN/Infinity, no lone surrogates.
+
+    Raises ReadLimitError for a limit or a rule, UnicodeDecodeError for bytes that are not UTF-8,
+    and json.JSONDecodeError for text that is not JSON.
+    """
+    text = decode_utf8(data)
+    depth = json_depth(data)
+    if depth > max_depth:
+        raise ReadLimitError(
+            "json-too-deep",
+            f"arrays and objects are nested {depth:,} deep",
+            expected=f"at most {max_depth} levels",
+        )
+    doc = json.loads(
+        text, parse_constant=_number_constant, parse_float=_parse_float, parse_int=_parse_int
+    )
+    if _SURROGATE_ESCAPE.search(data):
+        _refuse_lone_surrogates(doc)
+    return doc
+
+
+def _strings(doc: Any) -> Iterator[str]:
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _refuse_lone_surrogates(doc: Any) -> None:
+    """A \\ud800 escape without its pair is valid JSON but no text: refuse it here, not at render."""
+    for text in _strings(doc):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ReadLimitError(
+                "text-surrogate",
+                "a text holds a lone surrogate escape (half of a UTF-16 pair), which is no character",
+                value=text.encode("utf-8", "backslashreplace").decode("utf-8")[:60],
+                expected=f"valid Unicode text (position {exc.start})",
+            ) from None
 
 
 def decode_utf8(data: bytes) -> str:
@@ -38,31 +194,73 @@ def describe_decode_error(data: bytes, exc: UnicodeDecodeError) -> str:
     return f"not valid UTF-8 text: byte {exc.start} is {bad.hex(' ')}{hint}"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, create_folders: bool = True) -> None:
     """Write UTF-8 ``text`` to ``path`` atomically (see ``atomic_write_bytes``)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), create_folders=create_folders)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, create_folders: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
 
     The data goes to a temporary file in the same folder, is flushed to disk, then renamed over
     the target (``os.replace`` is atomic on POSIX and Windows). Any failure leaves the old file.
+    Writers of one folder take turns (a lock on the folder), so a temporary file left for the
+    same target is a dead writer's and is removed first. With ``create_folders=False`` the folder
+    must exist: a mistyped output path is an error, not a new tree of folders.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
+    if create_folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise FolderMissingError(
+            f"{path}: the folder {path.parent} does not exist; create it first (nothing was written)"
+        )
+    with _folder_lock(path.parent):
+        remove_stale_temporaries(path)
+        fd, tmp_name = tempfile.mkstemp(prefix=_tmp_prefix(path), suffix=".tmp", dir=path.parent)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            tmp.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def _tmp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files an interrupted write of ``path`` left (call under the lock)."""
+    stale = [
+        p
+        for p in path.parent.glob(f"{glob.escape(_tmp_prefix(path))}*.tmp")
+        if p.is_file() and not p.is_symlink()
+    ]
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return stale
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``folder`` (POSIX flock on the folder itself; no lock file)."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        import fcntl  # noqa: PLC0415 - POSIX only
+    except ImportError:  # pragma: no cover - Windows: writes are still atomic, just not serialised
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def round_coordinates(coords: Any, ndigits: int = COORDINATE_DECIMALS) -> Any:
@@ -109,8 +307,9 @@ def write_feature_collection(
     atomic_write_text(path, dumps_feature_collection(features, metadata))
 
 
-def read_json_file(path: Path) -> Any:
-    return json.loads(decode_utf8(Path(path).read_bytes()))
+def read_json_file(path: Path, limit: int = MAX_LAYER_BYTES) -> Any:
+    """A bounded, strict JSON file (see ``read_bounded`` and ``loads_bounded``)."""
+    return loads_bounded(read_bounded(Path(path), limit))
 
 
 def is_geographic_wgs84(crs: CRS | None) -> bool:

@@ -16,7 +16,14 @@ import shapely
 from pydantic_core import ErrorDetails
 from shapely.geometry.base import BaseGeometry
 
-from soja_map.data.io import decode_utf8, describe_decode_error
+from soja_map.data.io import (
+    MAX_LAYER_BYTES,
+    MAX_TEXT_BYTES,
+    describe_decode_error,
+    loads_bounded,
+    read_bounded,
+    read_text_bounded,
+)
 from soja_map.data.plan import CATALOGUE_FILE, Catalogue, Plan, parse_catalogue
 from soja_map.data.schema import (
     CATEGORIES,
@@ -30,8 +37,9 @@ from soja_map.data.schema import (
     Scope,
     partial_date,
 )
-from soja_map.errors import Problem
+from soja_map.errors import Problem, ReadLimitError
 
+SOURCES_FILE = "SOURCES.md"
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 # Japan sits at roughly 122-154 E, 20-46 N: numbers in those ranges on the wrong axis are swapped.
 _JP_LON = (122.0, 154.0)
@@ -155,12 +163,13 @@ class Validator:
     def check_bytes(self, data: bytes, file: str) -> tuple[ParsedLayer | None, list[Problem]]:
         sink = _Sink(file)
         try:
-            text = decode_utf8(data)
+            doc = loads_bounded(data)
         except UnicodeDecodeError as exc:
             sink.add("not-utf8", describe_decode_error(data, exc))
             return None, sink.problems
-        try:
-            doc = json.loads(text)
+        except ReadLimitError as exc:
+            sink.problems.append(exc.problem(file))
+            return None, sink.problems
         except json.JSONDecodeError as exc:
             sink.add("not-json", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
             return None, sink.problems
@@ -713,17 +722,36 @@ def _flatten(coords: Any) -> list[float]:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files to check: each file as given; each folder's *.geojson and plan.json (sorted)."""
+    """Files to check: each file as given; each folder's *.geojson, plan.json and SOURCES.md
+    (sorted). Anything named like a layer is checked, even a folder or a pipe (and reported)."""
     out: list[Path] = []
     for given in paths:
         p = Path(given)
-        if p.is_dir():
+        if p.is_dir() and p.suffix != ".geojson":
             out.extend(
-                sorted(x for x in p.iterdir() if x.suffix == ".geojson" or x.name == CATALOGUE_FILE)
+                sorted(
+                    x
+                    for x in p.iterdir()
+                    if x.suffix == ".geojson" or x.name in {CATALOGUE_FILE, SOURCES_FILE}
+                )
             )
         else:
             out.append(p)
     return out
+
+
+def missing_required(folder: Path, required: Iterable[str]) -> list[Problem]:
+    """An error for each file the folder must hold and does not (nothing is silently skipped)."""
+    return [
+        Problem(
+            file=str(folder / name),
+            code="file-missing",
+            message="a required file of the data folder is missing",
+            expected=f"{name} in {folder}",
+        )
+        for name in required
+        if not (folder / name).exists() and not (folder / name).is_symlink()
+    ]
 
 
 def duplicate_id_problems(layers: Sequence[ParsedLayer]) -> list[Problem]:
@@ -787,10 +815,20 @@ def validate_paths(
     plan_id: str | None = None,
     study_area: BaseGeometry | None,
     today: dt.date | None = None,
+    required: Iterable[str] = (),
 ) -> Report:
-    """Validate files and folders; a plan.json among them is validated and used for the checks."""
+    """Validate files and folders; a plan.json among them is validated and used for the checks.
+
+    Every folder given must hold the ``required`` files. A file that cannot be read or parsed is
+    reported, with its name, and the other files are still checked.
+    """
+    paths = list(paths)
     files = expand_paths(paths)
     problems: list[Problem] = []
+    names = tuple(required)
+    for folder in (Path(p) for p in paths):
+        if folder.is_dir() and folder.suffix != ".geojson":
+            problems.extend(missing_required(folder, names))
     shipped = _catalogue_among(files, problems)
     if shipped is not None:
         catalogue = shipped
@@ -807,7 +845,7 @@ def validate_paths(
     for path in files:
         if path.name == CATALOGUE_FILE:
             continue
-        layer, found = _check_file(validator, path)
+        layer, found = _check_any(validator, path)
         problems.extend(found)
         if layer is not None:
             layers.append(layer)
@@ -824,8 +862,11 @@ def _catalogue_among(files: Sequence[Path], problems: list[Problem]) -> Catalogu
         if path.name != CATALOGUE_FILE:
             continue
         try:
-            doc = json.loads(decode_utf8(path.read_bytes()))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            doc = loads_bounded(read_bounded(path, MAX_LAYER_BYTES))
+        except ReadLimitError as exc:
+            problems.append(exc.problem(str(path)))
+            continue
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             problems.append(
                 Problem(file=str(path), code="catalogue-invalid", message=f"unreadable: {exc}")
             )
@@ -837,13 +878,47 @@ def _catalogue_among(files: Sequence[Path], problems: list[Problem]) -> Catalogu
     return catalogue
 
 
-def _check_file(validator: Validator, path: Path) -> tuple[ParsedLayer | None, list[Problem]]:
+def _check_any(validator: Validator, path: Path) -> tuple[ParsedLayer | None, list[Problem]]:
+    """One file's layer and problems; a failure nobody foresaw is still this file's problem."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
+        if path.name == SOURCES_FILE:
+            return None, check_text_file(path)
+        return _check_file(validator, path)
+    except Exception as exc:
         return None, [
             Problem(
-                file=str(path), code="unreadable", message=f"cannot read the file ({exc.strerror})"
+                file=str(path),
+                code="unreadable",
+                message=f"the file could not be checked ({type(exc).__name__}: {exc})"[:300],
             )
         ]
+
+
+def check_text_file(path: Path, limit: int = MAX_TEXT_BYTES) -> list[Problem]:
+    """A run-time text file (SOURCES.md): a regular file, within the limit, UTF-8 text."""
+    try:
+        read_text_bounded(path, limit)
+    except ReadLimitError as exc:
+        return [exc.problem(str(path))]
+    except UnicodeDecodeError as exc:
+        data = read_bounded(path, limit)
+        return [Problem(file=str(path), code="not-utf8", message=describe_decode_error(data, exc))]
+    except OSError as exc:
+        return [_unreadable(path, exc)]
+    return []
+
+
+def _unreadable(path: Path, exc: OSError) -> Problem:
+    return Problem(
+        file=str(path), code="unreadable", message=f"cannot read the file ({exc.strerror})"
+    )
+
+
+def _check_file(validator: Validator, path: Path) -> tuple[ParsedLayer | None, list[Problem]]:
+    try:
+        data = read_bounded(path, MAX_LAYER_BYTES)
+    except ReadLimitError as exc:
+        return None, [exc.problem(str(path))]
+    except OSError as exc:
+        return None, [_unreadable(path, exc)]
     return validator.check_bytes(data, str(path))

@@ -20,6 +20,7 @@ from soja_map.maps.options import (
     View,
     filter_from_names,
 )
+from soja_map.maps.queue import RENDER_QUEUE, RenderQueue
 from soja_map.maps.render import BrowserConfig, Page, Rendered, Renderer, png_size
 from soja_map.query.filters import Filter
 
@@ -29,12 +30,14 @@ if TYPE_CHECKING:
     import folium
 
 __all__ = [
+    "RENDER_QUEUE",
     "BrowserConfig",
     "ExportJob",
     "ExportOptions",
     "ExportReport",
     "ExportUsageError",
     "Page",
+    "RenderQueue",
     "Rendered",
     "Renderer",
     "View",

@@ -18,6 +18,7 @@ from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
 from soja_map.web.layout import shell
 from soja_map.web.mapdata import Payload
+from soja_map.web.security import add_warmer, harden
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
@@ -116,7 +117,7 @@ def create_app(
     app.layout = shell()
     _add_data_routes(app, ctx)
     register_all(app, ctx)
-    planner_panel.register_callbacks(app, data)
+    planner = planner_panel.register_callbacks(app, data)
     export_button.register_callbacks(
         app,
         data,
@@ -124,4 +125,10 @@ def create_app(
         tile_mirror=settings.tile_mirror,
         browser=BrowserConfig.from_settings(settings),
     )
+    harden(
+        app,
+        tile_urls=[b.url for b in ctx.basemaps],
+        health=lambda: {"places": len(data.places)},
+    )
+    add_warmer(app, planner.warm)
     return app

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
@@ -15,6 +14,7 @@ from soja_map.data.dataset import Dataset
 from soja_map.errors import SojaMapError
 from soja_map.i18n import Translator, translator
 from soja_map.maps.api import (
+    RENDER_QUEUE,
     BrowserConfig,
     ExportOptions,
     Page,
@@ -121,13 +121,13 @@ def register_callbacks(
     tile cache, if the app uses one. PNG export is offered only if Chromium is on the server."""
     browser = browser or BrowserConfig.from_env()
     png_available = browser.available()
-    lock = threading.Lock()  # one Chromium at a time: each needs ~300 MB
 
     def download(kind: Literal["html", "png"], flt: Any, view: Any, lang: Any) -> tuple[Any, str]:
         tr = translator(lang)
         try:
             if kind == "png":
-                with lock, Renderer(browser) as renderer:
+                # one Chromium at a time across every worker (each needs ~300 MB); busy beyond
+                with RENDER_QUEUE.turn(), Renderer(browser) as renderer:
                     result = export_download(
                         data,
                         flt,

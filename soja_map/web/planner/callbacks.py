@@ -41,8 +41,9 @@ LANGUAGE_OUTPUTS: Final = (
 )  # in the order of views.labels()
 
 
-def register_callbacks(app: dash.Dash, data: Dataset) -> None:
-    """Wire the panel; the model (population grid, zones) is built once, on first use."""
+def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
+    """Wire the panel; the model (population grid, zones) is built once, on first use or by
+    ``model.warm()`` (the app registers it to run before gunicorn forks)."""
     model = PanelModel(data)
 
     @app.callback(
@@ -113,3 +114,5 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> None:
         state, fmt = state_from(**values), ids.DOWNLOAD_FORMATS[str(dash.ctx.triggered_id)]
         tr = translator(state.lang)
         return download(model.report(state), state.by, fmt, tr, model.data)
+
+    return model

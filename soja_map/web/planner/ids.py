@@ -37,5 +37,6 @@ LABELS: Final = {
     "cov-label-layers": "planner_label_layers",
     "cov-label-whatif": "planner_label_whatif",
     "cov-label-remove": "planner_label_remove",
+    "cov-label-whatif-limit": "planner_whatif_limit",
 }
 LABEL_IDS: Final = tuple(LABELS)

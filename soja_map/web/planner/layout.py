@@ -95,6 +95,11 @@ def layout(data: Dataset, lang: str) -> Any:
                 [
                     html.Legend(label["cov-label-whatif"], id="cov-label-whatif"),
                     dcc.RadioItems(id=ids.MODE, options=mode_options, value="off", inline=True),
+                    html.P(
+                        label["cov-label-whatif-limit"],
+                        id="cov-label-whatif-limit",
+                        className="cov-hint",
+                    ),
                     html.Label(
                         label["cov-label-remove"], id="cov-label-remove", htmlFor=ids.REMOVE
                     ),

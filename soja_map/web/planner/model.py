@@ -18,6 +18,7 @@ from soja_map.analysis import report as report_io
 from soja_map.analysis.presets import PRESETS, preset_matching
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import GEOGRAPHIC_CRS
+from soja_map.errors import RequestError
 from soja_map.i18n import Lang, as_lang
 from soja_map.query.filters import Filter
 from soja_map.web import ids as app_ids
@@ -27,6 +28,10 @@ FILTER_SOURCE: Final = "filter"
 CUSTOM: Final = "custom"
 CLICK_REMOVE_M: Final = 300.0  # a click in remove mode picks a facility within this distance
 MAX_GAPS_DRAWN: Final = 60
+# What-if points a person may add: enough for any plan of new sites, small enough that one request
+# stays cheap (60,000 points once took 27 s and 1.6 GB). Said in the panel; more is a 400.
+MAX_WHATIF_POINTS: Final = 20
+MAX_REMOVED: Final = 500  # more than there are facilities of any kind
 BY_CHOICES: Final = ("town", "elementary", "junior_high")
 LAYER_CHOICES: Final = ("choropleth", "catchments", "gaps")
 MODE_CHOICES: Final = ("off", "add", "remove")
@@ -100,13 +105,36 @@ def next_whatif(
     point = click_lonlat(click)
     if point is None:
         return adds, removes
-    if mode == "add":
+    if mode == "add" and len(adds) < MAX_WHATIF_POINTS:
         adds.append([round(point[0], 6), round(point[1], 6)])
     elif mode == "remove" and facilities is not None:
         hit = cov.nearest_facility_id(facilities, *point, max_m=CLICK_REMOVE_M)
         if hit is not None:
             removes = toggled(removes, hit)
     return adds, removes
+
+
+def whatif_points(whatif: Any) -> tuple[tuple[float, float], ...]:
+    """The what-if store's points, checked: at most MAX_WHATIF_POINTS [lon, lat] pairs of finite
+    degrees (the store comes from the browser, so anything else is a malformed request)."""
+    points = _bounded("what-if points", (whatif or {}).get("add") or [], MAX_WHATIF_POINTS)
+    out = []
+    for p in points:
+        if not isinstance(p, list | tuple) or len(p) != 2:
+            raise RequestError(f"a what-if point is not [lon, lat]: {str(p)[:40]}")
+        lon, lat = float(p[0]), float(p[1])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise RequestError(f"a what-if point is not lon/lat degrees: {lon}, {lat}")
+        out.append((lon, lat))
+    return tuple(out)
+
+
+def _bounded(what: str, items: Any, limit: int) -> tuple[Any, ...]:
+    if not isinstance(items, list | tuple):
+        raise RequestError(f"{what}: not a list")
+    if len(items) > limit:
+        raise RequestError(f"{what}: {len(items)} given, at most {limit} allowed")
+    return tuple(items)
 
 
 # -- computing -----------------------------------------------------------------------------------
@@ -145,8 +173,8 @@ def state_from(
         preset=preset,
         by=by or "town",
         layers=tuple(layers or ()),
-        added=tuple(tuple(p) for p in (whatif or {}).get("add", [])),
-        removed=tuple(removed or ()),
+        added=whatif_points(whatif),
+        removed=_bounded("removed", removed or (), MAX_REMOVED),
         filter_data=filter_data,
         lang=as_lang(lang),
     )
@@ -162,6 +190,12 @@ class PanelModel:
 
     def __post_init__(self) -> None:
         self.cache = cov.ContextCache(self.data)
+
+    def warm(self) -> None:
+        """Build the coverage context and the zone polygons now (before gunicorn forks)."""
+        self.cache.get()
+        for kind in BY_CHOICES:
+            self.zone_features(kind)
 
     def facilities(
         self, source: str | None, filter_data: dict[str, Any] | None

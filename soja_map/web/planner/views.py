@@ -40,6 +40,7 @@ from soja_map.web.planner.model import (
     FILTER_SOURCE,
     LAYER_CHOICES,
     MAX_GAPS_DRAWN,
+    MAX_WHATIF_POINTS,
     MODE_CHOICES,
     SHARE_BREAKS,
     PanelModel,
@@ -174,7 +175,7 @@ def labels(data: Dataset, tr: Translator) -> tuple[Any, ...]:
     """Every language-dependent text of the panel, in the order of the language callback's outputs."""
     return (
         tr("planner_title"),
-        *(tr(key) for key in ids.LABELS.values()),
+        *(tr(key, max=MAX_WHATIF_POINTS) for key in ids.LABELS.values()),
         source_options(data, tr),
         tr("planner_choose"),
         preset_options(tr),
