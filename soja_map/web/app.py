@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from dash import Dash
-from flask import Response, abort, request
+from flask import Response, abort, has_request_context, request
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import as_lang, translator
 from soja_map.maps.render import BrowserConfig
 from soja_map.query.basemaps import TileSource, tile_sources
-from soja_map.web import export_button
+from soja_map.web import deferred, export_button, perf, pwa
 from soja_map.web import planner as planner_panel
 from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
-from soja_map.web.layout import shell
+from soja_map.web.layout import first_layout
 from soja_map.web.mapdata import Payload
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -113,8 +113,12 @@ def create_app(
         url_for=lambda path: relative_path(app, path),
         basemaps=basemaps,
     )
-    app.layout = shell()
+    app.layout = lambda: first_layout(ctx, perf.page_search(app) if has_request_context() else None)
     _add_data_routes(app, ctx)
+    prefix = app.config.requests_pathname_prefix
+    perf.install(app, head=pwa.head_html(prefix), favicon=pwa.favicon_html(prefix))
+    pwa.register(app, ctx)
+    deferred.register(app)
     register_all(app, ctx)
     planner_panel.register_callbacks(app, data)
     export_button.register_callbacks(
