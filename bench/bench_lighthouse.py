@@ -253,6 +253,47 @@ def report(title: str, ours: Run, peer: Run | None, runs: int) -> None:
             print(f"    {kib:7.1f}  {url.split('?')[0]}")
 
 
+def missed_targets(ours: Run) -> list[str]:
+    missed = []
+    if ours.score < TARGETS["score"]:
+        missed.append(f"score {ours.score:.0f} < {TARGETS['score']}")
+    if ours.lcp_ms > TARGETS["lcp_ms"]:
+        missed.append(f"LCP {ours.lcp_ms:.0f} ms > {TARGETS['lcp_ms']}")
+    if ours.tbt_ms > TARGETS["tbt_ms"]:
+        missed.append(f"TBT {ours.tbt_ms:.0f} ms > {TARGETS['tbt_ms']}")
+    if ours.kib > TARGETS["kib"]:
+        missed.append(f"{ours.kib:.0f} KiB > {TARGETS['kib']}")
+    return missed
+
+
+def measure_peer(data: Dataset, args: argparse.Namespace) -> Run | None:
+    if args.no_peer:
+        return None
+    with serving_peer(data) as url:
+        return measure(url, args.runs, trace=False)
+
+
+def bench_real(real: Dataset, args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
+    with serving_gunicorn(real.geodata_dir) as url:
+        ours = measure(url, args.runs, trace=args.trace)
+    peer = measure_peer(real, args)
+    report(f"real data: {len(real.places):,} places", ours, peer, args.runs)
+    results["real"] = {"ours": ours.__dict__, "peer": peer.__dict__ if peer else None}
+    return missed_targets(ours)
+
+
+def bench_big(real: Dataset, args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
+    big = synthetic_dataset(real, args.n, seed=1)
+    with serving_in_process(big) as url:
+        ours = measure(url, args.runs, trace=args.trace)
+    peer = measure_peer(big, args)
+    report(f"generated: {len(big.places):,} places", ours, peer, args.runs)
+    results["big"] = {"ours": ours.__dict__, "peer": peer.__dict__ if peer else None}
+    if ours.lcp_ms > TARGETS["big_lcp_ms"]:
+        return [f"50k LCP {ours.lcp_ms:.0f} ms > {TARGETS['big_lcp_ms']}"]
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -267,40 +308,13 @@ def main(argv: list[str] | None = None) -> int:
         print("node is needed (Lighthouse runs on Node.js)", file=sys.stderr)
         return 2
     ensure_lighthouse()
+    print(f"machine load (1, 5, 15 min): {os.getloadavg()}; {os.cpu_count()} CPUs", flush=True)
     real = load_dataset(Settings(tiles=False))
     results: dict[str, Any] = {}
-    with serving_gunicorn(real.geodata_dir) as url:
-        ours = measure(url, args.runs, trace=args.trace)
-    peer = None
-    if not args.no_peer:
-        with serving_peer(real) as url:
-            peer = measure(url, args.runs, trace=False)
-    report(f"real data: {len(real.places):,} places", ours, peer, args.runs)
-    results["real"] = {"ours": ours.__dict__, "peer": peer.__dict__ if peer else None}
-    missed = []
-    if ours.score < TARGETS["score"]:
-        missed.append(f"score {ours.score:.0f} < {TARGETS['score']}")
-    if ours.lcp_ms > TARGETS["lcp_ms"]:
-        missed.append(f"LCP {ours.lcp_ms:.0f} ms > {TARGETS['lcp_ms']}")
-    if ours.tbt_ms > TARGETS["tbt_ms"]:
-        missed.append(f"TBT {ours.tbt_ms:.0f} ms > {TARGETS['tbt_ms']}")
-    if ours.kib > TARGETS["kib"]:
-        missed.append(f"{ours.kib:.0f} KiB > {TARGETS['kib']}")
+    missed = bench_real(real, args, results)
     if not args.no_big:
-        big = synthetic_dataset(real, args.n, seed=1)
-        with serving_in_process(big) as url:
-            big_ours = measure(url, args.runs, trace=args.trace)
-        big_peer = None
-        if not args.no_peer:
-            with serving_peer(big) as url:
-                big_peer = measure(url, args.runs, trace=False)
-        report(f"generated: {len(big.places):,} places", big_ours, big_peer, args.runs)
-        results["big"] = {
-            "ours": big_ours.__dict__,
-            "peer": big_peer.__dict__ if big_peer else None,
-        }
-        if big_ours.lcp_ms > TARGETS["big_lcp_ms"]:
-            missed.append(f"50k LCP {big_ours.lcp_ms:.0f} ms > {TARGETS['big_lcp_ms']}")
+        missed += bench_big(real, args, results)
+    print(f"machine load (1, 5, 15 min): {os.getloadavg()}")
     print("\ntargets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

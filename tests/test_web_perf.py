@@ -48,17 +48,11 @@ def app(settings: Settings, dataset: Dataset) -> Dash:
 
 
 @pytest.fixture(scope="module")
-def sub_app(settings: Settings, dataset: Dataset, monkeypatch_module: Any) -> Dash:
+def sub_app(settings: Settings, dataset: Dataset) -> Dash:
     # how a reverse proxy serves it below /soja/ (Dash reads the prefix from the environment)
-    monkeypatch_module.setenv("DASH_URL_BASE_PATHNAME", "/soja/")
-    return create_app(settings, dataset)
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module() -> Any:
-    patch = pytest.MonkeyPatch()
-    yield patch
-    patch.undo()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DASH_URL_BASE_PATHNAME", "/soja/")
+        return create_app(settings, dataset)
 
 
 def get(client: Any, url: str, headers: dict[str, str] | None = None) -> Any:
@@ -270,3 +264,21 @@ def test_the_first_layout_holds_the_page_of_the_address(app: Dash, sub_app: Dash
     by_id = {c["props"].get("id"): c for c in below.get_json()["props"]["children"]}
     assert by_id[ids.PAGE_FOR]["props"]["data"] == ""
     assert by_id[ids.PAGE]["props"]["children"]["props"]["lang"] == "ja"
+
+
+def test_a_proxy_that_strips_the_sub_path(settings: Settings, dataset: Dataset) -> None:
+    # the browser asks for /soja/..., the proxy passes /... on: routes at /, URLs below /soja/
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("DASH_URL_BASE_PATHNAME", raising=False)
+        patch.setenv("DASH_REQUESTS_PATHNAME_PREFIX", "/soja/")
+        stripped = create_app(settings, dataset)
+    client = stripped.server.test_client()
+    html = get(client, "/").get_data(as_text=True)
+    assert '<link rel="manifest" href="/soja/manifest.webmanifest">' in html
+    for url in script_urls(html):
+        assert url.startswith("/soja/"), url
+        assert get(client, url.removeprefix("/soja")).status_code == 200, url
+    assert '"prefix": "/soja/"' in get(client, "/sw.js").get_data(as_text=True)
+    layout = get(client, "/_dash-layout", {"Referer": "https://example.org/soja/?lang=en"})
+    by_id = {c["props"].get("id"): c for c in layout.get_json()["props"]["children"]}
+    assert by_id[ids.PAGE]["props"]["children"]["props"]["lang"] == "en"
