@@ -102,3 +102,39 @@ def test_the_map_opens_again_with_no_network_and_says_it_is_a_cached_copy(
     # request that reached for the network may fail, and none does
     logs = dash_duo.get_logs()
     assert [e for e in logs if "net::ERR_" not in e["message"]] == [], logs
+
+
+# what a hardened deployment may send: no inline script, no eval, nothing from elsewhere; and no
+# Referer at all (the first layout then comes without the page, which a callback renders)
+STRICT_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def test_the_map_runs_under_a_strict_content_security_policy_and_no_referrer(
+    dash_duo, settings: Settings, dataset: Dataset
+) -> None:
+    app = create_app(settings, dataset)
+
+    @app.server.after_request
+    def harden(response):  # type: ignore[no-untyped-def]
+        response.headers.update(STRICT_HEADERS)
+        return response
+
+    points, lines = expected(dataset, Filter())
+    with serving(app.server) as (url, _):
+        dash_duo.driver.get(url + "?view=list&lang=en")
+        dash_duo.wait_for_element(f"#{ids.SUMMARY}", timeout=20)
+        wait_counts(dash_duo, points, lines)
+        assert dash_duo.find_element(f"#{ids.SHELL}").get_attribute("lang") == "en"
+        wait_until(
+            lambda: len(dash_duo.find_elements(f"#{ids.PLACE_LIST} tbody tr")) == 50,
+            what="the list (the address asked for it)",
+        )
+        wait_until(lambda: kept(dash_duo), timeout=30, what="the worker to keep the page")
+        assert dash_duo.get_logs() == []  # a CSP violation is a console error
