@@ -40,8 +40,13 @@
         }).catch(function () { /* no offline copy: the map works as before */ });
     }
 
+    // after the page has loaded and gone quiet: the worker then fetches nothing the page did not
+    function whenIdle() {
+        if (window.requestIdleCallback) { window.requestIdleCallback(register, {timeout: 5000}); } else { window.setTimeout(register, 2000); }
+    }
+
     if ("serviceWorker" in navigator && window.isSecureContext) {
-        if (document.readyState === "complete") { register(); } else { window.addEventListener("load", register); }
+        if (document.readyState === "complete") { whenIdle(); } else { window.addEventListener("load", whenIdle); }
     }
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {

@@ -80,10 +80,10 @@ function update(request) {
     return fetch(request).catch(function () { return new Response(null, {status: 204}); });
 }
 
+// Nothing is fetched at install: the page registers this worker once it has loaded, then sends
+// what it loaded (bundles and place data come from the browser's HTTP cache, not the network).
 self.addEventListener("install", function (event) {
-    event.waitUntil(caches.open(CACHE).then(function (cache) {
-        return cache.addAll([SOJA.places]);
-    }).then(function () { return self.skipWaiting(); }));
+    event.waitUntil(caches.open(CACHE).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
