@@ -45,8 +45,11 @@ def relative_path(app: Dash, path: str) -> str:
     return str(app.get_relative_path("/" + path))  # type: ignore[no-untyped-call]
 
 
-def _serve(payload: Payload) -> Response:
-    if "gzip" in (request.headers.get("Accept-Encoding") or ""):
+def _serve(payload: Payload, brotli_body: bytes | None = None) -> Response:
+    if brotli_body is not None and request.accept_encodings["br"]:
+        response = Response(brotli_body, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "br"
+    elif "gzip" in (request.headers.get("Accept-Encoding") or ""):
         response = Response(payload.gzipped, mimetype="application/geo+json")
         response.headers["Content-Encoding"] = "gzip"
     else:
@@ -61,17 +64,18 @@ def _serve(payload: Payload) -> Response:
 def _add_data_routes(app: Dash, ctx: AppContext) -> None:
     prefix = app.config.routes_pathname_prefix
     mapdata = ctx.mapdata
+    packed = perf.brotli_bodies([mapdata.places, *mapdata.references.values()])
 
     def places(etag: str) -> Response:
         if etag != mapdata.places.etag:
             abort(404)
-        return _serve(mapdata.places)
+        return _serve(mapdata.places, packed.get(mapdata.places.etag))
 
     def reference(key: str, etag: str) -> Response:
         payload = mapdata.references.get(key)
         if payload is None or etag != payload.etag:
             abort(404)
-        return _serve(payload)
+        return _serve(payload, packed.get(payload.etag))
 
     app.server.add_url_rule(f"{prefix}_soja/places.<etag>.json", "soja_places", places)
     app.server.add_url_rule(

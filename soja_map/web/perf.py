@@ -18,14 +18,18 @@ sub-path (every route and URL goes through the app's pathname prefixes).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+import brotli  # type: ignore[import-untyped]
 from dash import Dash
 from dash import __version__ as dash_version
 from dash.fingerprint import check_fingerprint
 from flask import Response, request
 from flask_compress import Compress
+
+from soja_map.web.mapdata import Payload
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -42,7 +46,14 @@ COMPRESSED_TYPES = (
     "image/svg+xml",
 )
 RENDERER_ROUTE = "_soja/renderer.js"
+BROTLI_QUALITY = 6  # for the data, compressed once: 50,000 places take about a second
 _SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>\n?')
+
+
+def brotli_bodies(payloads: Iterable[Payload]) -> dict[str, bytes]:
+    """Each content-hashed payload brotli-encoded once (by ETag): about a quarter smaller than its
+    gzip for the place data, compressed when the app starts rather than on every request."""
+    return {p.etag: brotli.compress(p.body, quality=BROTLI_QUALITY) for p in payloads}
 
 
 def drop_scripts(scripts: str, dropped: tuple[str, ...] = DROPPED_SCRIPTS) -> str:
