@@ -81,6 +81,7 @@ class Request:
     method: str
     path: str
     body: str | None = None
+    page: str | None = None  # the page's query, sent as the Referer (the layout holds that page)
 
 
 @dataclass
@@ -133,6 +134,28 @@ def _quiet(driver: webdriver.Chrome, seconds: float = 0.8) -> None:
         time.sleep(seconds)
 
 
+def _open(driver: webdriver.Chrome, base: str, arg: str, cached: set[str]) -> list[Request]:
+    """The GETs of one page load (bundles and data once; the page and its layout every time)."""
+    driver.get(base + arg)
+    _wait(driver, ".leaflet-container")
+    _quiet(driver)
+    recorded = []
+    for url in driver.execute_script(RESOURCES):
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if "_dash-update-component" in url:
+            continue
+        if parts.path.endswith("/_dash-layout"):  # asked again by every page (no-cache)
+            recorded.append(Request("GET", path, page=arg))
+            continue
+        if path in cached:
+            continue
+        cached.add(path)
+        recorded.append(Request("GET", path))
+    recorded.append(Request("GET", "/" + arg))
+    return recorded
+
+
 def _session(driver: webdriver.Chrome, base: str) -> list[Request]:
     """One resident's visit, as requests (each page load's GETs, then its callbacks in order)."""
     steps: list[tuple[str, Any]] = [
@@ -150,17 +173,7 @@ def _session(driver: webdriver.Chrome, base: str) -> list[Request]:
     cached: set[str] = set()  # the browser keeps bundles and data between page loads
     for kind, arg in steps:
         if kind == "open":
-            driver.get(base + arg)
-            _wait(driver, ".leaflet-container")
-            _quiet(driver)
-            for url in driver.execute_script(RESOURCES):
-                parts = urlsplit(url)
-                path = parts.path + (f"?{parts.query}" if parts.query else "")
-                if "_dash-update-component" in url or path in cached:
-                    continue
-                cached.add(path)
-                recorded.append(Request("GET", path))
-            recorded.append(Request("GET", "/" + arg))
+            recorded += _open(driver, base, arg, cached)
         elif kind == "click":
             with contextlib.suppress(Exception):
                 _wait(driver, arg, 10).click()
@@ -368,6 +381,8 @@ async def _user(
                 headers = {"Accept-Encoding": "gzip, br"}
                 if req.body is not None:
                     headers["Content-Type"] = "application/json"
+                if req.page is not None:
+                    headers["Referer"] = base + "/" + req.page
                 async with session.request(
                     req.method, base + req.path, data=req.body, headers=headers
                 ) as resp:

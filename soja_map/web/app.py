@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from dash import Dash
-from flask import Response, abort, request
+from flask import Response, abort, has_request_context, request
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import as_lang, translator
 from soja_map.maps.api import BrowserConfig
 from soja_map.query.basemaps import TileSource, tile_sources
-from soja_map.web import export_button
+from soja_map.web import deferred, export_button, perf, pwa
 from soja_map.web import planner as planner_panel
 from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
-from soja_map.web.layout import shell
+from soja_map.web.layout import first_layout
 from soja_map.web.mapdata import Payload
 from soja_map.web.security import add_warmer, harden
 
@@ -46,8 +46,11 @@ def relative_path(app: Dash, path: str) -> str:
     return str(app.get_relative_path("/" + path))  # type: ignore[no-untyped-call]
 
 
-def _serve(payload: Payload) -> Response:
-    if "gzip" in (request.headers.get("Accept-Encoding") or ""):
+def _serve(payload: Payload, brotli_body: bytes | None = None) -> Response:
+    if brotli_body is not None and request.accept_encodings["br"]:
+        response = Response(brotli_body, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "br"
+    elif "gzip" in (request.headers.get("Accept-Encoding") or ""):
         response = Response(payload.gzipped, mimetype="application/geo+json")
         response.headers["Content-Encoding"] = "gzip"
     else:
@@ -62,17 +65,18 @@ def _serve(payload: Payload) -> Response:
 def _add_data_routes(app: Dash, ctx: AppContext) -> None:
     prefix = app.config.routes_pathname_prefix
     mapdata = ctx.mapdata
+    packed = perf.brotli_bodies([mapdata.places, *mapdata.references.values()])
 
     def places(etag: str) -> Response:
         if etag != mapdata.places.etag:
             abort(404)
-        return _serve(mapdata.places)
+        return _serve(mapdata.places, packed.get(mapdata.places.etag))
 
     def reference(key: str, etag: str) -> Response:
         payload = mapdata.references.get(key)
         if payload is None or etag != payload.etag:
             abort(404)
-        return _serve(payload)
+        return _serve(payload, packed.get(payload.etag))
 
     app.server.add_url_rule(f"{prefix}_soja/places.<etag>.json", "soja_places", places)
     app.server.add_url_rule(
@@ -114,8 +118,12 @@ def create_app(
         url_for=lambda path: relative_path(app, path),
         basemaps=basemaps,
     )
-    app.layout = shell()
+    app.layout = lambda: first_layout(ctx, perf.page_search(app) if has_request_context() else None)
     _add_data_routes(app, ctx)
+    prefix = app.config.requests_pathname_prefix
+    perf.install(app, head=pwa.head_html(prefix), favicon=pwa.favicon_html(prefix))
+    pwa.register(app, ctx)
+    deferred.register(app)
     register_all(app, ctx)
     planner = planner_panel.register_callbacks(app, data)
     export_button.register_callbacks(

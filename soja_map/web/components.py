@@ -16,7 +16,7 @@ from urllib.parse import quote
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from soja_map.data.dataset import Dataset
 from soja_map.data.plan import Plan
@@ -41,6 +41,7 @@ from soja_map.query.styling import (
 )
 from soja_map.web import ids
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
+from soja_map.web.markdown_html import markdown_components
 
 LIST_PAGE_SIZE = 50
 
@@ -700,7 +701,7 @@ def credits(data: Dataset, tr: Translator) -> list[Any]:
         html.Details(
             [
                 html.Summary(tr("sources_file")),
-                dcc.Markdown(text, link_target="_blank", className="soja-sources"),
+                html.Div(markdown_components(text), className="soja-sources"),
             ]
         ),
     ]

@@ -19,6 +19,8 @@ EXPORT_SLOT = "export-slot"  # container of soja_map.web.export_button.layout(..
 
 URL = "url"  # dcc.Location (refresh=False): its search is the shareable state (see web/state.py)
 PAGE = "page"  # container the page is rendered into from the URL's state
+PAGE_FOR = "page-for"  # dcc.Store: the query string the page in PAGE was rendered for
+PAGE_REQUEST = "page-request"  # dcc.Store: {search, at} when the URL asks for another page
 URL_TARGET = "url-target"  # the query string the current state should have (replaceState)
 PLACES_SRC = "places-src"  # URL of the places GeoJSON the clientside filter fetches
 SELECTED_STORE = "selected-store"  # id of the selected place; "" or None: none
@@ -66,6 +68,8 @@ NEAR_RESULTS = "near-results"
 CREDITS_OPEN = "credits-open"
 CREDITS_CLOSE = "credits-close"
 CREDITS = "credits"
+CREDITS_BODY = "credits-body"  # filled when the dialog first opens (web/deferred.py)
+CACHED_NOTICE = "cached-notice"  # shown when the page is the service worker's kept copy
 
 # pattern-matching id types
 PLACE_LINK = "place-link"  # {"type": PLACE_LINK, "place": id, "src": "list" | "search" | "near"}

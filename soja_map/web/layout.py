@@ -9,25 +9,53 @@ from dash import dcc, html
 
 from soja_map.i18n import Translator, as_lang, other_lang, translator
 from soja_map.query.styling import REFERENCE_LABELS
-from soja_map.web import export_button, ids, views
+from soja_map.web import deferred, export_button, ids, pwa, views
 from soja_map.web import planner as planner_panel
 from soja_map.web.components import attrs
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
-from soja_map.web.state import MAX_ZOOM, REFERENCE_KEYS, VIEWS, AppState, encode_search
+from soja_map.web.state import (
+    MAX_ZOOM,
+    REFERENCE_KEYS,
+    VIEWS,
+    AppState,
+    encode_search,
+    parse_search,
+)
 
 ns = views.ns
 MIN_ZOOM = 8
 CLUSTER_RADIUS = 50
 
 
-def shell() -> html.Div:
-    """What /_dash-layout sends: the URL and an empty page (filled from the URL's state)."""
+def shell(content: Any = None, rendered_for: str | None = None) -> html.Div:
+    """What /_dash-layout sends: the URL and the page, either already rendered for the query
+    string ``rendered_for`` (see first_layout) or empty, filled from the URL's state by a callback."""
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
-            html.Div(id=ids.PAGE, className="soja-page"),
+            dcc.Store(id=ids.PAGE_FOR, data=rendered_for),
+            dcc.Store(id=ids.PAGE_REQUEST, data={}),
+            html.Div(content, id=ids.PAGE, className="soja-page"),
         ]
+    )
+
+
+def first_layout(ctx: AppContext, search: str | None) -> html.Div:
+    """The layout with the page for ``search`` (the query string of the address the browser asks
+    for the layout from) already in it, so the first screen needs no callback; ``None`` (unknown)
+    gives the empty shell."""
+    if search is None:
+        return shell()
+    return shell(page(ctx, state_of(ctx, search)), rendered_for=search.lstrip("?"))
+
+
+def state_of(ctx: AppContext, search: str | None) -> AppState:
+    return parse_search(
+        search,
+        ctx.data.plan,
+        place_ids=ctx.data.places.index,
+        lang=as_lang(ctx.settings.language),
     )
 
 
@@ -183,14 +211,19 @@ def _filter_pane(
     )
 
 
+def _credits(ctx: AppContext, tr: Translator) -> list[Any]:
+    """The dialog's title; the rest comes in when it first opens (web/deferred.py)."""
+    title, *rest = views.credits_view(ctx, tr)
+    return [title, html.Div(id=ids.CREDITS_BODY), deferred.holding(ids.CREDITS_BODY, rest)]
+
+
 def _list_pane(ctx: AppContext, state: AppState, tr: Translator) -> html.Section:
+    rows = views.list_view(ctx, state.filter, 0, state.place, tr)
+    shown = state.view == "list"  # otherwise drawn when the tab is chosen (web/deferred.py)
     return html.Section(
         [
-            html.Div(
-                views.list_view(ctx, state.filter, 0, state.place, tr),
-                id=ids.PLACE_LIST,
-                className="soja-list",
-            ),
+            html.Div(rows if shown else None, id=ids.PLACE_LIST, className="soja-list"),
+            deferred.holding(ids.PLACE_LIST, None if shown else rows),
             html.Div(
                 [
                     html.Button(tr("prev"), id=ids.LIST_PREV, className="soja-tool", n_clicks=0),
@@ -386,6 +419,7 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                     html.Main(
                         [
                             _map(ctx, state, near, tr),
+                            pwa.cached_notice(ctx, tr),
                             html.Details(
                                 [
                                     html.Summary(tr("legend")),
@@ -433,7 +467,7 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                                 n_clicks=0,
                                 **attrs({"aria-label": tr("close")}),
                             ),
-                            *views.credits_view(ctx, tr),
+                            *_credits(ctx, tr),
                         ],
                         className="soja-dialog-box",
                     )

@@ -7,7 +7,9 @@ from typing import Any
 from dash import ClientsideFunction, Dash
 
 
-def clientside(app: Dash, function_name: str, *dependencies: Any, **options: Any) -> None:
-    """``app.clientside_callback`` of ``dash_clientside.sojaMap.<function_name>``."""
-    function = ClientsideFunction(namespace="sojaMap", function_name=function_name)
+def clientside(
+    app: Dash, function_name: str, *dependencies: Any, namespace: str = "sojaMap", **options: Any
+) -> None:
+    """``app.clientside_callback`` of ``dash_clientside.<namespace>.<function_name>``."""
+    function = ClientsideFunction(namespace=namespace, function_name=function_name)
     app.clientside_callback(function, *dependencies, **options)  # type: ignore[no-untyped-call]

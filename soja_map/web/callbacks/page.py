@@ -8,18 +8,10 @@ from dash import Dash, Input, Output, State, no_update
 
 from soja_map.i18n import as_lang, other_lang
 from soja_map.web import ids
+from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
-from soja_map.web.layout import page
-from soja_map.web.state import AppState, encode_search, parse_search
-
-
-def state_of(ctx: AppContext, search: str | None) -> AppState:
-    return parse_search(
-        search,
-        ctx.data.plan,
-        place_ids=ctx.data.places.index,
-        lang=as_lang(ctx.settings.language),
-    )
+from soja_map.web.layout import page, state_of
+from soja_map.web.state import encode_search
 
 
 def switched_language(
@@ -34,9 +26,26 @@ def switched_language(
 
 
 def register(app: Dash, ctx: AppContext) -> None:
-    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "search"))
-    def render_page(search: str | None) -> Any:
-        return page(ctx, state_of(ctx, search))
+    # the first layout already holds the page for the URL it was asked from (layout.first_layout):
+    # the page is rendered here only when the URL asks for another one (back/forward, language)
+    clientside(
+        app,
+        "pageWanted",
+        Output(ids.PAGE_REQUEST, "data"),
+        Input(ids.URL, "search"),
+        State(ids.PAGE_FOR, "data"),
+        namespace="sojaPage",
+    )
+
+    @app.callback(
+        Output(ids.PAGE, "children"),
+        Output(ids.PAGE_FOR, "data"),
+        Input(ids.PAGE_REQUEST, "data"),
+        prevent_initial_call=True,
+    )
+    def render_page(wanted: dict[str, Any]) -> Any:
+        search = (wanted or {}).get("search") or ""
+        return page(ctx, state_of(ctx, search)), search.lstrip("?")
 
     @app.callback(
         Output(ids.URL, "href"),
