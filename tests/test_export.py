@@ -503,7 +503,7 @@ def test_each_project_writes_one_map_per_project(dataset, tmp_path: Path) -> Non
     written = export_each_project(dataset, tmp_path / "maps", None, ExportOptions(generated=DAY))
     assert [p.name for p in written] == [
         "1-sasaeru.html",
-        "3-hagukumu.html",
+        "02-hagukumu.html",
         "2-uruou.html",
         "4-tsuchikau.html",
     ]

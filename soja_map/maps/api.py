@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import folium
+    import geopandas as gpd
 
 __all__ = [
     "BrowserConfig",
@@ -42,7 +43,10 @@ __all__ = [
     "export_document",
     "export_each_project",
     "export_html",
+    "export_places",
     "filter_from_names",
+    "place_table",
+    "places_download",
     "png_size",
     "render_html",
     "render_png",
@@ -89,10 +93,36 @@ def export_html(
 def export_each_project(
     data: Dataset, folder: Path, flt: Filter | None = None, options: ExportOptions | None = None
 ) -> list[Path]:
-    """One map per priority project into ``folder`` (``<number>-<id>.html``)."""
+    """One map per priority project into ``folder`` (``<position>-<id>.html``, sorting in plan order)."""
     from soja_map.maps.files import export_each_project as export
 
     return export(data, folder, flt, options)
+
+
+def place_table(data: Dataset, flt: Filter | None = None, lang: str = "ja") -> gpd.GeoDataFrame:
+    """The filtered places as the list pages and data files show them (placelist.PLACE_COLUMNS)."""
+    from soja_map.i18n import translator
+    from soja_map.maps.placelist import place_table as table
+    from soja_map.query.filters import select
+
+    flt = (flt or Filter()).check(data.plan)
+    return table(select(data.places, flt), data.plan, flt, translator(lang))
+
+
+def export_places(data: Dataset, path: Path, flt: Filter | None = None, lang: str = "ja") -> Path:
+    """Write the filtered places to ``path``: .gpkg, .geojson, .csv (UTF-8 with BOM) or .xlsx."""
+    from soja_map.i18n import translator
+    from soja_map.maps.datafiles import write_places
+
+    return write_places(place_table(data, flt, lang), path, translator(lang))
+
+
+def places_download(data: Dataset, flt: Filter | None, lang: str, fmt: str) -> tuple[bytes, str]:
+    """The filtered places as a file's bytes in ``fmt`` (gpkg, geojson, csv, xlsx) and its suffix."""
+    from soja_map.i18n import translator
+    from soja_map.maps.datafiles import places_bytes
+
+    return places_bytes(place_table(data, flt, lang), fmt, translator(lang)), fmt
 
 
 def render_png(document: str, page: Page, renderer: Renderer) -> bytes:

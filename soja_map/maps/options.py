@@ -146,6 +146,24 @@ class ExportOptions:
 # -- a whole export job (the CLI's `soja-map export`) ------------------------------------------
 
 
+# The place data files by suffix (maps/datafiles.py writes them).
+DATA_FORMATS: dict[str, str] = {
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+
+
+def data_format(path: Path) -> str:
+    """The data format a file name asks for, by suffix."""
+    fmt = DATA_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise ExportUsageError(f"{path}: a data file must end in one of {', '.join(DATA_FORMATS)}")
+    return fmt
+
+
 class ExportUsageError(ExportError):
     """The job's options do not fit together (the CLI reports these as usage errors)."""
 
@@ -157,13 +175,23 @@ class ExportJob:
     html: Path | None = None
     png: Path | None = None
     pdf: Path | None = None
+    report: Path | None = None  # the multi-page report PDF: map page, list pages, coverage
+    data: tuple[Path, ...] = ()  # the filtered places as .gpkg / .geojson / .csv / .xlsx
     each_project: bool = False  # one map per priority project; the paths name folders
     page: Page = field(default_factory=Page)  # paper and dpi of the PNG/PDF
     browser: BrowserConfig | None = None  # for PNG/PDF (default: from the environment)
 
     def __post_init__(self) -> None:
-        if self.html is None and self.png is None and self.pdf is None:
-            raise ExportUsageError("say where to write the map: -o map.html (and/or --png, --pdf)")
+        if not self.data and all(p is None for p in (self.html, self.png, self.pdf, self.report)):
+            raise ExportUsageError(
+                "say where to write the map: -o map.html (and/or --png, --pdf, --report, --data)"
+            )
+        for path in self.data:
+            data_format(path)
+        if self.each_project and (self.data or self.report):
+            raise ExportUsageError(
+                "--each-project makes maps only: write --report and --data apart"
+            )
         if self.each_project:
             for folder in (self.html, self.png, self.pdf):
                 if folder is not None and folder.exists() and not folder.is_dir():
@@ -171,7 +199,7 @@ class ExportJob:
 
     @property
     def renders(self) -> bool:
-        return self.png is not None or self.pdf is not None
+        return self.png is not None or self.pdf is not None or self.report is not None
 
 
 @dataclass(frozen=True)
