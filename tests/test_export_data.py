@@ -28,10 +28,10 @@ def test_the_table_has_one_row_per_filtered_place(dataset) -> None:
     assert set(table["id"]) == expected
     assert len(table) == len(expected)
     assert list(table.columns) == [*PLACE_COLUMNS, "geometry"]
-    located = table.geometry.notna()
-    # the located places are numbered 1..n in list order; city-wide ones have no number
-    assert list(table.loc[located, "no"]) == list(range(1, int(located.sum()) + 1))
-    assert table.loc[~located, "no"].isna().all()
+    markers = table.geometry.notna() & (table.geom_type == "Point")
+    # the places drawn as markers are numbered 1..n in list order; lines and city-wide ones not
+    assert list(table.loc[markers, "no"]) == list(range(1, int(markers.sum()) + 1))
+    assert table.loc[~markers, "no"].isna().all()
 
 
 def test_groups_follow_the_plan_and_list_each_place_under_its_measures(dataset) -> None:

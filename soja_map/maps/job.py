@@ -22,7 +22,15 @@ from soja_map.maps.files import (
 )
 from soja_map.maps.options import ExportJob, ExportOptions, ExportReport
 from soja_map.maps.placelist import place_table
-from soja_map.maps.render import BrowserConfig, Page, Renderer, render_document, tiles_warning
+from soja_map.maps.render import (
+    BrowserConfig,
+    Page,
+    Rendered,
+    Renderer,
+    render_document,
+    tiles_warning,
+)
+from soja_map.maps.report import write_report
 from soja_map.query.filters import Filter, select
 
 Say = Callable[[str], None]
@@ -94,6 +102,11 @@ def _print(data: Dataset, target: _Target, page: Page, renderer: Renderer, say: 
     return [warning] if warning else []
 
 
+def _report_text(result: Rendered, page: Page) -> str:
+    size = result.path.stat().st_size
+    return f"{page.describe(dpi=False)}, {size / 1e6:.1f} MB"
+
+
 def run_export(
     data: Dataset, flt: Filter, options: ExportOptions, job: ExportJob, *, say: Say = print
 ) -> ExportReport:
@@ -115,6 +128,11 @@ def run_export(
             if renderer is not None and (".png" in target.paths or ".pdf" in target.paths):
                 warnings.update(_print(data, target, job.page, renderer, say))
                 written += [target.paths[k] for k in (".png", ".pdf") if k in target.paths]
+        if renderer is not None and job.report is not None:
+            result = write_report(data, flt, options, job.report, job.page, renderer)
+            written.append(result.path)
+            say(f"wrote {result.path} ({_report_text(result, job.page)})")
+            warnings.update(filter(None, [tiles_warning([result])]))
     finally:
         if renderer is not None:
             renderer.close()

@@ -2,7 +2,7 @@
 
 One order and one numbering for everything an export shows: places grouped by priority project
 and measure in the plan's order, then by category (schema order) and Japanese name. A place that
-serves several measures is listed under each; its number (``no``, on located places only) is the
+serves several measures is listed under each; its number (``no``, on markers only) is the
 one its marker carries on the printed map, given at its first appearance. No folium here.
 """
 
@@ -96,8 +96,9 @@ def place_groups(selected: gpd.GeoDataFrame, plan: Plan, flt: Filter) -> list[Pl
 
 
 def place_numbers(selected: gpd.GeoDataFrame, groups: list[PlaceGroup]) -> dict[str, int]:
-    """1, 2, 3 ... for the located places, in list order (the printed map's marker numbers)."""
-    located = set(selected.index[selected.geometry.notna()])
+    """1, 2, 3 ... for the places drawn as markers (points), in list order: the printed map's
+    marker numbers (lines and areas carry none)."""
+    located = set(selected.index[selected.geometry.notna() & (selected.geom_type == "Point")])
     numbers: dict[str, int] = {}
     for group in groups:
         for pid in group.place_ids:
