@@ -1,0 +1,158 @@
+"""The printed map and the report, as a reader sees them (headless Chromium): the map fills its
+frame, nothing covers it, labels do not overlap; the report has the map page and the list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from soja_map.maps.api import ExportOptions, build_map, render_html
+from soja_map.maps.inset import crowded_inset, short_name
+from soja_map.maps.layers import default_bounds
+from soja_map.maps.options import View
+from soja_map.maps.render import Page, Renderer
+from soja_map.maps.report import report_document, write_report
+from soja_map.query.filters import Filter, select
+
+PRINT = ExportOptions(print_mode=True)
+
+# Everything drawn around the map: it must lie outside the map's frame.
+_LAYOUT = """
+var frame = document.querySelector('.folium-map').getBoundingClientRect();
+function r(el) { var b = el.getBoundingClientRect();
+  return {l: b.left, t: b.top, r: b.right, b: b.bottom, cls: el.className}; }
+var overlays = ['.soja-title', '.soja-legend', '.soja-city-wide', '.soja-info', '.soja-north',
+                '.leaflet-control-scale', '.leaflet-control-attribution', '.soja-inset',
+                '.soja-notice'];
+var found = [];
+overlays.forEach(function (s) { document.querySelectorAll(s).forEach(function (el) {
+  if (el.offsetParent !== null) found.push(r(el)); }); });
+var main = document.querySelector('.folium-map');
+var labels = Array.prototype.map.call(main.querySelectorAll('.soja-label'), r);
+var inset = document.querySelector('.soja-inset-map');
+var insetLabels = inset ? Array.prototype.map.call(inset.querySelectorAll('.soja-label'), r) : [];
+return {page: [window.innerWidth, window.innerHeight],
+        frame: {l: frame.left, t: frame.top, r: frame.right, b: frame.bottom},
+        overlays: found, labels: labels, insetLabels: insetLabels,
+        counts: document.documentElement.getAttribute('data-labels'),
+        note: (document.querySelector('.soja-label-note') || {}).textContent || ''};
+"""
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["l"] < b["r"] - 0.5 and b["l"] < a["r"] - 0.5 and a["t"] < b["b"] - 0.5 and b["t"] < a["b"] - 0.5
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    with Renderer(offline=True) as r:
+        yield r
+
+
+def _layout(dataset, renderer: Renderer, tmp_path: Path, page: Page, options=PRINT, flt=None):
+    html = tmp_path / "map.html"
+    html.write_text(render_html(build_map(dataset, flt, options)), encoding="utf-8")
+    renderer.load(html, page.viewport())
+    return renderer.driver.execute_script(_LAYOUT)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", [Page("A4", landscape=True), Page("A4"), Page("A3", True)])
+def test_the_map_fills_the_page_and_nothing_covers_it(
+    dataset, renderer: Renderer, tmp_path: Path, page: Page
+) -> None:
+    got = _layout(dataset, renderer, tmp_path, page)
+    width, height = got["page"]
+    frame = got["frame"]
+    share = (frame["r"] - frame["l"]) * (frame["b"] - frame["t"]) / (width * height)
+    assert share >= 0.70, f"the map frame is {share:.0%} of the page"
+    assert {"soja-title", "soja-panel"} <= {c for o in got["overlays"] for c in o["cls"].split()}
+    for box in got["overlays"]:
+        assert not _overlap(box, frame), f"{box['cls']} covers the map"
+        assert box["r"] <= width + 0.5 and box["b"] <= height + 0.5, f"{box['cls']} is off the page"
+    assert renderer.console_errors() == []
+
+
+@pytest.mark.browser
+def test_labels_do_not_overlap_and_the_unlabelled_are_counted(
+    dataset, renderer: Renderer, tmp_path: Path
+) -> None:
+    got = _layout(dataset, renderer, tmp_path, Page("A4", landscape=True))
+    for group in (got["labels"], got["insetLabels"]):
+        assert group
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                assert not _overlap(a, b), (a, b)
+    named, numbered, dropped = (int(x) for x in got["counts"].split(","))
+    markers = select(dataset.places, Filter())
+    markers = markers[markers.geometry.notna() & (markers.geom_type == "Point")]
+    assert named + numbered + dropped == len(markers)
+    assert named > numbered
+    if numbered or dropped:
+        assert str(numbered) in got["note"] and str(dropped) in got["note"]
+
+
+def test_the_inset_is_where_places_crowd(dataset) -> None:
+    located = select(dataset.places, Filter())
+    located = located[located.geometry.notna()]
+    view = default_bounds(dataset, located)
+    inset = crowded_inset(located, view)
+    assert inset is not None
+    (s, w), (n, e) = inset.bounds
+    (vs, vw), (vn, ve) = view
+    assert vs < s < n < vn and vw < w < e < ve
+    # far denser than the map as a whole
+    assert inset.places / ((n - s) * (e - w)) > 5 * len(located) / ((vn - vs) * (ve - vw))
+    # a small part of the city has no crowd to enlarge
+    assert crowded_inset(located, ((34.60, 133.58), (34.62, 133.60))) is None
+
+
+def test_short_names() -> None:
+    assert short_name("総社市立総社小学校") == "総社小学校"
+    assert short_name("総社市") == "総社市"
+    assert short_name("あいうえおかきくけこさしす") == "あいうえおかきくけ…"
+
+
+def test_the_report_lists_exactly_the_filtered_places(dataset) -> None:
+    flt = Filter(projects=("hagukumu",))
+    document = report_document(dataset, flt, ExportOptions(), b"\x89PNG")
+    rows = re.findall(r'<tr data-place="([^"]+)">', document)
+    assert set(rows) == set(select(dataset.places, flt).index)
+    assert '<h1>掲載施設の一覧' in document
+    assert document.count('class="soja-report-group"') >= 2
+
+
+@pytest.mark.browser
+def test_the_report_pdf_has_the_map_page_and_list_pages(
+    dataset, renderer: Renderer, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.pdf"
+    result = write_report(dataset, Filter(), ExportOptions(), out, Page(), renderer)
+    pdf = out.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages >= 3  # the map, then the list of every place
+    assert b"/Subtype /Image" in pdf  # the map page
+    assert result.ready == "ok"
+    assert renderer.console_errors() == []
+
+
+@pytest.mark.browser
+def test_a_view_from_the_url_is_the_view_printed(dataset, renderer: Renderer, tmp_path: Path) -> None:
+    view = View(((34.655, 133.715), (34.695, 133.785)))
+    html = tmp_path / "map.html"
+    html.write_text(render_html(build_map(dataset, None, replace(PRINT, view=view))), "utf-8")
+    renderer.load(html, Page("A4", landscape=True).viewport())
+    (south, west), (north, east) = view.bounds
+    b = renderer.driver.execute_script(
+        "var m; for (var k in window) { if (k.indexOf('map_') === 0 && window[k] instanceof L.Map"
+        " && !window[k].sojaInsetOf) m = window[k]; }"
+        "var b = m.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()];"
+    )
+    # the printed map shows the whole view, and not much more (the frame's shape differs)
+    assert b[0] <= south and b[1] <= west and b[2] >= north and b[3] >= east
+    assert (b[2] - b[0]) * (b[3] - b[1]) < 2.5 * (north - south) * (east - west)
