@@ -114,6 +114,7 @@ def test_the_map_has_title_legend_scale_north_arrow_sources_and_its_layers(full_
         "ScaleBar",
         "Info",
         "AttributionPrefix",
+        "CompactPanels",  # phones: the panels fold into one control
         "FitView",
         "ReadySignal",
     ]

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from soja_map.maps.api import ExportOptions, build_map, render_html
+from soja_map.maps.files import project_options
 from soja_map.maps.inset import crowded_inset, short_name
 from soja_map.maps.layers import default_bounds
 from soja_map.maps.options import View
-from soja_map.maps.render import Page, Renderer
+from soja_map.maps.render import Page, Renderer, Viewport
 from soja_map.maps.report import report_document, write_report
 from soja_map.query.filters import Filter, select
 
@@ -44,7 +45,12 @@ return {page: [window.innerWidth, window.innerHeight],
 
 
 def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return a["l"] < b["r"] - 0.5 and b["l"] < a["r"] - 0.5 and a["t"] < b["b"] - 0.5 and b["t"] < a["b"] - 0.5
+    return (
+        a["l"] < b["r"] - 0.5
+        and b["l"] < a["r"] - 0.5
+        and a["t"] < b["b"] - 0.5
+        and b["t"] < a["b"] - 0.5
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +79,8 @@ def test_the_map_fills_the_page_and_nothing_covers_it(
     assert {"soja-title", "soja-panel"} <= {c for o in got["overlays"] for c in o["cls"].split()}
     for box in got["overlays"]:
         assert not _overlap(box, frame), f"{box['cls']} covers the map"
-        assert box["r"] <= width + 0.5 and box["b"] <= height + 0.5, f"{box['cls']} is off the page"
+        assert box["r"] <= width + 0.5, f"{box['cls']} is off the page"
+        assert box["b"] <= height + 0.5, f"{box['cls']} is off the page"
     assert renderer.console_errors() == []
 
 
@@ -93,7 +100,8 @@ def test_labels_do_not_overlap_and_the_unlabelled_are_counted(
     assert named + numbered + dropped == len(markers)
     assert named > numbered
     if numbered or dropped:
-        assert str(numbered) in got["note"] and str(dropped) in got["note"]
+        assert str(numbered) in got["note"]
+        assert str(dropped) in got["note"]
 
 
 def test_the_inset_is_where_places_crowd(dataset) -> None:
@@ -104,7 +112,8 @@ def test_the_inset_is_where_places_crowd(dataset) -> None:
     assert inset is not None
     (s, w), (n, e) = inset.bounds
     (vs, vw), (vn, ve) = view
-    assert vs < s < n < vn and vw < w < e < ve
+    assert vs < s < n < vn
+    assert vw < w < e < ve
     # far denser than the map as a whole
     assert inset.places / ((n - s) * (e - w)) > 5 * len(located) / ((vn - vs) * (ve - vw))
     # a small part of the city has no crowd to enlarge
@@ -122,7 +131,7 @@ def test_the_report_lists_exactly_the_filtered_places(dataset) -> None:
     document = report_document(dataset, flt, ExportOptions(), b"\x89PNG")
     rows = re.findall(r'<tr data-place="([^"]+)">', document)
     assert set(rows) == set(select(dataset.places, flt).index)
-    assert '<h1>掲載施設の一覧' in document
+    assert "<h1>掲載施設の一覧" in document
     assert document.count('class="soja-report-group"') >= 2
 
 
@@ -142,7 +151,9 @@ def test_the_report_pdf_has_the_map_page_and_list_pages(
 
 
 @pytest.mark.browser
-def test_a_view_from_the_url_is_the_view_printed(dataset, renderer: Renderer, tmp_path: Path) -> None:
+def test_a_view_from_the_url_is_the_view_printed(
+    dataset, renderer: Renderer, tmp_path: Path
+) -> None:
     view = View(((34.655, 133.715), (34.695, 133.785)))
     html = tmp_path / "map.html"
     html.write_text(render_html(build_map(dataset, None, replace(PRINT, view=view))), "utf-8")
@@ -154,5 +165,54 @@ def test_a_view_from_the_url_is_the_view_printed(dataset, renderer: Renderer, tm
         "var b = m.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()];"
     )
     # the printed map shows the whole view, and not much more (the frame's shape differs)
-    assert b[0] <= south and b[1] <= west and b[2] >= north and b[3] >= east
+    assert b[0] <= south
+    assert b[1] <= west
+    assert b[2] >= north
+    assert b[3] >= east
     assert (b[2] - b[0]) * (b[3] - b[1]) < 2.5 * (north - south) * (east - west)
+
+
+# What a person sees of the map: sample points over it and ask what is on top at each.
+_VISIBLE = """
+var box = document.querySelector('.folium-map').getBoundingClientRect(), seen = 0, n = 0;
+for (var i = 0; i < 30; i++) { for (var j = 0; j < 30; j++) {
+  var x = box.left + (i + 0.5) * box.width / 30, y = box.top + (j + 0.5) * box.height / 30;
+  var el = document.elementFromPoint(x, y); n++;
+  if (el && !el.closest('.leaflet-control, .soja-title, .soja-notice')) seen++;
+} }
+var h1 = document.querySelector('.soja-title h1');
+var words = h1.textContent.split(/\\s+/).filter(Boolean), lines = {}, text = h1.firstChild;
+var broken = [], at = 0;
+words.forEach(function (w) {
+  var start = h1.textContent.indexOf(w, at), range = document.createRange();
+  range.setStart(text, start); range.setEnd(text, start + w.length); at = start + w.length;
+  var tops = {};
+  Array.prototype.forEach.call(range.getClientRects(), function (r) { tops[Math.round(r.top)] = 1; });
+  if (Object.keys(tops).length > 1) broken.push(w);
+});
+return {visible: seen / n, broken: broken, compact: !!document.querySelector('.soja-compact'),
+        panelsInDrawer: document.querySelectorAll('.soja-compact-drawer .soja-panel').length};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("project", [None, "tsuchikau"])
+def test_on_a_phone_the_map_stays_visible_and_the_title_keeps_its_words(
+    dataset, renderer: Renderer, tmp_path: Path, project: str | None
+) -> None:
+    options = ExportOptions()
+    flt = None
+    if project:
+        options, flt = project_options(dataset, project, options), Filter(projects=(project,))
+    html = tmp_path / "map.html"
+    html.write_text(render_html(build_map(dataset, flt, options)), encoding="utf-8")
+    renderer.load(html, Viewport(390, 844, 1.0))
+    got = renderer.driver.execute_script(_VISIBLE)
+    assert got["compact"]
+    assert got["panelsInDrawer"] >= 2
+    assert got["visible"] >= 0.70, got
+    assert got["broken"] == []
+    # a desktop window keeps the panels open
+    renderer.load(html, Viewport(1280, 800, 1.0))
+    assert renderer.driver.execute_script(_VISIBLE)["compact"] is False
+    assert renderer.console_errors() == []

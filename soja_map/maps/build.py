@@ -19,6 +19,7 @@ from soja_map.maps.elements import (
     BIND_TIP,
     AttributionPrefix,
     Basemaps,
+    CompactPanels,
     FitView,
     HtmlControl,
     MapTitle,
@@ -247,6 +248,10 @@ def build_map(
     if options.print_mode:
         inset = crowded_inset(located, bounds)
         m.add_child(PrintLayout(inset.bounds if inset else None, print_texts(tr)))
+    else:
+        m.add_child(
+            CompactPanels({"open": tr("export_compact_open"), "close": tr("export_compact_close")})
+        )
     m.add_child(FitView(bounds))
     if options.print_mode:
         m.add_child(PrintLabels(print_texts(tr)))

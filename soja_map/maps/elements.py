@@ -236,6 +236,18 @@ class PrintLabels(_MapElement):
         self.texts_literal = js_literal(dict(texts))
 
 
+class CompactPanels(_MapElement):
+    """Phones: the panels fold into one control (``sojaCompact``) below ``max_width`` px."""
+
+    _template = _call("sojaCompact", "{{ this.texts_literal }}", "{{ this.max_width }}")
+
+    def __init__(self, texts: Mapping[str, str], max_width: int = 600) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement
+        self._name = "CompactPanels"
+        self.texts_literal = js_literal(dict(texts))
+        self.max_width = int(max_width)
+
+
 PLACES_BLOCK = "soja-places"
 _NO_POPUPS = JsCode("function (feature, layer) {}")
 

@@ -5,7 +5,8 @@
  * escaped here; the only HTML is what the Jinja2 templates rendered with autoescape.
  */
 /* exported sojaControl, sojaPlaces, sojaBindTip, sojaBasemaps, sojaFitView, sojaReady,
-   sojaScale, sojaAttribution, sojaPrintLayout, sojaPrintLabels */
+   sojaScale, sojaAttribution, sojaPrintLayout, sojaPrintLabels,
+   sojaCompact */
 'use strict';
 
 /** `text` as HTML that shows exactly that text (for Leaflet APIs that take HTML strings). */
@@ -417,4 +418,41 @@ function sojaPrintLabels(map, blockId, texts) {
         }
     };
     (document.fonts ? document.fonts.ready : Promise.resolve()).then(run);
+}
+
+/**
+ * Phones: the legend, the 市全域 box and the credits fold into one control (a button that opens
+ * them as a list), so that the map stays visible; wider screens are left as they are.
+ */
+function sojaCompact(map, texts, maxWidth) {
+    if (!window.matchMedia('(max-width: ' + maxWidth + 'px)').matches) return;
+    var container = map.getContainer();
+    var panels = container.querySelectorAll('.leaflet-control.soja-panel');
+    if (!panels.length) return;
+    document.documentElement.classList.add('soja-compact-page');
+    var control = L.control({position: 'topright'});
+    control.onAdd = function () {
+        var wrap = L.DomUtil.create('div', 'soja-compact leaflet-bar');
+        var button = L.DomUtil.create('button', 'soja-compact-button', wrap);
+        var drawer = L.DomUtil.create('div', 'soja-compact-drawer', wrap);
+        button.type = 'button';
+        button.textContent = texts.open;
+        button.setAttribute('aria-expanded', 'false');
+        drawer.id = 'soja-compact-drawer';
+        button.setAttribute('aria-controls', drawer.id);
+        drawer.hidden = true;
+        // the legend first: it is what a reader opens the list for
+        Array.prototype.slice.call(panels).sort(function (a, b) {
+            return Number(!a.querySelector('.soja-legend')) - Number(!b.querySelector('.soja-legend'));
+        }).forEach(function (panel) { drawer.appendChild(panel); });
+        L.DomEvent.on(button, 'click', function () {
+            drawer.hidden = !drawer.hidden;
+            button.setAttribute('aria-expanded', String(!drawer.hidden));
+            button.textContent = drawer.hidden ? texts.open : texts.close;
+        });
+        L.DomEvent.disableClickPropagation(wrap);
+        L.DomEvent.disableScrollPropagation(wrap);
+        return wrap;
+    };
+    control.addTo(map);
 }
