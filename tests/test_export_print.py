@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
+from soja_map.errors import ExportError
 from soja_map.maps.api import ExportOptions, build_map, render_html
 from soja_map.maps.files import project_options
 from soja_map.maps.inset import crowded_inset, short_name
 from soja_map.maps.layers import default_bounds
 from soja_map.maps.options import View
-from soja_map.maps.render import Page, Renderer, Viewport
+from soja_map.maps.render import BrowserConfig, Page, Renderer, Viewport
 from soja_map.maps.report import report_document, write_report
 from soja_map.query.filters import Filter, select
 
@@ -216,3 +217,27 @@ def test_on_a_phone_the_map_stays_visible_and_the_title_keeps_its_words(
     renderer.load(html, Viewport(1280, 800, 1.0))
     assert renderer.driver.execute_script(_VISIBLE)["compact"] is False
     assert renderer.console_errors() == []
+
+
+def test_a_view_from_a_link_has_bounds_around_its_centre() -> None:
+    view = View.from_store({"center": [34.675, 133.75], "zoom": 14, "bounds": None})
+    assert view is not None
+    (s, w), (n, e) = view.bounds
+    assert s < 34.675 < n
+    assert w < 133.75 < e
+    # at zoom 14 a 1100 px wide window spans 1100 * 360 / (256 * 2**14) degrees of longitude
+    assert e - w == pytest.approx(1100 * 360 / (256 * 2**14))
+    assert View.from_store({"center": [34.675, 133.75], "zoom": None, "bounds": None}) is None
+
+
+def test_render_jobs_run_one_at_a_time_and_say_busy(tmp_path: Path) -> None:
+    from soja_map.maps import api  # noqa: PLC0415 - its slot is module state
+
+    with pytest.raises(ExportError, match="Chromium was not found"):
+        api.render_job(lambda r: r, browser=BrowserConfig(chromium=tmp_path / "none"))
+    assert api._RENDER_SLOT.acquire(blocking=False)
+    try:
+        with pytest.raises(api.RenderBusyError):
+            api.render_job(lambda r: r, browser=BrowserConfig())
+    finally:
+        api._RENDER_SLOT.release()

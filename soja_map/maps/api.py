@@ -8,10 +8,12 @@ data, and the functions that draw (folium) or render (Chromium, selenium) import
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from soja_map.data.dataset import Dataset
+from soja_map.errors import ExportError
 from soja_map.maps.options import (
     ExportJob,
     ExportOptions,
@@ -36,6 +38,7 @@ __all__ = [
     "ExportReport",
     "ExportUsageError",
     "Page",
+    "RenderBusyError",
     "Rendered",
     "Renderer",
     "View",
@@ -49,9 +52,13 @@ __all__ = [
     "places_download",
     "png_size",
     "render_html",
+    "render_job",
     "render_png",
+    "render_report",
     "run_export",
 ]
+
+T = TypeVar("T")
 
 # folium is imported inside the functions below: the web app loads this module at start and
 # never draws a static map until someone presses "export".
@@ -146,3 +153,59 @@ def run_export(
     from soja_map.maps.job import run_export as run
 
     return run(data, flt, options, job, say=say)
+
+
+# -- rendering as a job (the web app's PNG and report buttons) --------------------------------
+
+
+class RenderBusyError(ExportError):
+    """Another render is running (or the queue is full): the answer is "busy, try again"."""
+
+
+_RENDER_SLOT = threading.Lock()
+
+
+def render_job(
+    work: Callable[[Renderer], T],
+    *,
+    browser: BrowserConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> T:
+    """Run ``work`` with a started Chromium, one render at a time, and return its result.
+
+    Raises ``ExportError`` with a clear message when Chromium is missing, and ``RenderBusyError`` at
+    once (never waiting) when a render is already running. ``progress`` gets stable step keys:
+    "waiting", "starting", "rendering", "done".
+
+    This is the interface the web app uses; the slot here is per process. The job queue of the
+    hardening work (one Chromium per server whatever the number of workers) goes behind it.
+    """
+    browser = browser or BrowserConfig.from_env()
+    problem = browser.problem()
+    if problem:
+        raise ExportError(problem)
+    say = progress or (lambda _step: None)
+    say("waiting")
+    if not _RENDER_SLOT.acquire(blocking=False):
+        raise RenderBusyError("another image is being made: try again in a moment")
+    try:
+        say("starting")
+        with Renderer(browser) as renderer:
+            say("rendering")
+            result = work(renderer)
+        say("done")
+        return result
+    finally:
+        _RENDER_SLOT.release()
+
+
+def render_report(
+    data: Dataset, flt: Filter, options: ExportOptions, page: Page, renderer: Renderer
+) -> bytes:
+    """The report PDF (map page, list pages) of ``flt`` as bytes."""
+    from soja_map.maps.report import write_report
+
+    with tempfile.TemporaryDirectory(prefix="soja-map-report-") as tmp:
+        out = Path(tmp) / "report.pdf"
+        write_report(data, flt, options, out, page, renderer)
+        return out.read_bytes()

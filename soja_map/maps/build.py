@@ -17,6 +17,7 @@ from soja_map.data.dataset import Dataset
 from soja_map.i18n import Translator, translator
 from soja_map.maps.elements import (
     BIND_TIP,
+    CIRCLE_POINT,
     AttributionPrefix,
     Basemaps,
     CompactPanels,
@@ -83,6 +84,8 @@ def _wanted_references(
         ):
             if (level == which).any():
                 wanted.append(_Reference(key, label, districts[level == which]))
+    if options.towns and len(data.towns):
+        wanted.append(_Reference("town", "towns", data.towns, simplify_m=0))
     if options.rail_lines:
         places = data.places
         rails = places[(places["category"] == "rail_line") & ~places.index.isin(located.index)]
@@ -108,6 +111,10 @@ def add_reference_layers(
         )
         if ref.key == "city_boundary":  # lets clicks through to what lies inside it
             layer = ReferenceLayer(collection, name=ref.key, interactive=False)
+        elif ref.key == "town":
+            layer = ReferenceLayer(
+                collection, name=ref.key, on_each_feature=BIND_TIP, point_to_layer=CIRCLE_POINT
+            )
         else:
             layer = ReferenceLayer(collection, name=ref.key, on_each_feature=BIND_TIP)
         layer.add_to(m)

@@ -294,6 +294,7 @@ class PlacesLayer(folium.GeoJson, RawMacroElement):
 
 
 BIND_TIP = JsCode("sojaBindTip")
+CIRCLE_POINT = JsCode("sojaCirclePoint")
 
 
 # -- guards ----------------------------------------------------------------------------------------

@@ -95,7 +95,10 @@ class View:
 
     @classmethod
     def from_store(cls, data: Mapping[str, Any] | None) -> View | None:
-        """From the app's VIEW_STORE (``{"center", "zoom", "bounds": [[s, w], [n, e]]}``); None if unusable."""
+        """From the app's VIEW_STORE (``{"center", "zoom", "bounds": [[s, w], [n, e]]}``; a view
+        opened from a link has a centre and zoom but no bounds yet); None if unusable."""
+        if data and data.get("bounds") is None and data.get("center") and data.get("zoom"):
+            return cls._from_centre_store(data)
         if not data or not isinstance(data.get("bounds"), list | tuple):
             return None
         try:
@@ -107,6 +110,34 @@ class View:
         if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
             return None
         return cls(((south, west), (north, east)))
+
+    @classmethod
+    def _from_centre_store(cls, data: Mapping[str, Any]) -> View | None:
+        try:
+            lat, lon = (float(v) for v in data["center"])
+            return cls.from_centre(lat, lon, float(data["zoom"]))
+        except (TypeError, ValueError):
+            return None
+
+    @classmethod
+    def from_centre(
+        cls, lat: float, lon: float, zoom: float, size: tuple[int, int] = (1100, 700)
+    ) -> View | None:
+        """The view of a map of ``size`` CSS pixels at ``zoom`` (Web Mercator, 256 px tiles)
+        centred on ``lat, lon``: what a link's ``lat``/``lon``/``z`` shows on a desktop screen."""
+        if not all(math.isfinite(v) for v in (lat, lon, zoom)) or not -85 < lat < 85:
+            return None
+        world = 256 * 2**zoom
+        x = (lon + 180) / 360 * world
+        y = 1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi
+        y = y / 2 * world
+
+        def lat_at(py: float) -> float:
+            return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * py / world))))
+
+        half_w, half_h = size[0] / 2, size[1] / 2
+        west, east = ((x + d) / world * 360 - 180 for d in (-half_w, half_w))
+        return cls.from_store({"bounds": [[lat_at(y + half_h), west], [lat_at(y - half_h), east]]})
 
     @classmethod
     def parse(cls, text: str) -> View:
@@ -130,6 +161,7 @@ class ExportOptions:
     lang: Lang = "ja"
     school_districts: bool = False
     rail_lines: bool = True  # railway lines as grey context when they are not selected places
+    towns: bool = False  # the 大字/町丁目 representative points
     view: View | None = None  # default: the city and every selected place
     print_mode: bool = False  # for PNG/PDF: no controls, no animation, no background-map notice
     generated: date = field(default_factory=date.today)

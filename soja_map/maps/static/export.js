@@ -6,7 +6,7 @@
  */
 /* exported sojaControl, sojaPlaces, sojaBindTip, sojaBasemaps, sojaFitView, sojaReady,
    sojaScale, sojaAttribution, sojaPrintLayout, sojaPrintLabels,
-   sojaCompact */
+   sojaCompact, sojaCirclePoint */
 'use strict';
 
 /** `text` as HTML that shows exactly that text (for Leaflet APIs that take HTML strings). */
@@ -77,6 +77,11 @@ function sojaPlaces(blockId) {
 /** Reference features: their name (`properties.tip`, text) as a tooltip. */
 function sojaBindTip(feature, layer) {
     if (feature.properties.tip) layer.bindTooltip(sojaTip(feature.properties.tip), {sticky: true});
+}
+
+/** Reference points (the towns' representative points): small circles in their style. */
+function sojaCirclePoint(feature, latlng) {
+    return L.circleMarker(latlng, feature.properties.style);
 }
 
 /**
