@@ -619,6 +619,12 @@ def _print_coverage_table(result: Any, by: str, tr: Any, plan: Any) -> None:
     help="Write a multi-page PDF report: the map page, then the list of places by project and measure.",
 )
 @click.option(
+    "--coverage",
+    "coverage_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add a coverage result to the report (a file from `soja-map coverage --format json -o FILE`).",
+)
+@click.option(
     "--data",
     "data_files",
     multiple=True,
@@ -662,6 +668,7 @@ def export(
     png: Path | None,
     pdf: Path | None,
     report: Path | None,
+    coverage_file: Path | None,
     data_files: tuple[Path, ...],
     paper: str,
     landscape: bool,
@@ -688,6 +695,7 @@ def export(
             pdf=pdf,
             report=report,
             data=data_files,
+            coverage=coverage_file,
             each_project=each_project,
             page=api.Page(paper="A3" if paper == "A3" else "A4", landscape=landscape, dpi=int(dpi)),
             browser=api.BrowserConfig.from_settings(ctx.settings, chromium=chromium),

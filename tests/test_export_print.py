@@ -3,6 +3,7 @@ frame, nothing covers it, labels do not overlap; the report has the map page and
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from soja_map.errors import ExportError
 from soja_map.maps.api import ExportOptions, build_map, render_html
+from soja_map.maps.coverage_page import read_coverage
 from soja_map.maps.files import project_options
 from soja_map.maps.inset import crowded_inset, short_name
 from soja_map.maps.layers import default_bounds
@@ -241,3 +243,39 @@ def test_render_jobs_run_one_at_a_time_and_say_busy(tmp_path: Path) -> None:
             api.render_job(lambda r: r, browser=BrowserConfig())
     finally:
         api._RENDER_SLOT.release()
+
+
+def test_a_coverage_result_goes_into_the_report(dataset, tmp_path: Path) -> None:
+    doc = {
+        "kind": "coverage",
+        "metadata": [["title", "", "徒歩圏人口カバー率"], ["radius_m", "半径", "800 m"]],
+        "columns": {"population": "人口", "share": "カバー率"},
+        "rows": [{"name": "<b>三輪</b>", "population": 1712, "share": 0.246}],
+    }
+    path = tmp_path / "cov.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    summary = read_coverage(path)
+    assert summary.rows == (("<b>三輪</b>", "1,712", "24.6%"),)
+    document = report_document(dataset, Filter(), ExportOptions(), b"\x89PNG", summary)
+    assert "<h1>カバー率（徒歩圏）</h1>" in document
+    assert "<td>&lt;b&gt;三輪&lt;/b&gt;</td>" in document  # escaped
+    assert "<th>半径</th><td>800 m</td>" in document
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not a JSON file"),
+        (
+            '{"kind": "x", "rows": 3}',
+            "field 'kind'.*field 'metadata'.*field 'columns'.*field 'rows'",
+        ),
+    ],
+)
+def test_a_bad_coverage_file_is_named_with_every_problem(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "cov.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExportError, match=rf"cov\.json: .*{message}"):
+        read_coverage(path)

@@ -12,6 +12,7 @@ from soja_map.data.dataset import Dataset
 from soja_map.errors import ExportError
 from soja_map.i18n import Translator, translator
 from soja_map.maps.build import build_map
+from soja_map.maps.coverage_page import read_coverage
 from soja_map.maps.datafiles import write_places
 from soja_map.maps.files import (
     each_project_filters,
@@ -112,6 +113,7 @@ def run_export(
 ) -> ExportReport:
     """Make every map of ``job`` and write it; ``say`` gets one line per file written."""
     flt = flt.check(data.plan)
+    coverage = read_coverage(job.coverage) if job.coverage is not None else None
     targets = list(_targets(data, flt, options, job))
     renderer = _renderer(job)
     written: list[Path] = []
@@ -129,7 +131,9 @@ def run_export(
                 warnings.update(_print(data, target, job.page, renderer, say))
                 written += [target.paths[k] for k in (".png", ".pdf") if k in target.paths]
         if renderer is not None and job.report is not None:
-            result = write_report(data, flt, options, job.report, job.page, renderer)
+            result = write_report(
+                data, flt, options, job.report, job.page, renderer, coverage=coverage
+            )
             written.append(result.path)
             say(f"wrote {result.path} ({_report_text(result, job.page)})")
             warnings.update(filter(None, [tiles_warning([result])]))

@@ -209,6 +209,7 @@ class ExportJob:
     pdf: Path | None = None
     report: Path | None = None  # the multi-page report PDF: map page, list pages, coverage
     data: tuple[Path, ...] = ()  # the filtered places as .gpkg / .geojson / .csv / .xlsx
+    coverage: Path | None = None  # a `soja-map coverage --format json` result for the report
     each_project: bool = False  # one map per priority project; the paths name folders
     page: Page = field(default_factory=Page)  # paper and dpi of the PNG/PDF
     browser: BrowserConfig | None = None  # for PNG/PDF (default: from the environment)
@@ -220,6 +221,8 @@ class ExportJob:
             )
         for path in self.data:
             data_format(path)
+        if self.coverage is not None and self.report is None:
+            raise ExportUsageError("--coverage goes into the report: add --report FILE.pdf")
         if self.each_project and (self.data or self.report):
             raise ExportUsageError(
                 "--each-project makes maps only: write --report and --data apart"

@@ -141,7 +141,7 @@ def place_table(
             "address": [a or "" for a in rows["address"]],
             "town": [t or "" for t in rows["town_area"]],
             "position_accuracy": [
-                tr(f"pos_{p}") if ok else tr("city_wide")
+                tr(f"export_pos_{p}") if ok else tr("city_wide_badge")
                 for p, ok in zip(rows["position_accuracy"], located, strict=True)
             ],
             "source": [_source(s) for s in rows["source"]],

@@ -21,6 +21,7 @@ from soja_map import __version__
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import Translator, translator
 from soja_map.maps.build import build_map, map_title
+from soja_map.maps.coverage_page import CoverageSummary
 from soja_map.maps.files import render_html
 from soja_map.maps.offline import FONT_STACK
 from soja_map.maps.options import ExportOptions
@@ -86,8 +87,14 @@ def report_groups(
     return out
 
 
-def report_document(data: Dataset, flt: Filter, options: ExportOptions, map_png: bytes) -> str:
-    """The report's HTML: the map image as page 1, then the list pages."""
+def report_document(
+    data: Dataset,
+    flt: Filter,
+    options: ExportOptions,
+    map_png: bytes,
+    coverage: CoverageSummary | None = None,
+) -> str:
+    """The report's HTML: the map image as page 1, then the list pages (and the coverage)."""
     tr = translator(options.lang)
     selected = select(data.places, flt)
     table = place_table(selected, data.plan, flt, tr)
@@ -104,6 +111,7 @@ def report_document(data: Dataset, flt: Filter, options: ExportOptions, map_png:
             count=tr("export_report_count", n=tr.number(len(selected))),
             headings=column_headings(tr, LIST_PAGE_COLUMNS),
             groups=groups,
+            coverage=coverage,
         )
     ).replace("<html ", '<html data-map-ready="ok" ', 1)
 
@@ -140,11 +148,12 @@ def write_report(
     path: Path,
     page: Page,
     renderer: Renderer,
+    coverage: CoverageSummary | None = None,
 ) -> Rendered:
     """Write the report PDF to ``path``; its ``ready``/``tiles`` are the map page's."""
     flt = flt.check(data.plan)
     image, ready, tiles = map_page_png(data, flt, options, page, renderer)
-    document = report_document(data, flt, options, image)
+    document = report_document(data, flt, options, image, coverage)
     with tempfile.TemporaryDirectory(prefix="soja-map-report-") as tmp:
         html = Path(tmp) / "report.html"
         html.write_text(document, encoding="utf-8")
