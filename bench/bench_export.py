@@ -10,6 +10,10 @@ and mapclassify (``pip install matplotlib mapclassify``) and is skipped without 
 popups; for the peer: its GeoJson layer and tooltip). Reference overlays (boundary, school
 districts, railway context) are reported separately: the peer has none.
 
+With ``--render``: PNG A4/A3 and the one-page PDF of the print layout, and the report PDF (map
+page + list pages) for all places and for one project (seconds, MB), each printed next to the
+figure recorded on main before issue 13's print layout (same machine, same command).
+
 Usage: python bench/bench_export.py [--repeat 5] [--render]
 """
 
@@ -33,6 +37,14 @@ from soja_map.query.filters import Filter
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 2.0
+# `bench/bench_export.py --render` on main before issue 13 (print layout, labels, inset, report)
+BEFORE = {
+    "html": "0.097 s, 555 KB",
+    "A4 landscape 150 dpi": "0.43 s",
+    "A4 landscape 300 dpi": "0.61 s",
+    "A3 landscape 300 dpi": "0.99 s",
+    "pdf": "0.50 s",
+}
 TARGET_BYTES = 3_000_000
 
 
@@ -88,6 +100,7 @@ def main() -> int:
         f" best {min(times):.3f} s, median {statistics.median(times):.3f} s of {len(times)}"
         f" (first {times[0]:.3f} s)"
     )
+    print(f"  (before issue 13: {BEFORE['html']})")
     print(f"  HTML {kb(total)} = libraries {kb(libraries)} (Leaflet inlined)")
     print(f"       + places data {kb(places)} (GeoJSON, icons, popups)")
     for name, size in layers.items():
@@ -126,24 +139,62 @@ def main() -> int:
         print(f"  target {label}: {'met' if ok else 'MISSED'}")
 
     if args.render:
-        printable = render_html(
-            build_map(data, Filter(), ExportOptions(school_districts=True, print_mode=True))
-        )
-        out = Path("/tmp") if Path("/tmp").is_dir() else REPO
-        t0 = time.perf_counter()
-        with Renderer(offline=True) as renderer:
-            t_start = time.perf_counter() - t0
-            for page in (Page("A4", True, 150), Page("A4", True, 300), Page("A3", True, 300)):
-                t1 = time.perf_counter()
-                render_document(printable, png=out / "soja-bench.png", page=page, renderer=renderer)
-                print(f"  PNG {page.describe()}: {time.perf_counter() - t1:.2f} s")
-            t1 = time.perf_counter()
-            render_document(
-                printable, pdf=out / "soja-bench.pdf", page=Page("A4", True), renderer=renderer
-            )
-            print(f"  PDF A4 landscape: {time.perf_counter() - t1:.2f} s")
-        print(f"  Chromium start {t_start:.2f} s")
+        render_bench(data)
     return 0
+
+
+def render_bench(data) -> None:
+    """PNG/PDF of the print layout and the report PDF, in one Chromium."""
+    from soja_map.maps.report import write_report
+
+    t0 = time.perf_counter()
+    printable = render_html(
+        build_map(data, Filter(), ExportOptions(school_districts=True, print_mode=True))
+    )
+    print(f"  print layout HTML (labels, inset): {time.perf_counter() - t0:.3f} s")
+    out = Path("/tmp") if Path("/tmp").is_dir() else REPO
+    t0 = time.perf_counter()
+    with Renderer(offline=True) as renderer:
+        t_start = time.perf_counter() - t0
+        for page in (
+            Page("A4", True, 150),
+            Page("A4", True, 300),
+            Page("A3", True, 300),
+            Page("A4", False, 150),
+            Page("A3", False, 150),
+        ):
+            t1 = time.perf_counter()
+            render_document(printable, png=out / "soja-bench.png", page=page, renderer=renderer)
+            before = BEFORE.get(page.describe(), "not measured")
+            print(f"  PNG {page.describe()}: {time.perf_counter() - t1:.2f} s (before: {before})")
+        t1 = time.perf_counter()
+        render_document(
+            printable, pdf=out / "soja-bench.pdf", page=Page("A4", True), renderer=renderer
+        )
+        print(
+            f"  PDF A4 landscape (one page): {time.perf_counter() - t1:.2f} s"
+            f" (before: {BEFORE['pdf']})"
+        )
+        for label, flt in (
+            ("all places", Filter()),
+            ("one project (はぐくむ)", Filter(("hagukumu",))),
+        ):
+            path = out / "soja-bench-report.pdf"
+            t1 = time.perf_counter()
+            write_report(data, flt, ExportOptions(), path, Page("A4", False, 150), renderer)
+            seconds = time.perf_counter() - t1
+            pdf = path.read_bytes()
+            pages = (
+                pdf.count(b"/Type /Page\n")
+                + pdf.count(b"/Type /Page\r")
+                + pdf.count(b"/Type /Page ")
+                + pdf.count(b"/Type /Page>")
+            )
+            print(
+                f"  report PDF A4, {label}: {seconds:.2f} s, {len(pdf) / 1e6:.2f} MB,"
+                f" {pages} pages (new: no before figure)"
+            )
+    print(f"  Chromium start {t_start:.2f} s")
 
 
 if __name__ == "__main__":

@@ -540,6 +540,24 @@ def _print_coverage_table(result: Any, by: str, tr: Any, plan: Any) -> None:
     "--png", type=click.Path(path_type=Path), help="Also render a PNG image (headless Chromium)."
 )
 @click.option("--pdf", type=click.Path(path_type=Path), help="Also render a one-page PDF.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a multi-page PDF report: the map page, then the list of places by project and measure.",
+)
+@click.option(
+    "--coverage",
+    "coverage_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add a coverage result to the report (a file from `soja-map coverage --format json -o FILE`).",
+)
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the filtered places as data: .gpkg, .geojson, .csv (UTF-8 with BOM) or .xlsx (repeatable).",
+)
 @click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True)
 @click.option("--landscape/--portrait", default=False, help="Paper orientation (default portrait).")
 @click.option("--dpi", type=click.Choice(["150", "300"]), default="150", show_default=True)
@@ -576,6 +594,9 @@ def export(
     each_project: bool,
     png: Path | None,
     pdf: Path | None,
+    report: Path | None,
+    coverage_file: Path | None,
+    data_files: tuple[Path, ...],
     paper: str,
     landscape: bool,
     dpi: str,
@@ -590,6 +611,7 @@ def export(
       soja-map export -o map.html
       soja-map export --project はぐくむ --title "子育て施設" -o hagukumu.html --png hagukumu.png
       soja-map export --each-project -o maps/ --png maps/ --paper A3 --landscape --dpi 300
+      soja-map export --project はぐくむ --report hagukumu.pdf --data hagukumu.gpkg --data hagukumu.xlsx
     """
     from soja_map.maps import api  # noqa: PLC0415 - keep `--help` fast
 
@@ -598,6 +620,9 @@ def export(
             html=output,
             png=png,
             pdf=pdf,
+            report=report,
+            data=data_files,
+            coverage=coverage_file,
             each_project=each_project,
             page=api.Page(paper="A3" if paper == "A3" else "A4", landscape=landscape, dpi=int(dpi)),
             browser=api.BrowserConfig.from_settings(ctx.settings, chromium=chromium),
@@ -625,8 +650,8 @@ def export(
         view=api.View.parse(bounds) if bounds else None,
         tile_mirror=tile_mirror or settings.tile_mirror,
     )
-    report = api.run_export(data, flt, options, job, say=click.echo)
-    for warning in report.warnings:
+    outcome = api.run_export(data, flt, options, job, say=click.echo)
+    for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
 
 

@@ -114,6 +114,7 @@ def test_the_map_has_title_legend_scale_north_arrow_sources_and_its_layers(full_
         "ScaleBar",
         "Info",
         "AttributionPrefix",
+        "CompactPanels",  # phones: the panels fold into one control
         "FitView",
         "ReadySignal",
     ]
@@ -501,11 +502,12 @@ def test_unknown_ids_in_a_filter_are_an_error(dataset) -> None:
 def test_each_project_writes_one_map_per_project(dataset, tmp_path: Path) -> None:
     written = export_each_project(dataset, tmp_path / "maps", None, ExportOptions(generated=DAY))
     assert [p.name for p in written] == [
-        "1-sasaeru.html",
-        "3-hagukumu.html",
-        "2-uruou.html",
-        "4-tsuchikau.html",
+        "01-sasaeru.html",
+        "02-hagukumu.html",
+        "03-uruou.html",
+        "04-tsuchikau.html",
     ]
+    assert [p.name for p in written] == sorted(p.name for p in written)
     text = written[1].read_text(encoding="utf-8")
     assert "<title>総社市 重点プロジェクトマップ — はぐくむ（子育て王国 そうじゃ）</title>" in text
     assert [p for p, _ in each_project_filters(dataset, Filter(projects=("uruou",)))] == ["uruou"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
+import re
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from dash import Dash, dcc, html
 
 from soja_map.data.dataset import Dataset
-from soja_map.maps.api import ExportOptions, build_map, render_html
+from soja_map.maps.api import ExportOptions, View, build_map, render_html
 from soja_map.maps.render import BrowserConfig, Page, Renderer, Viewport, png_size
 from soja_map.query.filters import Filter
 from soja_map.web import export_button, ids
@@ -198,15 +199,27 @@ def test_the_layer_control_offers_the_background_maps_and_overlays(
 # -- the app's button ------------------------------------------------------------------------------
 
 
-def tiny_app(dataset: Dataset, flt: Filter, lang: str, browser_config: BrowserConfig) -> Dash:
+def tiny_app(
+    dataset: Dataset,
+    flt: Filter,
+    lang: str,
+    browser_config: BrowserConfig,
+    view: dict | None = None,
+    refs: tuple[str, ...] = ("boundary", "rail"),
+) -> Dash:
     """The stores the real app provides, the export slot, and nothing else."""
     app = Dash(__name__)
-    view = {"center": [34.68, 133.75], "zoom": 13, "bounds": [[34.64, 133.70], [34.71, 133.80]]}
+    view = view or {
+        "center": [34.68, 133.75],
+        "zoom": 13,
+        "bounds": [[34.64, 133.70], [34.71, 133.80]],
+    }
     app.layout = html.Div(
         [
             dcc.Store(id=ids.FILTER_STORE, data=flt.to_dict()),
             dcc.Store(id=ids.VIEW_STORE, data=view),
             dcc.Store(id=ids.LANG_STORE, data=lang),
+            dcc.Checklist(id=ids.REFERENCES, options=["boundary", "rail", "towns"], value=refs),
             html.Div(export_button.layout(lang), id=ids.EXPORT_SLOT),
         ]
     )
@@ -239,6 +252,37 @@ def test_the_export_button_downloads_the_filtered_view(dash_duo, dataset: Datase
     dash_duo.find_element(f"#{export_button.PNG_BUTTON}").click()
     image = downloaded(dash_duo.download_path, ".png", timeout=40)
     assert png_size(image.read_bytes()) == Page("A4", landscape=True, dpi=150).pixels
+    dash_duo.wait_for_contains_text(f"#{export_button.STATUS}", image.name)
+
+    dash_duo.find_element(f"#{export_button.REPORT_BUTTON}").click()
+    report = downloaded(dash_duo.download_path, ".pdf", timeout=60)
+    assert report.read_bytes().startswith(b"%PDF-")
+    dash_duo.wait_for_contains_text(f"#{export_button.STATUS}", report.name)
+
+    dash_duo.find_element(f"#{export_button.DATA_BUTTON}").click()  # Excel by default
+    sheet = downloaded(dash_duo.download_path, ".xlsx")
+    assert sheet.read_bytes().startswith(b"PK")
+    assert dash_duo.get_logs() == []
+
+
+def test_a_view_from_a_link_is_exported_with_its_layers(dash_duo, dataset: Dataset) -> None:
+    """A view opened from a URL has a centre and zoom but no bounds until the map moves."""
+    view = {"center": [34.675, 133.75], "zoom": 14, "bounds": None}
+    app = tiny_app(dataset, Filter(), "ja", BrowserConfig(), view=view, refs=("boundary", "towns"))
+    dash_duo.start_server(app)
+    dash_duo.wait_for_text_to_equal(f"#{export_button.HTML_BUTTON}", "この表示を書き出す（HTML）")
+    dash_duo.find_element(f"#{export_button.HTML_BUTTON}").click()
+    document = downloaded(dash_duo.download_path, ".html").read_text(encoding="utf-8")
+    expected = View.from_store(view)
+    assert expected is not None
+    (s, w), (n, e) = expected.bounds
+    fit = re.search(r"sojaFitView\([^,]+, (\[\[.*?\]\])\)", document)
+    assert fit is not None
+    assert json.loads(fit.group(1)) == [[s, w], [n, e]]
+    assert "sojaCirclePoint" in document  # the towns layer that is on
+    # the PNG shows that view, not the whole city
+    dash_duo.find_element(f"#{export_button.PNG_BUTTON}").click()
+    downloaded(dash_duo.download_path, ".png", timeout=40)
     assert dash_duo.get_logs() == []
 
 

@@ -52,12 +52,12 @@ def test_each_project_writes_four_maps_into_a_folder(tmp_path: Path) -> None:
     result = export("--each-project", "-o", "maps", "--lang", "en", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "maps").iterdir()) == [
-        "1-sasaeru.html",
-        "2-uruou.html",
-        "3-hagukumu.html",
-        "4-tsuchikau.html",
+        "01-sasaeru.html",
+        "02-hagukumu.html",
+        "03-uruou.html",
+        "04-tsuchikau.html",
     ]
-    assert "Nurture" in (tmp_path / "maps" / "3-hagukumu.html").read_text(encoding="utf-8")
+    assert "Nurture" in (tmp_path / "maps" / "02-hagukumu.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from soja_map.errors import BusyError
+from soja_map.i18n import translator
 from soja_map.maps.queue import RenderQueue
 from tests.conftest import REPO
 
@@ -86,12 +87,13 @@ def test_a_wait_is_bounded(tmp_path: Path) -> None:
 def test_the_app_export_takes_its_turn(
     settings, dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from soja_map.maps import api  # noqa: PLC0415
     from soja_map.web import export_button  # noqa: PLC0415
     from soja_map.web.app import create_app  # noqa: PLC0415
     from tests.test_security_web import callback_body  # noqa: PLC0415
 
     queue = RenderQueue(tmp_path, wait_s=0.2, depth=0)
-    monkeypatch.setattr(export_button, "RENDER_QUEUE", queue)
+    monkeypatch.setattr(api, "RENDER_QUEUE", queue)
     app = create_app(settings, dataset)
     body = callback_body(app, f"{export_button.STATUS}.children", {export_button.PNG_BUTTON: 1})
     body["changedPropIds"] = [f"{export_button.PNG_BUTTON}.n_clicks"]
@@ -101,4 +103,4 @@ def test_the_app_export_takes_its_turn(
         assert time.monotonic() - started < 10
     assert response.status_code == 200
     status = response.json["response"][export_button.STATUS]["children"]
-    assert "busy" in status
+    assert status == translator(settings.language)("export_busy")

@@ -31,7 +31,13 @@ from soja_map.analysis.provenance import (
     PopulationModel,
     SourceRef,
 )
-from soja_map.data.io import atomic_write_bytes, atomic_write_text, dumps_feature_collection
+from soja_map.data.io import (
+    FORMULA_TRIGGERS,
+    atomic_write_bytes,
+    atomic_write_text,
+    dumps_feature_collection,
+    safe_cell,
+)
 from soja_map.data.schema import GEOGRAPHIC_CRS
 from soja_map.errors import ConfigError
 from soja_map.i18n import Translator
@@ -386,17 +392,6 @@ def cell_value(value: Any) -> Any:
 
 
 # OWASP CSV injection: a cell that begins with one of these is read as a formula by spreadsheets.
-FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs: text beginning with = + - @ tab or CR gets a leading
-    apostrophe (the OWASP rule); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def _safe_comment(text: str) -> str:
     """A ``#`` metadata line as a spreadsheet splits it at commas: no piece may start a formula
     (a place named ``x,=HYPERLINK(...)`` would otherwise put a live cell after the comma)."""

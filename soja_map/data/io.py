@@ -12,7 +12,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import pyogrio
@@ -351,3 +351,17 @@ def ensure_crs(frame: gpd.GeoDataFrame, *, name: str = "data") -> gpd.GeoDataFra
 
 def finite(x: float) -> bool:
     return math.isfinite(x)
+
+
+# -- spreadsheet cells --------------------------------------------------------------------------
+
+FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A spreadsheet cell that no spreadsheet runs: text beginning with = + - @ tab or CR gets a
+    leading apostrophe (the OWASP CSV-injection rule); numbers and other values stay as they are.
+    The one rule for every CSV/XLSX soja-map writes (coverage reports, place lists)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value

@@ -48,6 +48,8 @@ KEY_FAMILIES: tuple[KeyFamily, ...] = (
     KeyFamily("report_role_", "soja_map.analysis.provenance:SOURCE_ROLES"),
     KeyFamily("report_note_", "soja_map.analysis.provenance:NOTE_CODES"),
     KeyFamily("report_meta_", "soja_map.analysis.report:META_KEYS"),
+    KeyFamily("export_col_", "soja_map.maps.placelist:PLACE_COLUMNS"),
+    KeyFamily("export_pos_", "soja_map.data.schema:PositionAccuracy"),
     KeyFamily("planner_by_", "soja_map.web.planner.model:BY_CHOICES"),
     KeyFamily("planner_layer_", "soja_map.web.planner.model:LAYER_CHOICES"),
     KeyFamily("planner_mode_", "soja_map.web.planner.model:MODE_CHOICES"),

@@ -7,11 +7,13 @@ data, and the functions that draw (folium) or render (Chromium, selenium) import
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from soja_map.data.dataset import Dataset
+from soja_map.errors import BusyError, ExportError
 from soja_map.maps.options import (
     ExportJob,
     ExportOptions,
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import folium
+    import geopandas as gpd
 
 __all__ = [
     "RENDER_QUEUE",
@@ -37,6 +40,7 @@ __all__ = [
     "ExportReport",
     "ExportUsageError",
     "Page",
+    "RenderBusyError",
     "RenderQueue",
     "Rendered",
     "Renderer",
@@ -45,12 +49,19 @@ __all__ = [
     "export_document",
     "export_each_project",
     "export_html",
+    "export_places",
     "filter_from_names",
+    "place_table",
+    "places_download",
     "png_size",
     "render_html",
+    "render_job",
     "render_png",
+    "render_report",
     "run_export",
 ]
+
+T = TypeVar("T")
 
 # folium is imported inside the functions below: the web app loads this module at start and
 # never draws a static map until someone presses "export".
@@ -92,10 +103,36 @@ def export_html(
 def export_each_project(
     data: Dataset, folder: Path, flt: Filter | None = None, options: ExportOptions | None = None
 ) -> list[Path]:
-    """One map per priority project into ``folder`` (``<number>-<id>.html``)."""
+    """One map per priority project into ``folder`` (``<position>-<id>.html``, sorting in plan order)."""
     from soja_map.maps.files import export_each_project as export
 
     return export(data, folder, flt, options)
+
+
+def place_table(data: Dataset, flt: Filter | None = None, lang: str = "ja") -> gpd.GeoDataFrame:
+    """The filtered places as the list pages and data files show them (placelist.PLACE_COLUMNS)."""
+    from soja_map.i18n import translator
+    from soja_map.maps.placelist import place_table as table
+    from soja_map.query.filters import select
+
+    flt = (flt or Filter()).check(data.plan)
+    return table(select(data.places, flt), data.plan, flt, translator(lang))
+
+
+def export_places(data: Dataset, path: Path, flt: Filter | None = None, lang: str = "ja") -> Path:
+    """Write the filtered places to ``path``: .gpkg, .geojson, .csv (UTF-8 with BOM) or .xlsx."""
+    from soja_map.i18n import translator
+    from soja_map.maps.datafiles import write_places
+
+    return write_places(place_table(data, flt, lang), path, translator(lang))
+
+
+def places_download(data: Dataset, flt: Filter | None, lang: str, fmt: str) -> tuple[bytes, str]:
+    """The filtered places as a file's bytes in ``fmt`` (gpkg, geojson, csv, xlsx) and its suffix."""
+    from soja_map.i18n import translator
+    from soja_map.maps.datafiles import places_bytes
+
+    return places_bytes(place_table(data, flt, lang), fmt, translator(lang)), fmt
 
 
 def render_png(document: str, page: Page, renderer: Renderer) -> bytes:
@@ -119,3 +156,56 @@ def run_export(
     from soja_map.maps.job import run_export as run
 
     return run(data, flt, options, job, say=say)
+
+
+# -- rendering as a job (the web app's PNG and report buttons) --------------------------------
+
+
+class RenderBusyError(ExportError):
+    """Another render is running (or the queue is full): the answer is "busy, try again"."""
+
+
+def render_job(
+    work: Callable[[Renderer], T],
+    *,
+    browser: BrowserConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> T:
+    """Run ``work`` with a started Chromium, one render at a time, and return its result.
+
+    Raises ``ExportError`` with a clear message when Chromium is missing, and ``RenderBusyError``
+    when the render queue is full (after a bounded wait, never a hung worker). ``progress`` gets
+    stable step keys: "waiting", "starting", "rendering", "done".
+
+    Renders take turns on ``RENDER_QUEUE`` (maps/queue.py): one Chromium at a time per machine
+    whatever the number of server workers; a few may wait a bounded time, beyond that: busy.
+    """
+    browser = browser or BrowserConfig.from_env()
+    problem = browser.problem()
+    if problem:
+        raise ExportError(problem)
+    say = progress or (lambda _step: None)
+    say("waiting")
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(RENDER_QUEUE.turn())
+        except BusyError as exc:
+            raise RenderBusyError(str(exc)) from None
+        say("starting")
+        renderer = stack.enter_context(Renderer(browser))
+        say("rendering")
+        result = work(renderer)
+    say("done")
+    return result
+
+
+def render_report(
+    data: Dataset, flt: Filter, options: ExportOptions, page: Page, renderer: Renderer
+) -> bytes:
+    """The report PDF (map page, list pages) of ``flt`` as bytes."""
+    from soja_map.maps.report import write_report
+
+    with tempfile.TemporaryDirectory(prefix="soja-map-report-") as tmp:
+        out = Path(tmp) / "report.pdf"
+        write_report(data, flt, options, out, page, renderer)
+        return out.read_bytes()

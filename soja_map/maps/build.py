@@ -17,17 +17,22 @@ from soja_map.data.dataset import Dataset
 from soja_map.i18n import Translator, translator
 from soja_map.maps.elements import (
     BIND_TIP,
+    CIRCLE_POINT,
     AttributionPrefix,
     Basemaps,
+    CompactPanels,
     FitView,
     HtmlControl,
     MapTitle,
     PlacesLayer,
+    PrintLabels,
+    PrintLayout,
     ReadySignal,
     ReferenceLayer,
     ScaleBar,
     check_tree,
 )
+from soja_map.maps.inset import crowded_inset, short_name
 from soja_map.maps.layers import SIMPLIFY_M, default_bounds, place_layer_data, reference_geojson
 from soja_map.maps.offline import FONT_STACK, OfflineFigure
 from soja_map.maps.options import ExportOptions
@@ -38,6 +43,7 @@ from soja_map.maps.panels import (
     legend_html,
     north_arrow_svg,
 )
+from soja_map.maps.placelist import place_groups, place_numbers
 from soja_map.maps.templating import static_text
 from soja_map.query.basemaps import tile_sources
 from soja_map.query.filters import Filter, describe_filter, select
@@ -78,6 +84,8 @@ def _wanted_references(
         ):
             if (level == which).any():
                 wanted.append(_Reference(key, label, districts[level == which]))
+    if options.towns and len(data.towns):
+        wanted.append(_Reference("town", "towns", data.towns, simplify_m=0))
     if options.rail_lines:
         places = data.places
         rails = places[(places["category"] == "rail_line") & ~places.index.isin(located.index)]
@@ -103,6 +111,10 @@ def add_reference_layers(
         )
         if ref.key == "city_boundary":  # lets clicks through to what lies inside it
             layer = ReferenceLayer(collection, name=ref.key, interactive=False)
+        elif ref.key == "town":
+            layer = ReferenceLayer(
+                collection, name=ref.key, on_each_feature=BIND_TIP, point_to_layer=CIRCLE_POINT
+            )
         else:
             layer = ReferenceLayer(collection, name=ref.key, on_each_feature=BIND_TIP)
         layer.add_to(m)
@@ -167,6 +179,26 @@ def _add_panels(
         )
 
 
+def print_labels(
+    data: Dataset, selected: gpd.GeoDataFrame, flt: Filter, tr: Translator
+) -> dict[str, tuple[int, str]]:
+    """Each located place's number in the list (placelist) and its short name, for print labels."""
+    numbers = place_numbers(selected, place_groups(selected, data.plan, flt))
+    return {
+        pid: (n, short_name(tr.pick(selected.at[pid, "name_ja"], selected.at[pid, "name_en"])))
+        for pid, n in numbers.items()
+    }
+
+
+def print_texts(tr: Translator) -> dict[str, str]:
+    return {
+        "inset": tr("export_inset"),
+        "labels": tr("export_labels_note", numbered="{numbered}", dropped="{dropped}"),
+        "more": tr("export_more", n="{n}"),
+        "ink": INK,
+    }
+
+
 def build_map(
     data: Dataset, flt: Filter | None = None, options: ExportOptions | None = None
 ) -> folium.Map:
@@ -189,7 +221,9 @@ def build_map(
     overlays, references, drawn = add_reference_layers(m, data, located, options)
     drawn.insert(0, selected)
     places_layer = PlacesLayer(
-        place_layer_data(data, located, flt, tr), print_mode=options.print_mode
+        place_layer_data(data, located, flt, tr),
+        print_mode=options.print_mode,
+        labels=print_labels(data, selected, flt, tr) if options.print_mode else None,
     )
     places_layer.add_to(m)
     overlays.insert(0, (tr("export_places_layer"), places_layer))
@@ -218,7 +252,16 @@ def build_map(
         )
     )
     m.add_child(AttributionPrefix())
+    if options.print_mode:
+        inset = crowded_inset(located, bounds)
+        m.add_child(PrintLayout(inset.bounds if inset else None, print_texts(tr)))
+    else:
+        m.add_child(
+            CompactPanels({"open": tr("export_compact_open"), "close": tr("export_compact_close")})
+        )
     m.add_child(FitView(bounds))
+    if options.print_mode:
+        m.add_child(PrintLabels(print_texts(tr)))
     m.add_child(ReadySignal())
     figure.add_child(places_layer.data_block())
     return m

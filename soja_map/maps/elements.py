@@ -212,6 +212,42 @@ class ReadySignal(_MapElement):
         self.timeout_ms = int(timeout_ms)
 
 
+class PrintLayout(_MapElement):
+    """Print pages: moves the title, panels and credits off the map, adds the inset (if any)."""
+
+    _template = _call("sojaPrintLayout", "{{ this.inset|tojson }}", "{{ this.texts_literal }}")
+
+    def __init__(self, inset: Sequence[Sequence[float]] | None, texts: Mapping[str, str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement
+        self._name = "PrintLayout"
+        self.inset = [[float(v) for v in corner] for corner in inset] if inset else None
+        self.texts_literal = js_literal(dict(texts))
+
+
+class PrintLabels(_MapElement):
+    """Print pages: short names (or list numbers) beside the markers, never overlapping."""
+
+    _template = _call("sojaPrintLabels", "{{ this.block_literal }}", "{{ this.texts_literal }}")
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement
+        self._name = "PrintLabels"
+        self.block_literal = js_literal(PLACES_BLOCK)
+        self.texts_literal = js_literal(dict(texts))
+
+
+class CompactPanels(_MapElement):
+    """Phones: the panels fold into one control (``sojaCompact``) below ``max_width`` px."""
+
+    _template = _call("sojaCompact", "{{ this.texts_literal }}", "{{ this.max_width }}")
+
+    def __init__(self, texts: Mapping[str, str], max_width: int = 600) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement
+        self._name = "CompactPanels"
+        self.texts_literal = js_literal(dict(texts))
+        self.max_width = int(max_width)
+
+
 PLACES_BLOCK = "soja-places"
 _NO_POPUPS = JsCode("function (feature, layer) {}")
 
@@ -223,7 +259,13 @@ class PlacesLayer(folium.GeoJson, RawMacroElement):
     ``sojaPlaces`` reads; ``build_map`` puts the block into the page.
     """
 
-    def __init__(self, places: PlaceLayerData, *, print_mode: bool = False) -> None:
+    def __init__(
+        self,
+        places: PlaceLayerData,
+        *,
+        print_mode: bool = False,
+        labels: Mapping[str, tuple[int, str]] | None = None,
+    ) -> None:
         options = f"sojaPlaces({js_literal(PLACES_BLOCK)})"
         super().__init__(
             places.geojson,
@@ -235,6 +277,7 @@ class PlacesLayer(folium.GeoJson, RawMacroElement):
         self.icons = places.icons
         self.popups = {} if print_mode else places.popups
         self.print_mode = print_mode
+        self.labels = dict(labels or {})  # place id -> (list number, short name), print only
 
     def data_block(self) -> BodyHtml:
         payload: dict[str, Any] = {
@@ -242,6 +285,7 @@ class PlacesLayer(folium.GeoJson, RawMacroElement):
             "popups": {k: [str(html), tip] for k, (html, tip) in self.popups.items()},
             "size": MARKER_SIZE,
             "print": self.print_mode,
+            "labels": {k: list(v) for k, v in self.labels.items()},
         }
         return BodyHtml(
             "PlacesData",
@@ -250,6 +294,7 @@ class PlacesLayer(folium.GeoJson, RawMacroElement):
 
 
 BIND_TIP = JsCode("sojaBindTip")
+CIRCLE_POINT = JsCode("sojaCirclePoint")
 
 
 # -- guards ----------------------------------------------------------------------------------------

@@ -41,8 +41,11 @@ def export_html(
 
 
 def project_filename(plan: Plan, project_id: str, suffix: str = ".html") -> str:
-    project = plan.project(project_id)
-    return f"{project.number}-{project.id}{suffix}"
+    """``<position>-<id><suffix>``, the position in the plan's order zero-padded, so that a file
+    list sorted by name is in the plan's order (the projects' own numbers are not)."""
+    position = [p.id for p in plan.projects].index(project_id) + 1
+    width = max(2, len(str(len(plan.projects))))
+    return f"{position:0{width}d}-{project_id}{suffix}"
 
 
 def each_project_filters(data: Dataset, flt: Filter | None = None) -> list[tuple[str, Filter]]:
@@ -72,7 +75,7 @@ def project_options(data: Dataset, project_id: str, options: ExportOptions) -> E
 def export_each_project(
     data: Dataset, folder: Path, flt: Filter | None = None, options: ExportOptions | None = None
 ) -> list[Path]:
-    """One map per priority project into ``folder`` (``<number>-<id>.html``)."""
+    """One map per priority project into ``folder`` (``<position>-<id>.html``, sorting in plan order)."""
     options = options or ExportOptions()
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():

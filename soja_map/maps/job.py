@@ -6,9 +6,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import geopandas as gpd
+
 from soja_map.data.dataset import Dataset
 from soja_map.errors import ExportError
+from soja_map.i18n import Translator, translator
 from soja_map.maps.build import build_map
+from soja_map.maps.coverage_page import read_coverage
+from soja_map.maps.datafiles import write_places
 from soja_map.maps.files import (
     each_project_filters,
     project_filename,
@@ -17,8 +22,17 @@ from soja_map.maps.files import (
     write_html,
 )
 from soja_map.maps.options import ExportJob, ExportOptions, ExportReport
-from soja_map.maps.render import BrowserConfig, Page, Renderer, render_document, tiles_warning
-from soja_map.query.filters import Filter
+from soja_map.maps.placelist import place_table
+from soja_map.maps.render import (
+    BrowserConfig,
+    Page,
+    Rendered,
+    Renderer,
+    render_document,
+    tiles_warning,
+)
+from soja_map.maps.report import write_report
+from soja_map.query.filters import Filter, select
 
 Say = Callable[[str], None]
 
@@ -46,6 +60,14 @@ def _targets(
             if folder is not None
         }
         yield _Target(project_filter, project_options(data, project_id, options), paths)
+
+
+def tr_of(options: ExportOptions) -> Translator:
+    return translator(options.lang)
+
+
+def place_table_for(data: Dataset, flt: Filter, options: ExportOptions) -> gpd.GeoDataFrame:
+    return place_table(select(data.places, flt), data.plan, flt, tr_of(options))
 
 
 def _renderer(job: ExportJob) -> Renderer | None:
@@ -81,14 +103,24 @@ def _print(data: Dataset, target: _Target, page: Page, renderer: Renderer, say: 
     return [warning] if warning else []
 
 
+def _report_text(result: Rendered, page: Page) -> str:
+    size = result.path.stat().st_size
+    return f"{page.describe(dpi=False)}, {size / 1e6:.1f} MB"
+
+
 def run_export(
     data: Dataset, flt: Filter, options: ExportOptions, job: ExportJob, *, say: Say = print
 ) -> ExportReport:
     """Make every map of ``job`` and write it; ``say`` gets one line per file written."""
-    targets = list(_targets(data, flt.check(data.plan), options, job))
+    flt = flt.check(data.plan)
+    coverage = read_coverage(job.coverage) if job.coverage is not None else None
+    targets = list(_targets(data, flt, options, job))
     renderer = _renderer(job)
     written: list[Path] = []
     warnings: set[str] = set()
+    for path in job.data:
+        written.append(write_places(place_table_for(data, flt, options), path, tr_of(options)))
+        say(f"wrote {path} ({written[-1].stat().st_size // 1024} KB)")
     try:
         for target in targets:
             if ".html" in target.paths:
@@ -98,6 +130,13 @@ def run_export(
             if renderer is not None and (".png" in target.paths or ".pdf" in target.paths):
                 warnings.update(_print(data, target, job.page, renderer, say))
                 written += [target.paths[k] for k in (".png", ".pdf") if k in target.paths]
+        if renderer is not None and job.report is not None:
+            result = write_report(
+                data, flt, options, job.report, job.page, renderer, coverage=coverage
+            )
+            written.append(result.path)
+            say(f"wrote {result.path} ({_report_text(result, job.page)})")
+            warnings.update(filter(None, [tiles_warning([result])]))
     finally:
         if renderer is not None:
             renderer.close()

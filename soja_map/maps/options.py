@@ -95,7 +95,10 @@ class View:
 
     @classmethod
     def from_store(cls, data: Mapping[str, Any] | None) -> View | None:
-        """From the app's VIEW_STORE (``{"center", "zoom", "bounds": [[s, w], [n, e]]}``); None if unusable."""
+        """From the app's VIEW_STORE (``{"center", "zoom", "bounds": [[s, w], [n, e]]}``; a view
+        opened from a link has a centre and zoom but no bounds yet); None if unusable."""
+        if data and data.get("bounds") is None and data.get("center") and data.get("zoom"):
+            return cls._from_centre_store(data)
         if not data or not isinstance(data.get("bounds"), list | tuple):
             return None
         try:
@@ -107,6 +110,34 @@ class View:
         if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
             return None
         return cls(((south, west), (north, east)))
+
+    @classmethod
+    def _from_centre_store(cls, data: Mapping[str, Any]) -> View | None:
+        try:
+            lat, lon = (float(v) for v in data["center"])
+            return cls.from_centre(lat, lon, float(data["zoom"]))
+        except (TypeError, ValueError):
+            return None
+
+    @classmethod
+    def from_centre(
+        cls, lat: float, lon: float, zoom: float, size: tuple[int, int] = (1100, 700)
+    ) -> View | None:
+        """The view of a map of ``size`` CSS pixels at ``zoom`` (Web Mercator, 256 px tiles)
+        centred on ``lat, lon``: what a link's ``lat``/``lon``/``z`` shows on a desktop screen."""
+        if not all(math.isfinite(v) for v in (lat, lon, zoom)) or not -85 < lat < 85:
+            return None
+        world = 256 * 2**zoom
+        x = (lon + 180) / 360 * world
+        y = 1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi
+        y = y / 2 * world
+
+        def lat_at(py: float) -> float:
+            return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * py / world))))
+
+        half_w, half_h = size[0] / 2, size[1] / 2
+        west, east = ((x + d) / world * 360 - 180 for d in (-half_w, half_w))
+        return cls.from_store({"bounds": [[lat_at(y + half_h), west], [lat_at(y - half_h), east]]})
 
     @classmethod
     def parse(cls, text: str) -> View:
@@ -130,6 +161,7 @@ class ExportOptions:
     lang: Lang = "ja"
     school_districts: bool = False
     rail_lines: bool = True  # railway lines as grey context when they are not selected places
+    towns: bool = False  # the 大字/町丁目 representative points
     view: View | None = None  # default: the city and every selected place
     print_mode: bool = False  # for PNG/PDF: no controls, no animation, no background-map notice
     generated: date = field(default_factory=date.today)
@@ -146,6 +178,24 @@ class ExportOptions:
 # -- a whole export job (the CLI's `soja-map export`) ------------------------------------------
 
 
+# The place data files by suffix (maps/datafiles.py writes them).
+DATA_FORMATS: dict[str, str] = {
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+
+
+def data_format(path: Path) -> str:
+    """The data format a file name asks for, by suffix."""
+    fmt = DATA_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise ExportUsageError(f"{path}: a data file must end in one of {', '.join(DATA_FORMATS)}")
+    return fmt
+
+
 class ExportUsageError(ExportError):
     """The job's options do not fit together (the CLI reports these as usage errors)."""
 
@@ -157,13 +207,26 @@ class ExportJob:
     html: Path | None = None
     png: Path | None = None
     pdf: Path | None = None
+    report: Path | None = None  # the multi-page report PDF: map page, list pages, coverage
+    data: tuple[Path, ...] = ()  # the filtered places as .gpkg / .geojson / .csv / .xlsx
+    coverage: Path | None = None  # a `soja-map coverage --format json` result for the report
     each_project: bool = False  # one map per priority project; the paths name folders
     page: Page = field(default_factory=Page)  # paper and dpi of the PNG/PDF
     browser: BrowserConfig | None = None  # for PNG/PDF (default: from the environment)
 
     def __post_init__(self) -> None:
-        if self.html is None and self.png is None and self.pdf is None:
-            raise ExportUsageError("say where to write the map: -o map.html (and/or --png, --pdf)")
+        if not self.data and all(p is None for p in (self.html, self.png, self.pdf, self.report)):
+            raise ExportUsageError(
+                "say where to write the map: -o map.html (and/or --png, --pdf, --report, --data)"
+            )
+        for path in self.data:
+            data_format(path)
+        if self.coverage is not None and self.report is None:
+            raise ExportUsageError("--coverage goes into the report: add --report FILE.pdf")
+        if self.each_project and (self.data or self.report):
+            raise ExportUsageError(
+                "--each-project makes maps only: write --report and --data apart"
+            )
         if self.each_project:
             for folder in (self.html, self.png, self.pdf):
                 if folder is not None and folder.exists() and not folder.is_dir():
@@ -171,7 +234,7 @@ class ExportJob:
 
     @property
     def renders(self) -> bool:
-        return self.png is not None or self.pdf is not None
+        return self.png is not None or self.pdf is not None or self.report is not None
 
 
 @dataclass(frozen=True)

@@ -348,6 +348,67 @@ class Renderer:
             time.perf_counter() - start,
         )
 
+    # -- the report (maps/report.py) -------------------------------------------------------------
+
+    def capture(self, html: Path, viewport: Viewport) -> tuple[bytes, str, str | None]:
+        """A screenshot of ``html`` at ``viewport``: (PNG bytes, ready, tiles)."""
+        ready, tiles = self.load(html, viewport)
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False}
+        )
+        return base64.b64decode(shot["data"]), ready, tiles
+
+    def print_pages(
+        self, html: Path, out: Path, page: Page, margins: Margins, footer: str
+    ) -> Rendered:
+        """Print ``html`` to a PDF of as many pages as it needs, with ``footer`` on each page."""
+        start = time.perf_counter()
+        viewport = page.pdf_viewport()
+        ready, tiles = self.load(html, viewport)
+        width, height = page.inches
+        result = self.driver.execute_cdp_cmd(
+            "Page.printToPDF",
+            {
+                "paperWidth": width,
+                "paperHeight": height,
+                "landscape": False,  # the width and height are already oriented
+                "marginTop": margins.top,
+                "marginBottom": margins.bottom,
+                "marginLeft": margins.side,
+                "marginRight": margins.side,
+                "printBackground": True,
+                "preferCSSPageSize": False,
+                "displayHeaderFooter": True,
+                "headerTemplate": "<span></span>",
+                "footerTemplate": footer,
+            },
+        )
+        _write_bytes(out, base64.b64decode(result["data"]))
+        return Rendered(
+            Path(out), "pdf", (viewport.width, viewport.height), ready, tiles,
+            time.perf_counter() - start,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    """A report page's margins in inches (the footer sits in the bottom one)."""
+
+    top: float = 0.4
+    bottom: float = 0.5
+    side: float = 0.4
+
+    def content(self, page: Page) -> tuple[float, float]:
+        width, height = page.inches
+        return width - 2 * self.side, height - self.top - self.bottom
+
+    def content_viewport(self, page: Page) -> Viewport:
+        """The CSS viewport of a page's content box, at the page's dpi."""
+        width, height = self.content(page)
+        return Viewport(
+            math.floor(width * CSS_DPI), math.floor(height * CSS_DPI), page.dpi / CSS_DPI
+        )
+
 
 def _write_bytes(path: Path, data: bytes) -> None:
     try:
