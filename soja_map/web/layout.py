@@ -103,7 +103,7 @@ def _filter_pane(
                         debounce=0.3,
                         autoComplete="off",
                         className="soja-search",
-                        value="",
+                        value=flt.text,
                     ),
                     html.Div(id=ids.SEARCH_HITS, **attrs({"aria-live": "polite"})),
                     dcc.Dropdown(

@@ -45,9 +45,11 @@ def filter_from_controls(
     measures: Iterable[str] | None,
     categories: Iterable[str] | None,
     previous: Mapping[str, Any] | None = None,
+    text: str | None = None,
 ) -> Filter:
     """The Filter the controls describe. All four projects ticked means "no project filter" (None);
-    towns and text, which have no control, are kept from ``previous``."""
+    towns, which have no control, are kept from ``previous``, and so is the text when the search
+    box is not given (``text=None``)."""
     chosen = set(projects or ())
     project_ids = [p.id for p in plan.projects]
     kept = Filter.from_dict(dict(previous) if previous else None)
@@ -59,7 +61,7 @@ def filter_from_controls(
         measures=tuple(measures or ()),
         categories=tuple(categories or ()),
         towns=kept.towns,
-        text=kept.text,
+        text=kept.text if text is None else text.strip(),
     )
 
 

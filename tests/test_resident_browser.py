@@ -1,0 +1,61 @@
+"""The resident map's defects of issue 11, each as a person meets it (headless Chromium, no network)."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from soja_map.query.filters import Filter, select
+from soja_map.web import ids
+from tests.test_app_browser import (
+    expected,
+    open_app,
+    query,
+    text_of,
+    wait_counts,
+    wait_query,
+    wait_until,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_q_link_shows_its_text_in_the_box_reset_clears_it_and_the_url_follows_the_box(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset, "?q=鬼ノ城")
+    shown = len(select(dataset.places, Filter(text="鬼ノ城")))
+    dash_duo.wait_for_contains_text(f"#{ids.SUMMARY}", f"{shown} 件を表示中")
+    box = dash_duo.find_element(f"#{ids.SEARCH}")
+    assert box.get_attribute("value") == "鬼ノ城"
+    dash_duo.find_element(f"#{ids.RESET}").click()
+    wait_until(lambda: box.get_attribute("value") == "", what="the box to clear")
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    wait_query(dash_duo, "q", None)
+    total = len(dataset.places)
+    dash_duo.wait_for_contains_text(f"#{ids.SUMMARY}", f"{total} 件を表示中")
+    # typing puts the text in the URL, so the link shares it
+    dash_duo.find_element(f"#{ids.SEARCH}").send_keys("作山")
+    wait_query(dash_duo, "q", "作山")
+    wait_counts(dash_duo, *expected(dataset, Filter(text="作山")))
+    assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("ｿｳｼﾞｬｴｷ", "総社駅"), ("きのじょう", "鬼ノ城"), ("sesshukun", "雪舟くん")],
+)
+def test_search_by_reading_finds_the_place_and_the_map_agrees(
+    dash_duo, settings, dataset, typed: str, first: str
+) -> None:
+    open_app(dash_duo, settings, dataset)
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    dash_duo.find_element(f"#{ids.SEARCH}").send_keys(typed)
+    dash_duo.wait_for_contains_text(f"#{ids.SEARCH_HITS}", first)
+    # the browser's filter (search_key) and Python's agree on what the reading selects
+    wait_counts(dash_duo, *expected(dataset, Filter(text=typed)))
+    assert "見つかりません" not in text_of(dash_duo, f"#{ids.SEARCH_HITS}")
+    assert query(dash_duo).get("q") == typed
+    dash_duo.find_element(f"#{ids.SEARCH}").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#details-title", first)
+    assert dash_duo.get_logs() == []
