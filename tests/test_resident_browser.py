@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.webdriver.common.keys import Keys
 
@@ -59,3 +61,47 @@ def test_search_by_reading_finds_the_place_and_the_map_agrees(
     dash_duo.find_element(f"#{ids.SEARCH}").send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#details-title", first)
     assert dash_duo.get_logs() == []
+
+
+def test_dropdowns_speak_the_pages_language_and_each_town_is_listed_once(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset)
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    dash_duo.find_element(f"#{ids.CATEGORIES}").click()
+    dash_duo.wait_for_contains_text(".dash-dropdown-content", "すべて選択")
+    menu = text_of(dash_duo, ".dash-dropdown-content")
+    assert "Select All" not in menu
+    assert "Deselect All" not in menu
+    search_box = dash_duo.find_element(".dash-dropdown-content input")
+    assert search_box.get_attribute("placeholder") == "検索"
+    search_box.send_keys(Keys.ESCAPE)
+    # 井手 and its two 小字 are three places, each listed under its own name
+    assert jump_options(dash_duo, "井手") == [
+        "大字・町丁目: 井手",
+        "大字・町丁目: 井手 出張",
+        "大字・町丁目: 井手 村後",
+    ]
+    assert dash_duo.get_logs() == []
+
+
+def test_in_english_the_jump_list_reads_town_names_in_romaji(dash_duo, settings, dataset) -> None:
+    open_app(dash_duo, settings, dataset, "?lang=en")
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    assert jump_options(dash_duo, "Miwa") == ["Towns: Miwa (三輪)"]
+    assert "Stations: Soja Station" in jump_options(dash_duo, "Soja")
+    assert dash_duo.get_logs() == []
+
+
+def jump_options(dash_duo, typed: str) -> list[str]:
+    """The jump list's options after typing ``typed`` into its search box."""
+    dash_duo.find_element(f"#{ids.JUMP}").click()
+    box = dash_duo.wait_for_element(".dash-dropdown-content input")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(typed)
+    time.sleep(0.5)
+    options = [
+        e.text for e in dash_duo.find_elements(".dash-dropdown-content .dash-options-list-option")
+    ]
+    box.send_keys(Keys.ESCAPE)
+    return [o for o in options if o]

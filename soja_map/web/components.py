@@ -50,6 +50,22 @@ def attrs(values: Mapping[str, Any]) -> dict[str, Any]:
     return dict(values)
 
 
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(tr: Translator) -> Any:  # dcc.Dropdown.Labels, a TypedDict of these keys
+    """dcc.Dropdown's own words (Search, Select All...) from the catalogue, not Dash's English."""
+    return {key: tr(f"resident_dropdown_{key}") for key in DROPDOWN_LABELS}
+
+
 def svg_src(svg: str) -> str:
     """A data URL for trusted SVG markup (styling.py's constants)."""
     if "xmlns=" not in svg:  # an <img> only renders SVG that declares its namespace

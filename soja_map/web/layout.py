@@ -11,7 +11,7 @@ from soja_map.i18n import Translator, as_lang, other_lang, translator
 from soja_map.query.styling import REFERENCE_LABELS
 from soja_map.web import export_button, ids, views
 from soja_map.web import planner as planner_panel
-from soja_map.web.components import attrs
+from soja_map.web.components import attrs, dropdown_labels
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
 from soja_map.web.state import MAX_ZOOM, REFERENCE_KEYS, VIEWS, AppState, encode_search
@@ -107,6 +107,7 @@ def _filter_pane(
                     ),
                     html.Div(id=ids.SEARCH_HITS, **attrs({"aria-live": "polite"})),
                     dcc.Dropdown(
+                        labels=dropdown_labels(tr),
                         id=ids.JUMP,
                         options=views.jump_options(ctx, tr),
                         placeholder=tr("jump"),
@@ -134,6 +135,7 @@ def _filter_pane(
                 [
                     html.Label(tr("policies"), htmlFor=ids.POLICIES, className="soja-label"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(tr),
                         id=ids.POLICIES,
                         options=fv.policy_options,
                         value=list(flt.policies),
@@ -142,6 +144,7 @@ def _filter_pane(
                     ),
                     html.Label(tr("measures"), htmlFor=ids.MEASURES, className="soja-label"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(tr),
                         id=ids.MEASURES,
                         options=fv.measure_options,
                         value=list(flt.measures),
@@ -150,6 +153,7 @@ def _filter_pane(
                     ),
                     html.Label(tr("categories"), htmlFor=ids.CATEGORIES, className="soja-label"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(tr),
                         id=ids.CATEGORIES,
                         options=fv.category_options,
                         value=list(flt.categories),
@@ -220,6 +224,7 @@ def _nearby_pane(
                 className="soja-row",
             ),
             dcc.Dropdown(
+                labels=dropdown_labels(tr),
                 id=ids.NEAR_TOWN,
                 options=views.town_options(ctx, tr),
                 placeholder=tr("near_town"),
@@ -367,12 +372,15 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                 [
                     html.Aside(
                         [
-                            dcc.RadioItems(
-                                id=ids.VIEW_TABS,
-                                options=[{"label": tr(f"view_{v}"), "value": v} for v in VIEWS],
-                                value=view,
-                                className="soja-tabs",
-                                inline=True,
+                            html.Div(
+                                dcc.RadioItems(
+                                    id=ids.VIEW_TABS,
+                                    options=[{"label": tr(f"view_{v}"), "value": v} for v in VIEWS],
+                                    value=view,
+                                    className="soja-tabs",
+                                    inline=True,
+                                ),
+                                **attrs({"data-a11y-label": tr("resident_views_label")}),
                             ),
                             _filter_pane(ctx, state, fv, tr),
                             _list_pane(ctx, state, tr),

@@ -17,6 +17,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from soja_map.data.plan import Plan
+from soja_map.data.readings import romaji_title
 from soja_map.i18n import Lang, Translator, translator
 from soja_map.query.filters import Counts, Filter, counts, search, select
 from soja_map.query.nearby import nearest_by_category
@@ -247,9 +248,15 @@ def jump_options(ctx: AppContext, tr: Translator) -> list[dict[str, Any]]:
     return options
 
 
+def town_label(name: str, tr: Translator) -> str:
+    """A town's name with its 小字 (井手 村後, never a bare 井手 three times); in English its
+    reading first (Ide Murago (井手 村後)), since the data has no English town names."""
+    return tr.pick(name, f"{romaji_title(name)} ({name})")
+
+
 def town_options(ctx: AppContext, tr: Translator, *, prefix: str = "") -> list[dict[str, Any]]:
     towns = ctx.data.towns
-    names = [str(row.town or row.name_ja) for row in towns.itertuples(index=False)]
+    names = [town_label(str(row.name_ja or row.town), tr) for row in towns.itertuples(index=False)]
     return [
         {"label": f"{prefix}{name}", "value": f"town:{tid}"}
         for tid, name in sorted(zip(towns.index, names, strict=True), key=lambda x: x[1])
@@ -264,7 +271,7 @@ def town_point(ctx: AppContext, value: str | None) -> tuple[float, float, str] |
     if tid not in ctx.data.towns.index:
         return None
     row = ctx.data.towns.loc[tid]
-    return float(row.geometry.y), float(row.geometry.x), str(row["town"] or row["name_ja"])
+    return float(row.geometry.y), float(row.geometry.x), str(row["name_ja"] or row["town"])
 
 
 def jump_viewport(ctx: AppContext, value: str | None) -> dict[str, Any] | None:
