@@ -9,6 +9,7 @@ from selenium.webdriver.common.keys import Keys
 
 from soja_map.query.filters import Filter, select
 from soja_map.web import ids
+from soja_map.web.app import create_app
 from tests.test_app_browser import (
     expected,
     open_app,
@@ -105,3 +106,36 @@ def jump_options(dash_duo, typed: str) -> list[str]:
     ]
     box.send_keys(Keys.ESCAPE)
     return [o for o in options if o]
+
+
+RECORD_CONSOLE = """
+window.__consoleLines = [];
+const original = console.log;
+console.log = function () {
+    window.__consoleLines.push(Array.from(arguments).map(String).join(' '));
+    return original.apply(console, arguments);
+};
+"""
+
+
+def test_moving_the_map_leaves_the_console_quiet(dash_duo, settings, dataset) -> None:
+    """dash-leaflet's debug lines ("ISSUE CENTER/ZOOM CHANGE") are not printed on each move."""
+    app = create_app(settings, dataset)
+    dash_duo.start_server(app)
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CONSOLE}
+    )
+    dash_duo.driver.get(dash_duo.server_url + "/")
+    dash_duo.wait_for_element(f"#{ids.SUMMARY}", timeout=20)
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    # moves the app asks for: a jump to a station, then to a measure's places
+    jump_options(dash_duo, "総社駅")
+    dash_duo.select_dcc_dropdown(f"#{ids.JUMP}", index=0)
+    wait_until(lambda: query(dash_duo).get("z") == "16", what="the map to move")
+    dash_duo.select_dcc_dropdown(f"#{ids.MEASURES}", index=0)
+    wait_until(lambda: query(dash_duo).get("measures"), what="a measure chosen")
+    time.sleep(1)
+    lines = dash_duo.driver.execute_script("return window.__consoleLines")
+    assert lines is not None
+    assert [line for line in lines if "ISSUE" in line or "BREAK" in line] == []
+    assert dash_duo.get_logs() == []
