@@ -139,3 +139,42 @@ def test_moving_the_map_leaves_the_console_quiet(dash_duo, settings, dataset) ->
     assert lines is not None
     assert [line for line in lines if "ISSUE" in line or "BREAK" in line] == []
     assert dash_duo.get_logs() == []
+
+
+def test_towns_and_school_districts_are_labelled_and_the_map_credits_its_data(
+    dash_duo, settings, dataset
+) -> None:
+    town = dataset.towns[dataset.towns["name_ja"] == "中央六丁目"].iloc[0].geometry
+    open_app(
+        dash_duo,
+        settings,
+        dataset,
+        f"?layers=boundary,towns,elementary&lat={town.y:.5f}&lon={town.x:.5f}&z=15",
+    )
+    labels = wait_until(
+        lambda: [
+            e.text
+            for e in dash_duo.find_elements(".soja-ref-label-towns")
+            if e.is_displayed() and e.text
+        ],
+        what="town labels",
+    )
+    assert "中央六丁目" in labels
+    districts = wait_until(
+        lambda: [
+            e.text
+            for e in dash_duo.find_elements(".soja-ref-label-elementary")
+            if e.is_displayed() and e.text
+        ],
+        what="school district labels",
+    )
+    assert all(d.endswith("小学校区") for d in districts)
+    # zoomed out to the city, the town labels step back (they would pile up)
+    dash_duo.driver.get(dash_duo.server_url + "/?layers=boundary,towns")
+    dash_duo.wait_for_element(f"#{ids.SUMMARY}", timeout=20)
+    wait_until(lambda: dash_duo.find_elements(".soja-ref-label-towns"), what="town labels")
+    assert not [e for e in dash_duo.find_elements(".soja-ref-label-towns") if e.is_displayed()]
+    credit = text_of(dash_duo, ".leaflet-control-attribution")
+    assert "データ:" in credit
+    assert "出典・クレジット" in credit
+    assert dash_duo.get_logs() == []

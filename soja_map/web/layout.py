@@ -335,7 +335,11 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translato
                 clusterToLayer=ns("clusterMarker"),
                 onEachFeature=ns("bindName"),
                 style=ns("legStyle"),
-                hideout=ctx.mapdata.points_hideout(plan, tr),
+                # credit: the data's credit, set as the attribution control's prefix (soja_map.js)
+                hideout={
+                    **ctx.mapdata.points_hideout(plan, tr),
+                    "credit": views.data_credit(ctx, tr),
+                },
             ),
             dl.LayerGroup(near.layer, id=ids.NEARBY_LAYER),
             dl.LayerGroup(id=ids.COVERAGE_LAYER),

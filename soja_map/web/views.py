@@ -6,6 +6,7 @@ props, so tests call them directly without a browser.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import dash_leaflet as dl
 import geopandas as gpd
 from dash_extensions.javascript import Namespace
+from markupsafe import escape
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
@@ -214,6 +216,25 @@ def details_view(ctx: AppContext, flt: Filter, place: str | None, tr: Translator
     return c.details(ctx.data, place, flt, shown_ids, translator(tr).lang)
 
 
+CREDITED_PUBLISHERS = 3
+
+
+def data_credit(ctx: AppContext, tr: Translator) -> str:
+    """The map's data credit for Leaflet's attribution control (which takes HTML, so escaped): the
+    publishers most of the drawn places and towns come from, then a pointer to the full credits."""
+    frames = (ctx.data.places, ctx.data.towns)
+    named: Counter[str] = Counter(
+        part.strip()
+        for frame in frames
+        for source in frame["source"]
+        if isinstance(source, Mapping)
+        for part in str(source.get("publisher") or "").split(" / ")
+        if part.strip()
+    )
+    top = [name for name, _ in named.most_common(CREDITED_PUBLISHERS)]
+    return str(escape(tr("resident_data_credit", publishers=tr.join(top))))
+
+
 def reference_children(ctx: AppContext, references: Iterable[str], tr: Translator) -> list[Any]:
     """One GeoJSON per checked overlay; data is fetched from its URL (cached by the browser)."""
     wanted = set(references)
@@ -228,7 +249,7 @@ def reference_children(ctx: AppContext, references: Iterable[str], tr: Translato
                 url=ctx.reference_urls[key],
                 style=ns("referenceStyle"),
                 pointToLayer=ns("referencePoint"),
-                onEachFeature=ns("bindName") if interactive else None,
+                onEachFeature=ns("bindLabel") if interactive else None,
                 interactive=interactive,
                 hideout={"style": reference_style(key), "key": key, "lang": tr.lang},
             )

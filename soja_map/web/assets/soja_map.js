@@ -140,13 +140,27 @@
         return icon;
     }
 
+    // The data's credit (escaped by the server, web.views.data_credit) leads the attribution
+    // control, before the credit of whichever tiles are on; set once per map and language
+    function creditOnAdd(marker, h) {
+        if (!h.credit) { return marker; }
+        marker.once("add", function () {
+            var map = marker._map;
+            if (map && map.attributionControl && map._sojaCredit !== h.credit) {
+                map._sojaCredit = h.credit;
+                map.attributionControl.setPrefix(h.credit);
+            }
+        });
+        return marker;
+    }
+
     function placeMarker(feature, latlng, context) {
         var h = hideoutOf(context);
         var p = feature.properties || {};
         var name = displayName(p, h.lang);
-        return L.marker(latlng, {
+        return creditOnAdd(L.marker(latlng, {
             icon: iconFor(p.style_key, h), title: name, alt: name, keyboard: true, riseOnHover: true
-        });
+        }), h);
     }
 
     // Clusters show their exact size (data-count, for tests and screen readers via title)
@@ -161,7 +175,7 @@
             className: "marker-cluster soja-cluster",
             iconSize: L.point(size, size)
         });
-        var marker = L.marker(latlng, {icon: icon, title: title, alt: title, keyboard: true});
+        var marker = creditOnAdd(L.marker(latlng, {icon: icon, title: title, alt: title, keyboard: true}), h);
         marker.on("add", function () {
             var el = marker.getElement();
             if (el) { el.setAttribute("data-count", String(n)); }
@@ -174,6 +188,34 @@
         var p = feature.properties || {};
         if (p.cluster || !p.name_ja || (window.L && layer instanceof L.Marker)) { return; }
         layer.bindTooltip(textElement(displayName(p, hideoutOf(context).lang)), {sticky: true});
+    }
+
+    // Reference features (towns, school districts) carry their name as a permanent label, shown
+    // from the zoom where labels no longer pile up (classes on the map container, soja_map.css)
+    var LABEL_ZOOM = {towns: 14, elementary: 12, junior_high: 12};
+
+    function watchZoom(map) {
+        if (!map || map._sojaLabelZoom) { return; }
+        map._sojaLabelZoom = true;
+        var update = function () {
+            var z = map.getZoom(), box = map.getContainer();
+            Object.keys(LABEL_ZOOM).forEach(function (key) {
+                box.classList.toggle("soja-labels-" + key, z >= LABEL_ZOOM[key]);
+            });
+        };
+        map.on("zoomend", update);
+        update();
+    }
+
+    function bindLabel(feature, layer, context) {
+        var p = feature.properties || {};
+        var h = hideoutOf(context);
+        if (!p.name_ja) { return; }
+        layer.bindTooltip(textElement(displayName(p, h.lang)), {
+            permanent: true, direction: "center", interactive: false, opacity: 1,
+            className: "soja-ref-label soja-ref-label-" + (h.key || "")
+        });
+        layer.on("add", function () { watchZoom(layer._map); });
     }
 
     // Spiderfy legs (features with only an id) drawn as thin grey lines
@@ -203,6 +245,7 @@
             placeMarker: placeMarker,
             clusterMarker: clusterMarker,
             bindName: bindName,
+            bindLabel: bindLabel,
             legStyle: legStyle,
             placeStyle: placeStyle,
             referenceStyle: referenceStyle,
