@@ -178,3 +178,36 @@ def test_towns_and_school_districts_are_labelled_and_the_map_credits_its_data(
     assert "データ:" in credit
     assert "出典・クレジット" in credit
     assert dash_duo.get_logs() == []
+
+
+def test_an_imported_staff_list_shows_its_columns_and_its_named_source_in_the_card(
+    dash_duo, geodata_copy, tmp_path
+) -> None:
+    from soja_map.config import Settings  # noqa: PLC0415
+    from soja_map.data.dataset import load_dataset  # noqa: PLC0415
+    from soja_map.data.importer import Defaults  # noqa: PLC0415
+    from tests.test_importer import run_import  # noqa: PLC0415
+
+    csv = tmp_path / "hoikusho_list_2025.csv"
+    csv.write_text(
+        "名称,住所,時点,ライセンス,電話,定員\n"
+        "みどり保育園,岡山県総社市中央六丁目8-1,2025-04-01,CC BY 4.0,0866-00-0000,90\n",
+        encoding="utf-8",
+    )
+    defaults = Defaults(
+        category="nursery",
+        source_publisher="総社市 こども夢づくり課",
+        source_dataset="保育施設一覧",
+    )
+    result = run_import(csv, geodata_copy, defaults=defaults)
+    (place,) = result.added
+    settings = Settings(geodata_dir=geodata_copy, tiles=False)
+    open_app(dash_duo, settings, load_dataset(settings), f"?place={place}")
+    dash_duo.wait_for_text_to_equal("#details-title", "みどり保育園")
+    card = text_of(dash_duo, f"#{ids.DETAILS}")
+    assert "電話: 0866-00-0000" in card
+    assert "定員: 90" in card
+    assert "総社市 こども夢づくり課 / 保育施設一覧" in card
+    # the file name is kept only as the staff's reference, never as the data set's name
+    assert "/ hoikusho_list_2025.csv" not in card
+    assert dash_duo.get_logs() == []
