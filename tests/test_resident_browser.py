@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from soja_map.query.filters import Filter, select
@@ -210,4 +211,39 @@ def test_an_imported_staff_list_shows_its_columns_and_its_named_source_in_the_ca
     assert "総社市 こども夢づくり課 / 保育施設一覧" in card
     # the file name is kept only as the staff's reference, never as the data set's name
     assert "/ hoikusho_list_2025.csv" not in card
+    assert dash_duo.get_logs() == []
+
+
+ACTIVE_JS = "const a = document.activeElement; return a ? (a.id || a.tagName) : null;"
+
+
+def active(dash_duo) -> str | None:
+    return dash_duo.driver.execute_script(ACTIVE_JS)
+
+
+def test_keyboard_focus_follows_the_card_and_the_credits_dialog(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset, "?view=list")
+    row = dash_duo.wait_for_element(".soja-row-button")
+    row_id = row.get_attribute("id")
+    name = row.text
+    row.send_keys(Keys.ENTER)
+    dash_duo.wait_for_text_to_equal("#details-title", name)
+    wait_until(lambda: active(dash_duo) == "details-title", what="focus on the card's title")
+    ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
+    wait_until(lambda: not dash_duo.find_element(f"#{ids.DETAILS}").is_displayed())
+    wait_until(lambda: active(dash_duo) == row_id, what="focus back on the row")
+    # the credits dialog takes focus, keeps Tab inside and gives focus back
+    dash_duo.find_element(f"#{ids.CREDITS_OPEN}").click()
+    wait_until(lambda: active(dash_duo) == ids.CREDITS_CLOSE, what="focus in the dialog")
+    for _ in range(40):
+        ActionChains(dash_duo.driver).send_keys(Keys.TAB).perform()
+        inside = dash_duo.driver.execute_script(
+            "return document.getElementById(arguments[0]).contains(document.activeElement)",
+            ids.CREDITS,
+        )
+        assert inside
+    ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
+    wait_until(lambda: active(dash_duo) == ids.CREDITS_OPEN, what="focus back on the button")
     assert dash_duo.get_logs() == []

@@ -7,6 +7,13 @@
  *   from the message catalogue, put there by web/layout.py);
  * - the dropdown's hidden focus target (aria-hidden) is taken out of the tab order.
  * Runs on every change of the page (the page is re-rendered from the URL's state).
+ *
+ * Focus, for keyboard and screen-reader users:
+ * - a place opened from the list moves focus to the card's title; closing the card (× or
+ *   Escape) returns it to the row the card was opened from (the list is re-rendered, so the row
+ *   is found again by its id);
+ * - the credits dialog takes focus when it opens, keeps Tab inside it, and gives focus back to
+ *   the button that opened it when it closes.
  */
 (function () {
     "use strict";
@@ -35,16 +42,93 @@
         for (var j = 0; j < hidden.length; j++) { hidden[j].setAttribute("tabindex", "-1"); }
     }
 
+    // -- focus ------------------------------------------------------------------------------------
+
+    var rowOpener = null;       // id of the list row whose card is open
+    var dialogOpener = null;    // element that opened the credits
+    var cardShown = false, creditsShown = false;
+
+    document.addEventListener("click", function (event) {
+        var t = event.target && event.target.closest ? event.target : null;
+        if (!t) { return; }
+        var row = t.closest(".soja-row-button");
+        if (row) { rowOpener = row.id; return; }
+        if (t.closest("#credits-open")) { dialogOpener = t.closest("#credits-open"); }
+        if (!t.closest("#details, #credits")) { rowOpener = null; }  // a place chosen elsewhere
+    }, true);
+
+    function visible(el) { return !!el && !el.hidden && el.getClientRects().length > 0; }
+
+    function followCard() {
+        var card = document.getElementById("details");
+        var shown = visible(card) && !!document.getElementById("details-title");
+        if (shown && rowOpener && !card.contains(document.activeElement)) {
+            var title = document.getElementById("details-title");
+            if (title && title.getAttribute("data-focused-for") !== rowOpener) {
+                title.setAttribute("tabindex", "-1");
+                title.setAttribute("data-focused-for", rowOpener);
+                title.focus();
+            }
+        }
+        if (!shown && cardShown && rowOpener) {
+            var back = document.getElementById(rowOpener);
+            if (back) { back.focus(); }
+            rowOpener = null;
+        }
+        cardShown = shown;
+    }
+
+    function followCredits() {
+        var dialog = document.getElementById("credits");
+        var shown = visible(dialog);
+        if (shown && !creditsShown) {
+            var close = document.getElementById("credits-close");
+            if (close) { close.focus(); }
+        }
+        if (!shown && creditsShown) {
+            var opener = dialogOpener && document.contains(dialogOpener) ? dialogOpener : document.getElementById("credits-open");
+            if (opener) { opener.focus(); }
+            dialogOpener = null;
+        }
+        creditsShown = shown;
+    }
+
+    // Tab and Shift+Tab stay inside the open credits dialog
+    document.addEventListener("keydown", function (event) {
+        if (event.key !== "Tab") { return; }
+        var dialog = document.getElementById("credits");
+        if (!visible(dialog)) { return; }
+        var focusable = Array.prototype.filter.call(
+            dialog.querySelectorAll('a[href], button:not([disabled]), input, select, textarea, [tabindex]:not([tabindex="-1"])'),
+            function (el) { return el.getClientRects().length > 0; }
+        );
+        if (!focusable.length) { return; }
+        var first = focusable[0], last = focusable[focusable.length - 1];
+        var inside = dialog.contains(document.activeElement);
+        if (event.shiftKey && (document.activeElement === first || !inside)) {
+            last.focus(); event.preventDefault();
+        } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+            first.focus(); event.preventDefault();
+        }
+    });
+
     var scheduled = false;
     function schedule() {
         if (scheduled) { return; }
         scheduled = true;
-        window.requestAnimationFrame(function () { scheduled = false; mend(document); });
+        window.requestAnimationFrame(function () {
+            scheduled = false;
+            mend(document);
+            followCard();
+            followCredits();
+        });
     }
 
     function start() {
         mend(document);
-        new MutationObserver(schedule).observe(document.body, {childList: true, subtree: true});
+        new MutationObserver(schedule).observe(document.body, {
+            childList: true, subtree: true, attributes: true, attributeFilter: ["hidden"]
+        });
     }
 
     if (document.readyState === "loading") {
