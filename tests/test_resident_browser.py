@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import unquote
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -246,4 +247,63 @@ def test_keyboard_focus_follows_the_card_and_the_credits_dialog(
         assert inside
     ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
     wait_until(lambda: active(dash_duo) == ids.CREDITS_OPEN, what="focus back on the button")
+    assert dash_duo.get_logs() == []
+
+
+FITS_JS = """
+const el = document.querySelector(arguments[0]);
+const r = el.getBoundingClientRect();
+return {overflow: el.scrollWidth - el.clientWidth, left: r.left, right: r.right,
+        width: window.innerWidth, shown: r.width > 0 && r.height > 0};
+"""
+
+
+def fits(dash_duo, selector: str) -> dict[str, float]:
+    return dash_duo.driver.execute_script(FITS_JS, selector)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_on_a_phone_the_header_fits_and_secondary_actions_are_in_a_menu(
+    dash_duo, settings, dataset, lang: str
+) -> None:
+    dash_duo.driver.set_window_size(390, 844)
+    open_app(dash_duo, settings, dataset, f"?lang={lang}")
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    header, title = fits(dash_duo, ".soja-header"), fits(dash_duo, ".soja-title")
+    assert header["overflow"] <= 0, header  # no sideways scrolling
+    assert title["overflow"] <= 0, title  # the title is not cut off
+    assert not dash_duo.find_element(f"#{ids.CREDITS_OPEN}").is_displayed()
+    more = dash_duo.find_element("#soja-more")
+    assert more.get_attribute("aria-expanded") == "false"
+    more.click()
+    wait_until(lambda: dash_duo.find_element(f"#{ids.CREDITS_OPEN}").is_displayed())
+    assert more.get_attribute("aria-expanded") == "true"
+    for button in dash_duo.find_elements("#soja-toolbar button"):
+        box = dash_duo.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.left, r.right];", button
+        )
+        assert box[0] >= 0, (button.text, box)  # nothing cut off
+        assert box[1] <= 390, (button.text, box)
+    dash_duo.find_element(f"#{ids.CREDITS_OPEN}").click()
+    wait_until(lambda: dash_duo.find_element(f"#{ids.CREDITS}").is_displayed())
+    assert more.get_attribute("aria-expanded") == "false"
+    assert dash_duo.get_logs() == []
+
+
+def test_the_legend_draws_lines_in_their_colour_and_the_boundary_unlike_a_railway(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset, "?layers=boundary,rail")
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    drawn = {
+        e.get_attribute("stroke").lower() for e in dash_duo.find_elements("path.soja-cat-rail_line")
+    }
+    assert len(drawn) == 1  # every railway line serves the same project
+    swatch = dash_duo.find_element(f'#{ids.LEGEND} [data-entry="line:rail_line"] img')
+    svg = unquote(swatch.get_attribute("src")).lower()
+    assert drawn.pop() in svg
+    boundary = wait_until(lambda: dash_duo.find_elements("path.soja-ref-boundary"))[0]
+    rail = wait_until(lambda: dash_duo.find_elements("path.soja-ref-rail"))[0]
+    assert boundary.get_attribute("stroke-dasharray")
+    assert not rail.get_attribute("stroke-dasharray")
     assert dash_duo.get_logs() == []

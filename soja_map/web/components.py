@@ -239,8 +239,10 @@ def legend(
     located_categories: Iterable[str],
     references: Iterable[str],
     tr: Translator,
+    drawn_line_colours: Mapping[str, Sequence[str]] | None = None,
 ) -> html.Div:
-    """The legend of exactly what the map draws: shown projects, categories with counts, overlays."""
+    """The legend of exactly what the map draws: shown projects, categories with counts, overlays
+    (lines in the colour they are drawn in)."""
     refs = list(dict.fromkeys(REFERENCE_STYLE_OF[r] for r in references if r in REFERENCE_STYLE_OF))
     entries = legend_entries(
         plan,
@@ -249,6 +251,7 @@ def legend(
         active_projects=flt.projects,
         counts=shown.by_category,
         references=refs,
+        drawn_line_colours=drawn_line_colours,
     )
     sections = (
         ("project", "priority_projects"),

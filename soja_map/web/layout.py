@@ -65,6 +65,14 @@ def _header(ctx: AppContext, state: AppState, tr: Translator) -> html.Header:
                 **attrs({"aria-controls": "soja-side", "aria-expanded": "false"}),
             ),
             html.H1(tr("app_title"), className="soja-title"),
+            # on a phone the secondary actions fold into this menu (soja_a11y.js opens it)
+            html.Button(
+                tr("resident_more"),
+                id="soja-more",
+                className="soja-tool soja-more-button",
+                type="button",
+                **attrs({"aria-controls": "soja-toolbar", "aria-expanded": "false"}),
+            ),
             html.Div(
                 [
                     html.Button(
@@ -72,6 +80,7 @@ def _header(ctx: AppContext, state: AppState, tr: Translator) -> html.Header:
                     ),
                     html.Div(export, id=ids.EXPORT_SLOT, className="soja-export-slot"),
                 ],
+                id="soja-toolbar",
                 className="soja-toolbar",
             ),
             html.Button(

@@ -23,6 +23,7 @@ from soja_map.data.readings import romaji_title
 from soja_map.i18n import Lang, Translator, translator
 from soja_map.query.filters import Counts, Filter, counts, search, select
 from soja_map.query.nearby import nearest_by_category
+from soja_map.query.styling import line_colours
 from soja_map.web import components as c
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import bounds_of, reference_style
@@ -113,7 +114,15 @@ def filter_view(
         category_options=c.category_options([*all_categories, *flt.categories], all_categories, tr),
         measure_note=c.measure_note(data, flt, ctx.measure_counts, tr),
         city_wide=c.city_wide_section(data, flt, selected, tr),
-        legend=c.legend(plan, flt, shown, set(located["category"]), references, tr),
+        legend=c.legend(
+            plan,
+            flt,
+            shown,
+            set(located["category"]),
+            references,
+            tr,
+            line_colours(located, plan, flt.projects),
+        ),
         shown=shown,
     )
 

@@ -93,6 +93,33 @@
         creditsShown = shown;
     }
 
+    // The phone header's "more" menu: the button opens and closes it; a choice or Escape closes it
+    function setMore(open) {
+        var button = document.getElementById("soja-more");
+        var header = button && button.closest(".soja-header");
+        if (!header) { return; }
+        header.classList.toggle("more-open", open);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+
+    document.addEventListener("click", function (event) {
+        var t = event.target && event.target.closest ? event.target : null;
+        if (!t) { return; }
+        var button = t.closest("#soja-more");
+        if (button) {
+            setMore(button.getAttribute("aria-expanded") !== "true");
+        } else if (t.closest("#soja-toolbar button") || !t.closest("#soja-toolbar")) {
+            setMore(false);
+        }
+    });
+
+    document.addEventListener("keydown", function (event) {
+        var button = document.getElementById("soja-more");
+        if (event.key !== "Escape" || !button || button.getAttribute("aria-expanded") !== "true") { return; }
+        setMore(false);
+        button.focus();
+    });
+
     // Tab and Shift+Tab stay inside the open credits dialog
     document.addEventListener("keydown", function (event) {
         if (event.key !== "Tab") { return; }
