@@ -307,3 +307,29 @@ def test_the_legend_draws_lines_in_their_colour_and_the_boundary_unlike_a_railwa
     assert boundary.get_attribute("stroke-dasharray")
     assert not rail.get_attribute("stroke-dasharray")
     assert dash_duo.get_logs() == []
+
+
+RINGS_JS = """
+return Array.from(document.querySelectorAll('.leaflet-marker-pane .soja-cluster')).map(e => ({
+    count: parseInt(e.dataset.count || '0'), projects: e.dataset.projects || '',
+    arcs: e.querySelectorAll('.soja-cluster-ring circle').length}));
+"""
+
+
+def test_clusters_show_the_projects_inside_them(dash_duo, settings, dataset) -> None:
+    open_app(dash_duo, settings, dataset)
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    clusters = wait_until(lambda: dash_duo.driver.execute_script(RINGS_JS), what="clusters")
+    for cluster in clusters:
+        per_project = dict(p.split(":") for p in cluster["projects"].split(","))
+        assert per_project, cluster
+        # every place serves at least one project, and a ring arc is drawn per project inside
+        assert sum(int(v) for v in per_project.values()) >= cluster["count"]
+        assert cluster["arcs"] == len(per_project)
+        assert set(per_project) <= {p.id for p in dataset.plan.projects}
+    # with a project turned off, no ring shows its colour
+    dash_duo.find_element(f'#{ids.PROJECTS} input[value="hagukumu"]').click()
+    wait_counts(dash_duo, *expected(dataset, Filter(projects=("sasaeru", "uruou", "tsuchikau"))))
+    for cluster in dash_duo.driver.execute_script(RINGS_JS):
+        assert "hagukumu" not in cluster["projects"]
+    assert dash_duo.get_logs() == []

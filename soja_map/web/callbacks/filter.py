@@ -78,8 +78,10 @@ def register(app: Dash, ctx: AppContext) -> None:
         "filterPlaces",
         Output(ids.POINTS_LAYER, "data"),
         Output(ids.SHAPES_LAYER, "data"),
+        Output(ids.POINTS_LAYER, "superClusterOptions"),
         Input(ids.FILTER_STORE, "data"),
         State(ids.PLACES_SRC, "data"),
+        State(ids.POINTS_LAYER, "superClusterOptions"),
     )
 
     @app.callback(
