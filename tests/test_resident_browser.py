@@ -60,7 +60,7 @@ def test_search_by_reading_finds_the_place_and_the_map_agrees(
     # the browser's filter (search_key) and Python's agree on what the reading selects
     wait_counts(dash_duo, *expected(dataset, Filter(text=typed)))
     assert "見つかりません" not in text_of(dash_duo, f"#{ids.SEARCH_HITS}")
-    assert query(dash_duo).get("q") == typed
+    wait_query(dash_duo, "q", typed)
     dash_duo.find_element(f"#{ids.SEARCH}").send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#details-title", first)
     assert dash_duo.get_logs() == []
