@@ -6,7 +6,7 @@ from typing import Any
 
 import dash_leaflet as dl
 import pytest
-from dash import html
+from dash import html, no_update
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
@@ -246,15 +246,16 @@ def test_what_a_click_chooses(ctx: AppContext) -> None:
 
 
 def test_reset_and_show_this_measure_set_the_controls(ctx: AppContext) -> None:
-    assert controls_for(ctx, ids.RESET, ["uruou"]) == (ALL, [], [], [])
+    assert controls_for(ctx, ids.RESET, ["uruou"]) == (ALL, [], [], [], "")
     link = {"type": ids.MEASURE_LINK, "measure": "hagukumu.family-community"}
     assert controls_for(ctx, link, ["uruou"]) == (
         ["hagukumu", "uruou"],
         [],
         ["hagukumu.family-community"],
         [],
+        no_update,
     )
-    assert controls_for(ctx, link, ALL) == (ALL, [], ["hagukumu.family-community"], [])
+    assert controls_for(ctx, link, ALL) == (ALL, [], ["hagukumu.family-community"], [], no_update)
     assert controls_for(ctx, {**link, "measure": "nope"}, ALL) is None
     assert controls_for(ctx, "something-else", ALL) is None
 

@@ -17,6 +17,7 @@ from soja_map.config import Settings
 from soja_map.data.geo import geometry_to_lonlat, geometry_to_metric, to_metric_xy
 from soja_map.data.io import read_json_file, read_text_bounded
 from soja_map.data.plan import CATALOGUE_FILE, Catalogue, Plan
+from soja_map.data.readings import search_text
 from soja_map.data.schema import (
     CATEGORIES,
     FIELDS,
@@ -164,6 +165,11 @@ def frame_from_layers(layers: Sequence[ParsedLayer], plan: Plan) -> gpd.GeoDataF
     return gdf.set_index("id", drop=False).rename_axis(None)
 
 
+def _category_labels(category: str) -> tuple[str, ...]:
+    spec = CATEGORIES.get(category)
+    return (spec.label_ja, spec.label_en) if spec else ()
+
+
 def add_derived_columns(
     places: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, boundary: BaseGeometry | None
 ) -> gpd.GeoDataFrame:
@@ -195,7 +201,15 @@ def add_derived_columns(
         else True
     )
     places["search_key"] = [
-        normalise_text(" ".join(str(v) for v in (r.name_ja, r.name_en, r.address, r.town) if v))
+        normalise_text(
+            " ".join(
+                [
+                    *(str(v) for v in (r.name_ja, r.name_en, r.address, r.town) if v),
+                    *_category_labels(str(r.category)),
+                    search_text((r.name_ja, r.town), str(r.category)),
+                ]
+            )
+        )
         for r in places.itertuples()
     ]
     return places

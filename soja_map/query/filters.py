@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from soja_map.data.plan import Measure, Plan, Project
+from soja_map.data.readings import hiragana, plain_romaji, romaji
 from soja_map.data.schema import CATEGORIES
 from soja_map.errors import CatalogueError
 from soja_map.i18n import Translator
@@ -184,6 +185,15 @@ def search_keys(places: pd.DataFrame) -> list[str]:
     ]
 
 
+def _names_of(name_ja: Any, name_en: Any) -> list[str]:
+    """A place's names as search compares them: written (ja, en) and read (hiragana, romaji)."""
+    ja = name_ja if isinstance(name_ja, str) else ""
+    # the name without its note in brackets (鬼ノ城 (史跡 鬼城山) -> 鬼ノ城) is read on its own
+    short = re.split(r"[(（]", unicodedata.normalize("NFKC", ja))[0]
+    read = [f(n) for n in dict.fromkeys((ja, short)) if n for f in (hiragana, plain_romaji, romaji)]
+    return [normalise_text(n) for n in (ja, name_en, *read)]
+
+
 @dataclass(frozen=True)
 class SearchHit:
     id: str
@@ -199,7 +209,7 @@ def search(places: gpd.GeoDataFrame, query: str, *, limit: int = 20) -> list[Sea
         return []
     hits: list[SearchHit] = []
     for row, key in zip(places.itertuples(), search_keys(places), strict=True):
-        names = [normalise_text(row.name_ja), normalise_text(row.name_en)]
+        names = _names_of(row.name_ja, row.name_en)
         if needle in names:
             score = 0
         elif any(n.startswith(needle) for n in names if n):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import escape
@@ -66,7 +66,14 @@ LINE_DASH: dict[str, str | None] = {"rail_line": None, "bus_route": "8 6"}
 
 # Reference overlays (Leaflet path options), drawn under the places.
 REFERENCE_STYLES: dict[str, dict[str, Any]] = {
-    "city_boundary": {"color": "#333333", "weight": 2.5, "fill": False, "opacity": 0.9},
+    # dash-dot, as maps draw administrative boundaries, so it never reads as a railway line
+    "city_boundary": {
+        "color": "#333333",
+        "weight": 2.5,
+        "dashArray": "10 5 2 5",
+        "fill": False,
+        "opacity": 0.9,
+    },
     "school_district": {
         "color": "#7A5195",
         "weight": 1.2,
@@ -193,6 +200,20 @@ class LegendEntry:
     count: int | None = None
 
 
+def line_colours(
+    places: Any, plan: Plan, active: Iterable[str] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """category -> the distinct colours its line places are drawn in (first colour of each place,
+    as path_style draws it), for the legend."""
+    shown = list(active) if active is not None else None
+    out: dict[str, dict[str, None]] = {}
+    for category, projects in zip(places["category"], places["projects"], strict=True):
+        if CATEGORIES[category].geometry_types == LINES:
+            colour = colours_for(projects, plan, shown)[0]
+            out.setdefault(category, {})[colour] = None
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def legend_entries(
     plan: Plan,
     categories: Iterable[str],
@@ -201,9 +222,12 @@ def legend_entries(
     active_projects: Iterable[str] | None = None,
     counts: dict[str, int] | None = None,
     references: Iterable[str] = (),
+    drawn_line_colours: Mapping[str, Sequence[str]] | None = None,
 ) -> list[LegendEntry]:
     """What the legend shows for a map drawing ``categories`` (in schema order).
 
+    ``drawn_line_colours`` (``line_colours``): the colours a line category is drawn in, so its
+    swatch shows that colour (one colour) rather than the neutral grey (several, or unknown).
     Labels are plain text: renderers must escape them (``legend_html`` does).
     """
     tr = translator(tr)
@@ -229,9 +253,11 @@ def legend_entries(
         label = tr.pick(CATEGORIES[cat].label_ja, CATEGORIES[cat].label_en)
         count = counts.get(cat) if counts else None
         if CATEGORIES[cat].geometry_types == LINES:
+            drawn = tuple((drawn_line_colours or {}).get(cat, ()))
+            colour = drawn[0] if len(drawn) == 1 else NEUTRAL
             entries.append(
                 LegendEntry(
-                    "line", cat, label, NEUTRAL, style=path_style(cat, (NEUTRAL,)), count=count
+                    "line", cat, label, colour, style=path_style(cat, (colour,)), count=count
                 )
             )
         else:

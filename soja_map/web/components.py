@@ -51,6 +51,22 @@ def attrs(values: Mapping[str, Any]) -> dict[str, Any]:
     return dict(values)
 
 
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(tr: Translator) -> Any:  # dcc.Dropdown.Labels, a TypedDict of these keys
+    """dcc.Dropdown's own words (Search, Select All...) from the catalogue, not Dash's English."""
+    return {key: tr(f"resident_dropdown_{key}") for key in DROPDOWN_LABELS}
+
+
 def svg_src(svg: str) -> str:
     """A data URL for trusted SVG markup (styling.py's constants)."""
     if "xmlns=" not in svg:  # an <img> only renders SVG that declares its namespace
@@ -224,8 +240,10 @@ def legend(
     located_categories: Iterable[str],
     references: Iterable[str],
     tr: Translator,
+    drawn_line_colours: Mapping[str, Sequence[str]] | None = None,
 ) -> html.Div:
-    """The legend of exactly what the map draws: shown projects, categories with counts, overlays."""
+    """The legend of exactly what the map draws: shown projects, categories with counts, overlays
+    (lines in the colour they are drawn in)."""
     refs = list(dict.fromkeys(REFERENCE_STYLE_OF[r] for r in references if r in REFERENCE_STYLE_OF))
     entries = legend_entries(
         plan,
@@ -234,6 +252,7 @@ def legend(
         active_projects=flt.projects,
         counts=shown.by_category,
         references=refs,
+        drawn_line_colours=drawn_line_colours,
     )
     sections = (
         ("project", "priority_projects"),

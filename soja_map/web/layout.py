@@ -11,7 +11,7 @@ from soja_map.i18n import Translator, as_lang, other_lang, translator
 from soja_map.query.styling import REFERENCE_LABELS
 from soja_map.web import deferred, export_button, ids, pwa, views
 from soja_map.web import planner as planner_panel
-from soja_map.web.components import attrs
+from soja_map.web.components import attrs, dropdown_labels
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
 from soja_map.web.state import (
@@ -93,6 +93,14 @@ def _header(ctx: AppContext, state: AppState, tr: Translator) -> html.Header:
                 **attrs({"aria-controls": "soja-side", "aria-expanded": "false"}),
             ),
             html.H1(tr("app_title"), className="soja-title"),
+            # on a phone the secondary actions fold into this menu (soja_a11y.js opens it)
+            html.Button(
+                tr("resident_more"),
+                id="soja-more",
+                className="soja-tool soja-more-button",
+                type="button",
+                **attrs({"aria-controls": "soja-toolbar", "aria-expanded": "false"}),
+            ),
             html.Div(
                 [
                     html.Button(
@@ -100,6 +108,7 @@ def _header(ctx: AppContext, state: AppState, tr: Translator) -> html.Header:
                     ),
                     html.Div(export, id=ids.EXPORT_SLOT, className="soja-export-slot"),
                 ],
+                id="soja-toolbar",
                 className="soja-toolbar",
             ),
             html.Button(
@@ -131,10 +140,11 @@ def _filter_pane(
                         debounce=0.3,
                         autoComplete="off",
                         className="soja-search",
-                        value="",
+                        value=flt.text,
                     ),
                     html.Div(id=ids.SEARCH_HITS, **attrs({"aria-live": "polite"})),
                     dcc.Dropdown(
+                        labels=dropdown_labels(tr),
                         id=ids.JUMP,
                         options=views.jump_options(ctx, tr),
                         placeholder=tr("jump"),
@@ -162,6 +172,7 @@ def _filter_pane(
                 [
                     html.Label(tr("policies"), htmlFor=ids.POLICIES, className="soja-label"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(tr),
                         id=ids.POLICIES,
                         options=fv.policy_options,
                         value=list(flt.policies),
@@ -170,6 +181,7 @@ def _filter_pane(
                     ),
                     html.Label(tr("measures"), htmlFor=ids.MEASURES, className="soja-label"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(tr),
                         id=ids.MEASURES,
                         options=fv.measure_options,
                         value=list(flt.measures),
@@ -178,6 +190,7 @@ def _filter_pane(
                     ),
                     html.Label(tr("categories"), htmlFor=ids.CATEGORIES, className="soja-label"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(tr),
                         id=ids.CATEGORIES,
                         options=fv.category_options,
                         value=list(flt.categories),
@@ -253,6 +266,7 @@ def _nearby_pane(
                 className="soja-row",
             ),
             dcc.Dropdown(
+                labels=dropdown_labels(tr),
                 id=ids.NEAR_TOWN,
                 options=views.town_options(ctx, tr),
                 placeholder=tr("near_town"),
@@ -363,7 +377,11 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translato
                 clusterToLayer=ns("clusterMarker"),
                 onEachFeature=ns("bindName"),
                 style=ns("legStyle"),
-                hideout=ctx.mapdata.points_hideout(plan, tr),
+                # credit: the data's credit, set as the attribution control's prefix (soja_map.js)
+                hideout={
+                    **ctx.mapdata.points_hideout(plan, tr),
+                    "credit": views.data_credit(ctx, tr),
+                },
             ),
             dl.LayerGroup(near.layer, id=ids.NEARBY_LAYER),
             dl.LayerGroup(id=ids.COVERAGE_LAYER),
@@ -400,12 +418,15 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                 [
                     html.Aside(
                         [
-                            dcc.RadioItems(
-                                id=ids.VIEW_TABS,
-                                options=[{"label": tr(f"view_{v}"), "value": v} for v in VIEWS],
-                                value=view,
-                                className="soja-tabs",
-                                inline=True,
+                            html.Div(
+                                dcc.RadioItems(
+                                    id=ids.VIEW_TABS,
+                                    options=[{"label": tr(f"view_{v}"), "value": v} for v in VIEWS],
+                                    value=view,
+                                    className="soja-tabs",
+                                    inline=True,
+                                ),
+                                **attrs({"data-a11y-label": tr("resident_views_label")}),
                             ),
                             _filter_pane(ctx, state, fv, tr),
                             _list_pane(ctx, state, tr),

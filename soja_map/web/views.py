@@ -6,6 +6,7 @@ props, so tests call them directly without a browser.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -13,13 +14,16 @@ from typing import Any
 import dash_leaflet as dl
 import geopandas as gpd
 from dash_extensions.javascript import Namespace
+from markupsafe import escape
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from soja_map.data.plan import Plan
+from soja_map.data.readings import romaji_title
 from soja_map.i18n import Lang, Translator, translator
 from soja_map.query.filters import Counts, Filter, counts, search, select
 from soja_map.query.nearby import nearest_by_category
+from soja_map.query.styling import line_colours
 from soja_map.web import components as c
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import bounds_of, reference_style
@@ -45,9 +49,11 @@ def filter_from_controls(
     measures: Iterable[str] | None,
     categories: Iterable[str] | None,
     previous: Mapping[str, Any] | None = None,
+    text: str | None = None,
 ) -> Filter:
     """The Filter the controls describe. All four projects ticked means "no project filter" (None);
-    towns and text, which have no control, are kept from ``previous``."""
+    towns, which have no control, are kept from ``previous``, and so is the text when the search
+    box is not given (``text=None``)."""
     chosen = set(projects or ())
     project_ids = [p.id for p in plan.projects]
     kept = Filter.from_dict(dict(previous) if previous else None)
@@ -59,7 +65,7 @@ def filter_from_controls(
         measures=tuple(measures or ()),
         categories=tuple(categories or ()),
         towns=kept.towns,
-        text=kept.text,
+        text=kept.text if text is None else text.strip(),
     )
 
 
@@ -108,7 +114,15 @@ def filter_view(
         category_options=c.category_options([*all_categories, *flt.categories], all_categories, tr),
         measure_note=c.measure_note(data, flt, ctx.measure_counts, tr),
         city_wide=c.city_wide_section(data, flt, selected, tr),
-        legend=c.legend(plan, flt, shown, set(located["category"]), references, tr),
+        legend=c.legend(
+            plan,
+            flt,
+            shown,
+            set(located["category"]),
+            references,
+            tr,
+            line_colours(located, plan, flt.projects),
+        ),
         shown=shown,
     )
 
@@ -211,6 +225,25 @@ def details_view(ctx: AppContext, flt: Filter, place: str | None, tr: Translator
     return c.details(ctx.data, place, flt, shown_ids, translator(tr).lang)
 
 
+CREDITED_PUBLISHERS = 3
+
+
+def data_credit(ctx: AppContext, tr: Translator) -> str:
+    """The map's data credit for Leaflet's attribution control (which takes HTML, so escaped): the
+    publishers most of the drawn places and towns come from, then a pointer to the full credits."""
+    frames = (ctx.data.places, ctx.data.towns)
+    named: Counter[str] = Counter(
+        part.strip()
+        for frame in frames
+        for source in frame["source"]
+        if isinstance(source, Mapping)
+        for part in str(source.get("publisher") or "").split(" / ")
+        if part.strip()
+    )
+    top = [name for name, _ in named.most_common(CREDITED_PUBLISHERS)]
+    return str(escape(tr("resident_data_credit", publishers=tr.join(top))))
+
+
 def reference_children(ctx: AppContext, references: Iterable[str], tr: Translator) -> list[Any]:
     """One GeoJSON per checked overlay; data is fetched from its URL (cached by the browser)."""
     wanted = set(references)
@@ -225,7 +258,7 @@ def reference_children(ctx: AppContext, references: Iterable[str], tr: Translato
                 url=ctx.reference_urls[key],
                 style=ns("referenceStyle"),
                 pointToLayer=ns("referencePoint"),
-                onEachFeature=ns("bindName") if interactive else None,
+                onEachFeature=ns("bindLabel") if interactive else None,
                 interactive=interactive,
                 hideout={"style": reference_style(key), "key": key, "lang": tr.lang},
             )
@@ -245,9 +278,15 @@ def jump_options(ctx: AppContext, tr: Translator) -> list[dict[str, Any]]:
     return options
 
 
+def town_label(name: str, tr: Translator) -> str:
+    """A town's name with its 小字 (井手 村後, never a bare 井手 three times); in English its
+    reading first (Ide Murago (井手 村後)), since the data has no English town names."""
+    return tr.pick(name, f"{romaji_title(name)} ({name})")
+
+
 def town_options(ctx: AppContext, tr: Translator, *, prefix: str = "") -> list[dict[str, Any]]:
     towns = ctx.data.towns
-    names = [str(row.town or row.name_ja) for row in towns.itertuples(index=False)]
+    names = [town_label(str(row.name_ja or row.town), tr) for row in towns.itertuples(index=False)]
     return [
         {"label": f"{prefix}{name}", "value": f"town:{tid}"}
         for tid, name in sorted(zip(towns.index, names, strict=True), key=lambda x: x[1])
@@ -262,7 +301,7 @@ def town_point(ctx: AppContext, value: str | None) -> tuple[float, float, str] |
     if tid not in ctx.data.towns.index:
         return None
     row = ctx.data.towns.loc[tid]
-    return float(row.geometry.y), float(row.geometry.x), str(row["town"] or row["name_ja"])
+    return float(row.geometry.y), float(row.geometry.x), str(row["name_ja"] or row["town"])
 
 
 def jump_viewport(ctx: AppContext, value: str | None) -> dict[str, Any] | None:

@@ -140,31 +140,91 @@
         return icon;
     }
 
+    // The data's credit (escaped by the server, web.views.data_credit) leads the attribution
+    // control, before the credit of whichever tiles are on; set once per map and language
+    function creditOnAdd(marker, h) {
+        if (!h.credit) { return marker; }
+        marker.once("add", function () {
+            var map = marker._map;
+            if (map && map.attributionControl && map._sojaCredit !== h.credit) {
+                map._sojaCredit = h.credit;
+                map.attributionControl.setPrefix(h.credit);
+            }
+        });
+        return marker;
+    }
+
     function placeMarker(feature, latlng, context) {
         var h = hideoutOf(context);
         var p = feature.properties || {};
         var name = displayName(p, h.lang);
-        return L.marker(latlng, {
+        return creditOnAdd(L.marker(latlng, {
             icon: iconFor(p.style_key, h), title: name, alt: name, keyboard: true, riseOnHover: true
-        });
+        }), h);
     }
 
-    // Clusters show their exact size (data-count, for tests and screen readers via title)
+    // Supercluster's map/reduce (superClusterOptions): each cluster carries how many of its places
+    // serve each shown project (pc_<colour>), summed while the index is built, so drawing a
+    // cluster never looks up its leaves
+    // keyed by the colours of the style key, i.e. the place's projects that are shown now
+    function clusterMap(props) {
+        var out = {};
+        var colours = String(props.style_key || "").split("|").slice(1);
+        for (var i = 0; i < colours.length; i++) { out["pc_" + colours[i]] = 1; }
+        return out;
+    }
+
+    function clusterReduce(acc, props) {
+        for (var key in props) {
+            if (key.indexOf("pc_") === 0) { acc[key] = (acc[key] || 0) + props[key]; }
+        }
+    }
+
+    // a ring split by the colours of the projects inside (the projects shown, plan order)
+    function clusterRing(props, h, size) {
+        var parts = [], total = 0, order = h.order || [];
+        for (var i = 0; i < order.length; i++) {
+            var colour = h.colours && h.colours[order[i]];
+            var n = colour ? props["pc_" + colour] || 0 : 0;
+            if (n > 0) { parts.push([order[i], n]); total += n; }
+        }
+        if (!total) { return {svg: "", projects: ""}; }
+        var r = size / 2 - 3, c = 2 * Math.PI * r, offset = 0, arcs = "";
+        for (var j = 0; j < parts.length; j++) {
+            var len = c * parts[j][1] / total;
+            arcs += '<circle r="' + r + '" cx="' + size / 2 + '" cy="' + size / 2 + '" fill="none" stroke="' +
+                h.colours[parts[j][0]] + '" stroke-width="6" stroke-dasharray="' + len.toFixed(2) + ' ' +
+                (c - len).toFixed(2) + '" stroke-dashoffset="' + (-offset).toFixed(2) + '" transform="rotate(-90 ' +
+                size / 2 + ' ' + size / 2 + ')"/>';
+            offset += len;
+        }
+        return {
+            svg: '<svg class="soja-cluster-ring" width="' + size + '" height="' + size + '" aria-hidden="true">' + arcs + "</svg>",
+            projects: parts.map(function (p) { return p[0] + ":" + p[1]; }).join(",")
+        };
+    }
+
+    // Clusters show their exact size (data-count, for tests and screen readers via title) and
+    // the projects inside (a ring; data-projects)
     function clusterMarker(feature, latlng, index, context) {
         var h = hideoutOf(context);
         var n = feature.properties.point_count;
         var size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 54;
         var label = n < 1000 ? String(n) : n < 10000 ? (n / 1000).toFixed(1) + "k" : Math.round(n / 1000) + "k";
         var title = word(h, "cluster_title", {n: n.toLocaleString(h.lang || undefined)});
+        var ring = clusterRing(feature.properties, h, size);
         var icon = L.divIcon({
-            html: "<span>" + label + "</span>",
+            html: ring.svg + "<span>" + label + "</span>",
             className: "marker-cluster soja-cluster",
             iconSize: L.point(size, size)
         });
-        var marker = L.marker(latlng, {icon: icon, title: title, alt: title, keyboard: true});
+        var marker = creditOnAdd(L.marker(latlng, {icon: icon, title: title, alt: title, keyboard: true}), h);
         marker.on("add", function () {
             var el = marker.getElement();
-            if (el) { el.setAttribute("data-count", String(n)); }
+            if (el) {
+                el.setAttribute("data-count", String(n));
+                el.setAttribute("data-projects", ring.projects);
+            }
         });
         return marker;
     }
@@ -174,6 +234,34 @@
         var p = feature.properties || {};
         if (p.cluster || !p.name_ja || (window.L && layer instanceof L.Marker)) { return; }
         layer.bindTooltip(textElement(displayName(p, hideoutOf(context).lang)), {sticky: true});
+    }
+
+    // Reference features (towns, school districts) carry their name as a permanent label, shown
+    // from the zoom where labels no longer pile up (classes on the map container, soja_map.css)
+    var LABEL_ZOOM = {towns: 14, elementary: 12, junior_high: 12};
+
+    function watchZoom(map) {
+        if (!map || map._sojaLabelZoom) { return; }
+        map._sojaLabelZoom = true;
+        var update = function () {
+            var z = map.getZoom(), box = map.getContainer();
+            Object.keys(LABEL_ZOOM).forEach(function (key) {
+                box.classList.toggle("soja-labels-" + key, z >= LABEL_ZOOM[key]);
+            });
+        };
+        map.on("zoomend", update);
+        update();
+    }
+
+    function bindLabel(feature, layer, context) {
+        var p = feature.properties || {};
+        var h = hideoutOf(context);
+        if (!p.name_ja) { return; }
+        layer.bindTooltip(textElement(displayName(p, h.lang)), {
+            permanent: true, direction: "center", interactive: false, opacity: 1,
+            className: "soja-ref-label soja-ref-label-" + (h.key || "")
+        });
+        layer.on("add", function () { watchZoom(layer._map); });
     }
 
     // Spiderfy legs (features with only an id) drawn as thin grey lines
@@ -203,6 +291,9 @@
             placeMarker: placeMarker,
             clusterMarker: clusterMarker,
             bindName: bindName,
+            bindLabel: bindLabel,
+            clusterMap: clusterMap,
+            clusterReduce: clusterReduce,
             legStyle: legStyle,
             placeStyle: placeStyle,
             referenceStyle: referenceStyle,
@@ -236,12 +327,15 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         sojaMap: {
             // FILTER_STORE -> [points GeoJSON.data, shapes GeoJSON.data]
-            filterPlaces: function (flt, src) {
-                if (!src) { return [noUpdate(), noUpdate()]; }
+            // also hands the point layer Supercluster's map/reduce (functions cannot travel in
+            // the layout's JSON), so the index it rebuilds for the new data sums pc_<project>
+            filterPlaces: function (flt, src, clusterOptions) {
+                if (!src) { return [noUpdate(), noUpdate(), noUpdate()]; }
                 return load(src).then(function (fc) {
                     var parts = filterCollection(fc, flt);
                     window.__sojaShown = {points: parts.points.features.length, shapes: parts.shapes.features.length};
-                    return [parts.points, parts.shapes];
+                    var options = Object.assign({}, clusterOptions || {}, {map: clusterMap, reduce: clusterReduce});
+                    return [parts.points, parts.shapes, options];
                 });
             },
             // asks for the position only when the button is pressed; never raises an alert. A

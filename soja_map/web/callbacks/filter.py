@@ -25,12 +25,13 @@ from soja_map.web.context import AppContext
 
 def controls_for(
     ctx: AppContext, trigger: Any, projects: list[str] | None
-) -> tuple[list[str], list[str], list[str], list[str]] | None:
-    """New (projects, policies, measures, categories) after "reset" or "show this measure"."""
+) -> tuple[list[str], list[str], list[str], list[str], Any] | None:
+    """New (projects, policies, measures, categories, search text) after "reset" or "show this
+    measure" (which leaves the search box as it is)."""
     plan = ctx.data.plan
     everything = [p.id for p in plan.projects]
     if trigger == ids.RESET:
-        return everything, [], [], []
+        return everything, [], [], [], ""
     if isinstance(trigger, dict) and trigger.get("type") == ids.MEASURE_LINK:
         measure = str(trigger["measure"])
         if measure not in plan.measures:
@@ -39,7 +40,7 @@ def controls_for(
         ticked = list(projects or [])
         if project not in ticked:
             ticked = [p for p in everything if p in {*ticked, project}]
-        return ticked, [], [measure], []
+        return ticked, [], [measure], [], no_update
     return None
 
 
@@ -52,6 +53,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         Input(ids.POLICIES, "value"),
         Input(ids.MEASURES, "value"),
         Input(ids.CATEGORIES, "value"),
+        Input(ids.SEARCH, "value"),
         State(ids.FILTER_STORE, "data"),
         prevent_initial_call=True,
     )
@@ -60,9 +62,12 @@ def register(app: Dash, ctx: AppContext) -> None:
         policies: list[str],
         measures: list[str],
         categories: list[str],
+        text: str | None,
         previous: dict[str, Any] | None,
     ) -> Any:
-        new = views.filter_from_controls(plan, projects, policies, measures, categories, previous)
+        new = views.filter_from_controls(
+            plan, projects, policies, measures, categories, previous, text or ""
+        )
         return no_update if new == Filter.from_dict(previous) else new.to_dict()
 
     # the map draws the filtered places; the filter runs in the browser (assets/soja_map.js, the
@@ -73,8 +78,10 @@ def register(app: Dash, ctx: AppContext) -> None:
         "filterPlaces",
         Output(ids.POINTS_LAYER, "data"),
         Output(ids.SHAPES_LAYER, "data"),
+        Output(ids.POINTS_LAYER, "superClusterOptions"),
         Input(ids.FILTER_STORE, "data"),
         State(ids.PLACES_SRC, "data"),
+        State(ids.POINTS_LAYER, "superClusterOptions"),
     )
 
     @app.callback(
@@ -125,6 +132,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         Output(ids.POLICIES, "value"),
         Output(ids.MEASURES, "value"),
         Output(ids.CATEGORIES, "value"),
+        Output(ids.SEARCH, "value"),
         Input(ids.RESET, "n_clicks"),
         Input({"type": ids.MEASURE_LINK, "measure": ALL}, "n_clicks"),
         State(ids.PROJECTS, "value"),
@@ -132,8 +140,8 @@ def register(app: Dash, ctx: AppContext) -> None:
     )
     def set_controls(_reset: int, _clicks: list[int], projects: list[str]) -> Any:
         if not dash_ctx.triggered or not dash_ctx.triggered[0]["value"]:
-            return no_update, no_update, no_update, no_update
-        return controls_for(ctx, dash_ctx.triggered_id, projects) or (no_update,) * 4
+            return (no_update,) * 5
+        return controls_for(ctx, dash_ctx.triggered_id, projects) or (no_update,) * 5
 
     @app.callback(
         Output(ids.REFERENCE_GROUP, "children"),

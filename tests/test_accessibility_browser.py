@@ -1,0 +1,112 @@
+"""Accessibility as a tested property: axe-core (pinned in tests/js/package.json, installed from the
+npm registry by `npm ci --prefix tests/js`, injected from node_modules: no CDN) on every tab, in both
+languages, at desktop and phone widths, with a place card open and with the credits dialog open.
+
+Serious and critical violations fail; moderate and minor ones are printed for the closing note.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from soja_map.web import ids
+from soja_map.web.state import VIEWS
+from tests.test_app_browser import settle, wait_until
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+BLOCKING = {"serious", "critical"}
+# Serious violations inside Dash 4's dcc components (markup the app cannot reach): Checklist and
+# RadioItems options (role=option) that wrap their own <input>. Listed by rule
+# and selector, so the same rule anywhere else still fails. To be fixed upstream or by replacing
+# the components; reported in the closing note of issue 11.
+KNOWN = (("nested-interactive", r"\.dash-options-list-option|\.dash-radioitems|\.dash-checklist"),)
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').slice(0, 200))
+})))).catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.skip(f"axe-core is not installed ({AXE} missing): run `npm ci --prefix tests/js`")
+    return AXE.read_text(encoding="utf-8")
+
+
+def run_axe(dash_duo, axe_source: str) -> list[dict[str, Any]]:
+    driver = dash_duo.driver
+    if not driver.execute_script("return !!window.axe"):
+        driver.execute_script(axe_source)
+    driver.set_script_timeout(60)
+    violations: list[dict[str, Any]] = driver.execute_async_script(RUN_AXE)
+    return violations
+
+
+def known(rule: str, node: str) -> bool:
+    """A violation in Dash's own component markup, which the app cannot change (see KNOWN)."""
+    return any(rule == r and re.search(pattern, node) for r, pattern in KNOWN)
+
+
+def check(dash_duo, axe_source: str, where: str, report: dict[str, Any]) -> list[Any]:
+    """Record every violation; return the serious/critical ones that are not KNOWN."""
+    violations = run_axe(dash_duo, axe_source)
+    report[where] = sorted({(v["id"], v["impact"]) for v in violations})
+    return [
+        (where, v["id"], node)
+        for v in violations
+        if v["impact"] in BLOCKING
+        for node in v["nodes"]
+        if not known(v["id"], node)
+    ]
+
+
+def open_page(dash_duo, search: str, size: tuple[int, int]) -> None:
+    dash_duo.driver.set_window_size(*size)
+    dash_duo.driver.get(dash_duo.server_url + "/" + search)
+    dash_duo.wait_for_element(f"#{ids.SUMMARY}", timeout=20)
+    wait_until(
+        lambda: dash_duo.driver.execute_script("return window.__sojaShown !== undefined"),
+        what="the places to be drawn",
+    )
+    settle(dash_duo)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_axe_finds_no_serious_violation_on_any_tab_card_or_dialog(
+    dash_duo, settings, dataset, axe_source: str, lang: str, width: str
+) -> None:
+    from soja_map.web.app import create_app  # noqa: PLC0415
+
+    dash_duo.start_server(create_app(settings, dataset))
+    size = WIDTHS[width]
+    report: dict[str, Any] = {}
+    blocking: list[Any] = []
+    for view in VIEWS:
+        open_page(dash_duo, f"?view={view}&lang={lang}", size)
+        if width == "phone":  # the controls are folded into a panel: open it
+            dash_duo.find_element(f"#{ids.PANEL_TOGGLE}").click()
+            settle(dash_duo)
+        blocking += check(dash_duo, axe_source, f"{lang}/{width}/{view}", report)
+    open_page(dash_duo, f"?place=station.soja&lang={lang}", size)
+    dash_duo.wait_for_element("#details-title")
+    blocking += check(dash_duo, axe_source, f"{lang}/{width}/card", report)
+    open_page(dash_duo, f"?lang={lang}", size)
+    if width == "phone":  # the credits sit in the header's "more" menu
+        dash_duo.find_element("#soja-more").click()
+    dash_duo.find_element(f"#{ids.CREDITS_OPEN}").click()
+    wait_until(lambda: dash_duo.find_element(f"#{ids.CREDITS}").is_displayed())
+    blocking += check(dash_duo, axe_source, f"{lang}/{width}/credits", report)
+    print(json.dumps(report, ensure_ascii=False))  # every rule hit, for the closing note
+    assert blocking == [], json.dumps(blocking, ensure_ascii=False, indent=1)
