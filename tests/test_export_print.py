@@ -232,17 +232,17 @@ def test_a_view_from_a_link_has_bounds_around_its_centre() -> None:
     assert View.from_store({"center": [34.675, 133.75], "zoom": None, "bounds": None}) is None
 
 
-def test_render_jobs_run_one_at_a_time_and_say_busy(tmp_path: Path) -> None:
-    from soja_map.maps import api  # noqa: PLC0415 - its slot is module state
+def test_render_jobs_run_one_at_a_time_and_say_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from soja_map.maps import api  # noqa: PLC0415 - its queue is module state
 
     with pytest.raises(ExportError, match="Chromium was not found"):
         api.render_job(lambda r: r, browser=BrowserConfig(chromium=tmp_path / "none"))
-    assert api._RENDER_SLOT.acquire(blocking=False)
-    try:
-        with pytest.raises(api.RenderBusyError):
-            api.render_job(lambda r: r, browser=BrowserConfig())
-    finally:
-        api._RENDER_SLOT.release()
+    queue = api.RenderQueue(tmp_path, wait_s=0.2, depth=0)
+    monkeypatch.setattr(api, "RENDER_QUEUE", queue)
+    with queue.turn(), pytest.raises(api.RenderBusyError):  # another render holds the turn
+        api.render_job(lambda r: r, browser=BrowserConfig())
 
 
 def test_a_coverage_result_goes_into_the_report(dataset, tmp_path: Path) -> None:

@@ -288,6 +288,7 @@ function sojaPrintLayout(map, insetBounds, texts) {
     take('.leaflet-control-attribution', info || cols[2]);
     map.invalidateSize({animate: false});
     sojaFitList(side.querySelector('.soja-city-wide'), texts.more);
+    sojaFitSide(side);
     var inset = null;
     if (insetBounds) {
         inset = sojaInsetMap(map, side.querySelector('.soja-inset-map'), insetBounds);
@@ -295,6 +296,34 @@ function sojaPrintLayout(map, insetBounds, texts) {
                                         fill: false, interactive: false}).addTo(map);
     }
     map.sojaInset = inset;
+}
+
+/** How far the side panel's content runs past its bottom edge (px; <= 0 when it fits). */
+function sojaSideOverflow(side) {
+    var bottom = side.getBoundingClientRect().bottom, last = 0;
+    side.querySelectorAll('.soja-col > *').forEach(function (el) {
+        last = Math.max(last, el.getBoundingClientRect().bottom);
+    });
+    return last - bottom;
+}
+
+/**
+ * A side panel whose content runs off the page (many categories in the legend): first the inset
+ * gets lower (not below 110 px), then the whole panel is scaled down a step at a time (not below
+ * 70 %), so that nothing is cut off and nothing covers the map.
+ */
+function sojaFitSide(side) {
+    var over = sojaSideOverflow(side);
+    var insetMap = side.querySelector('.soja-inset-map');
+    if (over > 0 && insetMap) {
+        var height = insetMap.getBoundingClientRect().height;
+        insetMap.style.height = Math.max(110, height - over - 2) + 'px';
+        over = sojaSideOverflow(side);
+    }
+    for (var zoom = 0.95; over > 0 && zoom >= 0.7; zoom -= 0.05) {
+        side.style.zoom = String(zoom);
+        over = sojaSideOverflow(side);
+    }
 }
 
 /** Drops the last rows of a clipped list until it fits, and says how many are left out. */
@@ -423,6 +452,8 @@ function sojaPrintLabels(map, blockId, texts) {
             note.textContent = texts.labels.replace('{numbered}', counts.numbered)
                 .replace('{dropped}', counts.dropped);
         }
+        var side = document.querySelector('.soja-side');
+        if (side) sojaFitSide(side);  // the note and the loaded fonts may have made it taller
     };
     (document.fonts ? document.fonts.ready : Promise.resolve()).then(run);
 }
