@@ -12,10 +12,12 @@ LOCK := $(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements/dev.txt
+$(VENV)/.installed: pyproject.toml requirements/dev.txt tests/js/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --require-hashes -r requirements/dev.txt
 	$(PY) -m pip install --no-deps --no-build-isolation -e .
+	# axe-core for the accessibility tests, pinned by tests/js/package-lock.json (npm registry)
+	npm ci --prefix tests/js --no-audit --no-fund
 	touch $@
 
 run: install  ## install, then start the app on http://127.0.0.1:8050
