@@ -51,4 +51,5 @@ KEY_FAMILIES: tuple[KeyFamily, ...] = (
     KeyFamily("planner_by_", "soja_map.web.planner.model:BY_CHOICES"),
     KeyFamily("planner_layer_", "soja_map.web.planner.model:LAYER_CHOICES"),
     KeyFamily("planner_mode_", "soja_map.web.planner.model:MODE_CHOICES"),
+    KeyFamily("dataui_rule_", "soja_map.data.facts:ServiceRuleId"),
 )

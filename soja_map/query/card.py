@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from soja_map.data.dataset import Dataset
+from soja_map.data.facts import Facts, parse_facts
 from soja_map.data.schema import CATEGORIES
 from soja_map.i18n import Lang, Translator
+from soja_map.query.card_facts import FactRow, fact_rows
 from soja_map.query.filters import measures_for_place
 
 _HTTP_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
@@ -82,7 +84,10 @@ class PlaceCard:
     attributes: tuple[tuple[str, tuple[str, ...]], ...]  # other facts: key -> value(s) as text
     layer: str
     layer_complete: bool
-    layer_note: str | None
+    layer_note: Names | None  # why the layer is partial, in both languages
+    # typed facts (data.facts): shelter role, child care, medical, a service's rules, link reasons
+    facts: Facts | None = None
+    fact_measures: tuple[tuple[str, Names], ...] = ()  # names of the measures the facts name
 
 
 def place_card(data: Dataset, place_id: str) -> PlaceCard:
@@ -125,11 +130,29 @@ def place_card(data: Dataset, place_id: str) -> PlaceCard:
         ),
         layer=str(row["layer"]),
         layer_complete=bool(layer.get("complete", True)),
-        layer_note=_text(layer.get("note_en")),
+        layer_note=(
+            Names(str(layer["note_ja"]), _text(layer.get("note_en")))
+            if _text(layer.get("note_ja"))
+            else None
+        ),
+        facts=(facts := parse_facts(_mapping(row.get("facts")))),
+        fact_measures=_fact_measures(facts, plan),
+    )
+
+
+def _fact_measures(facts: Facts | None, plan: Any) -> tuple[tuple[str, Names], ...]:
+    known = plan.measures
+    ids = dict.fromkeys(m for r in (facts.links or ()) if facts for m in r.measures)
+    return tuple(
+        (m, Names(known[m].name_ja, known[m].name_en) if m in known else Names(m)) for m in ids
     )
 
 
 CARD_SOURCE_FIELDS = ("publisher", "dataset", "reference", "via")
+
+
+def _mapping(value: Any) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) and value else None
 
 
 def _text(value: Any) -> str | None:
@@ -191,4 +214,11 @@ def layer_note(card: PlaceCard, tr: Translator) -> str | None:
     """ "This layer is incomplete" (and why), for places of a partial layer."""
     if card.layer_complete:
         return None
-    return f"{tr('layer_partial')} {card.layer_note}" if card.layer_note else tr("layer_partial")
+    note = card.layer_note.pick(tr) if card.layer_note else None
+    return f"{tr('layer_partial')} {note}" if note else tr("layer_partial")
+
+
+def facts(card: PlaceCard, tr: Translator) -> list[FactRow]:
+    """The card's facts rows (shelter role, child care, medical, rules, why it serves its measures)."""
+    names = dict(card.fact_measures)
+    return fact_rows(card.facts, lambda m: names[m].pick(tr) if m in names else m, tr)

@@ -24,6 +24,7 @@ from soja_map.data.schema import CATEGORIES, LINES
 from soja_map.i18n import Lang, Translator, translator
 from soja_map.query import card as card_words
 from soja_map.query.card import CardMeasure, PlaceCard, place_card
+from soja_map.query.card_facts import FactLine, FactRow
 from soja_map.query.filters import (
     Counts,
     Filter,
@@ -332,6 +333,20 @@ def _measure_item(m: CardMeasure, tr: Translator) -> html.Li:
     )
 
 
+def _fact_line(line: FactLine) -> html.Li:
+    text: Any = (
+        html.A(line.text, href=line.url, target="_blank", rel="noopener noreferrer")
+        if line.url
+        else line.text
+    )
+    return html.Li(html.Small(text) if line.minor else text)
+
+
+def fact_lines(row: FactRow) -> html.Ul:
+    """One facts row of the card (query.card_facts) as a list; sources and dates small."""
+    return html.Ul([_fact_line(x) for x in row.lines], className="soja-facts")
+
+
 def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
     """The card's labelled fields (a ``<dl>``'s children), in the order the export's popup shows them."""
     fields: list[Any] = []
@@ -357,6 +372,8 @@ def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
         tr("position"),
         _with_note(card_words.position_text(card, tr), card.position_note),
     )
+    for row in card_words.facts(card, tr):
+        fields += _field(row.field, row.label, fact_lines(row))
     if card.attributes:
         fields += _field(
             "attributes",
