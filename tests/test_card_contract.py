@@ -259,3 +259,16 @@ def test_a_partial_layers_note_is_in_the_cards_language(dataset: Dataset, lang: 
     layer = dataset.layers[str(dataset.places.at[place, "layer"])]
     _, note = export_card(dataset, place, lang)["layer_partial"]
     assert layer[f"note_{lang}"] in " ".join(note)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shelter_only_sites_have_the_same_card_on_both_faces(dataset: Dataset, lang: str) -> None:
+    """A site with no other role (a park, a hall) has a card too: its shelter role, no measures."""
+    sites = dataset.references["evacuation_shelter"]
+    assert len(sites)
+    for place_id in sites.index:
+        app, export = app_card(dataset, place_id, lang), export_card(dataset, place_id, lang)
+        assert set(app) == set(export), place_id
+        assert {k: v[1] for k, v in app.items()} == {k: v[1] for k, v in export.items()}
+        assert "shelter" in app
+        assert "measures" not in export

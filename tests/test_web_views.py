@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import dash_leaflet as dl
@@ -11,8 +12,9 @@ from dash import html
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
+from soja_map.query import shelters as rule
 from soja_map.query.filters import Filter, select
-from soja_map.web import ids, views
+from soja_map.web import ids, shelters, views
 from soja_map.web.callbacks.details import UNCHANGED, selection_for
 from soja_map.web.callbacks.filter import controls_for
 from soja_map.web.callbacks.nearby import UNCHANGED as NEAR_UNCHANGED
@@ -342,7 +344,10 @@ def test_the_nearby_view_lists_and_draws_the_nearest_places(ctx: AppContext) -> 
     assert text(error.results) == "no"
     assert error.layer == []
     nothing = views.nearby_view(ctx, Filter(projects=()), near, JA)
-    assert text(nothing.results) == "表示中の場所がありません。"
+    assert text(nothing.results).startswith("表示中の場所がありません。")
+    # the nearest evacuation sites do not depend on the plan's filter (safety information)
+    assert "近くの避難場所・避難所" in text(nothing.results)
+    assert "近くの避難場所・避難所" in readable
 
 
 # -- page, language, basemap, credits -------------------------------------------------------------
@@ -365,3 +370,46 @@ def test_basemap_names_and_credits() -> None:
     assert basemap_key(None) is None
     assert credits_hidden(ids.CREDITS_OPEN) is False
     assert credits_hidden(ids.CREDITS_CLOSE) is True
+
+
+# -- shelters and hazard overlays (web/shelters.py) -------------------------------------------------
+
+
+def test_the_shelter_layer_draws_the_chosen_sites(ctx: AppContext) -> None:
+    assert shelters.shelter_layer(ctx.data, [], "flood", JA) == ([], "")
+    markers, count = shelters.shelter_layer(ctx.data, ["on"], "flood", JA)
+    flood = rule.site_ids(ctx.data, "flood")
+    assert [m.id["place"] for m in markers] == flood
+    assert count == f"洪水: {len(flood)} か所を表示"
+    # a site that is a school is a ring around the school's own marker, not a second marker
+    school = next(m for m in markers if m.id["place"] in ctx.data.places.index)
+    assert "soja-shelter-ring" in school.className
+    assert school.fill is False
+    options = shelters.choice_options(ctx.data, EN)
+    assert options[0]["value"] == "all"
+    assert options[1]["value"] == "shelter"
+    assert any(o["value"] == "flood" and o["label"] == f"Flood ({len(flood)})" for o in options)
+
+
+def test_hazard_overlays_fail_quietly_when_unreachable(ctx: AppContext) -> None:
+    overlays = shelters.overlays_of(ctx)
+    assert overlays is not None
+    assert overlays.layers
+    first = overlays.layers[0].id
+    assert shelters.hazard_view(ctx, [], JA) == ([], "")
+    online = dataclasses.replace(ctx, settings=ctx.settings.with_(tiles=True))
+    layers, notice = shelters.hazard_view(online, [first], JA, probe=lambda url: False)
+    assert layers == []
+    assert notice == JA("dataui_hazard_offline")
+    layers, notice = shelters.hazard_view(online, [first], JA, probe=lambda url: True)
+    assert [x.url for x in layers] == [overlays.layers[0].url]
+    assert notice == ""
+    assert "ハザードマップポータルサイト" in layers[0].attribution
+    # tiles off (offline use): a notice, and nothing asked of the network
+    offline = dataclasses.replace(ctx, settings=ctx.settings.with_(tiles=False))
+    asked: list[str] = []
+    assert shelters.hazard_view(offline, [first], JA, probe=asked.append) == (
+        [],
+        JA("dataui_hazard_offline"),
+    )
+    assert asked == []

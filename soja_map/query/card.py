@@ -90,10 +90,32 @@ class PlaceCard:
     fact_measures: tuple[tuple[str, Names], ...] = ()  # names of the measures the facts name
 
 
+SHELTER_ONLY = "evacuation_shelter"  # the reference frame of sites with no other role
+
+
+def card_frame(data: Dataset, place_id: str | None) -> Any:
+    """The frame that holds ``place_id``'s row: the places, or the shelter-only sites (which have a
+    card, but no measures); None when neither has it."""
+    if not place_id:
+        return None
+    if place_id in data.places.index:
+        return data.places
+    sites = data.references.get(SHELTER_ONLY)
+    return sites if sites is not None and place_id in sites.index else None
+
+
+def has_card(data: Dataset, place_id: str | None) -> bool:
+    return card_frame(data, place_id) is not None
+
+
 def place_card(data: Dataset, place_id: str) -> PlaceCard:
     """The card of ``place_id`` (KeyError if the data set has no such place)."""
-    row = data.places.loc[place_id]
+    frame = card_frame(data, place_id)
+    if frame is None:
+        raise KeyError(place_id)
+    row = frame.loc[place_id]
     plan = data.plan
+    links = measures_for_place(data.places, place_id, plan) if frame is data.places else []
     measures = tuple(
         CardMeasure(
             measure=link["measure"],
@@ -104,7 +126,7 @@ def place_card(data: Dataset, place_id: str) -> PlaceCard:
             project_name=Names(link["project_ja"], link["project_en"]),
             colour=plan.project(link["project"]).colour,
         )
-        for link in measures_for_place(data.places, place_id, plan)
+        for link in links
     )
     source = row["source"] if isinstance(row["source"], Mapping) else {}
     layer = data.layers.get(str(row["layer"]), {})
@@ -116,7 +138,7 @@ def place_card(data: Dataset, place_id: str) -> PlaceCard:
         projects=tuple(row["projects"]),
         measures=measures,
         address=_text(row["address"]),
-        town=_text(row.get("town_area", row["town"])),
+        town=_text(row.get("town_area", row.get("town"))),
         description=str(row["description"] or ""),
         source=CardSource(**{k: str(source.get(k) or "") for k in CARD_SOURCE_FIELDS}),
         licence=str(row["licence"] or ""),
@@ -142,7 +164,8 @@ def place_card(data: Dataset, place_id: str) -> PlaceCard:
 
 def _fact_measures(facts: Facts | None, plan: Any) -> tuple[tuple[str, Names], ...]:
     known = plan.measures
-    ids = dict.fromkeys(m for r in (facts.links or ()) if facts for m in r.measures)
+    reasons = (facts.links if facts else None) or ()
+    ids = dict.fromkeys(m for r in reasons for m in r.measures)
     return tuple(
         (m, Names(known[m].name_ja, known[m].name_en) if m in known else Names(m)) for m in ids
     )

@@ -386,6 +386,20 @@ def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
     return fields
 
 
+def _measures(card: PlaceCard, tr: Translator) -> list[Any]:
+    """The measures the place serves (none for a shelter-only site: safety information only)."""
+    if not card.measures:
+        return []
+    return [
+        html.H3(tr("measures"), **attrs({"data-field": "measures"})),
+        html.Ul(
+            [_measure_item(m, tr) for m in card.measures],
+            className="soja-measure-list",
+            **attrs({"data-field": "measures"}),
+        ),
+    ]
+
+
 def details(
     data: Dataset,
     place_id: str | None,
@@ -396,8 +410,9 @@ def details(
     """The card of one place (query.card's view model): names, category, the measures it serves
     (with policy and project), address, town, description, source, licence, dates, position
     accuracy and other facts. ``None`` when nothing is chosen."""
-    if not place_id or place_id not in data.places.index:
+    if not card_words.has_card(data, place_id):
         return None
+    assert place_id is not None
     tr = lang if isinstance(lang, Translator) else translator(lang)
     card = place_card(data, place_id)
     notes: list[Any] = []
@@ -432,12 +447,7 @@ def details(
                 className="soja-details-category",
                 **attrs({"data-field": "category"}),
             ),
-            html.H3(tr("measures"), **attrs({"data-field": "measures"})),
-            html.Ul(
-                [_measure_item(m, tr) for m in card.measures],
-                className="soja-measure-list",
-                **attrs({"data-field": "measures"}),
-            ),
+            *_measures(card, tr),
             html.Dl(card_fields(card, tr), className="soja-fields"),
             *notes,
         ],

@@ -18,9 +18,11 @@ from shapely.geometry.base import BaseGeometry
 
 from soja_map.data.plan import Plan
 from soja_map.i18n import Lang, Translator, translator
+from soja_map.query.card import card_frame
 from soja_map.query.filters import Counts, Filter, counts, search, select
-from soja_map.query.nearby import nearest_by_category
+from soja_map.query.nearby import nearest_by_category, nearest_shelters
 from soja_map.web import components as c
+from soja_map.web import shelters as shelter_ui
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import bounds_of, reference_style
 from soja_map.web.state import MAX_ZOOM, REFERENCE_KEYS
@@ -156,9 +158,10 @@ def measure_viewport(ctx: AppContext, flt: Filter) -> dict[str, Any] | None:
 
 def place_geometry(ctx: AppContext, place: str | None) -> BaseGeometry | None:
     """The geometry of a known, located place; None for no place, an unknown id or a city-wide item."""
-    if not place or place not in ctx.data.places.index:
+    frame = card_frame(ctx.data, place)  # a place, or a shelter-only site
+    if frame is None:
         return None
-    geom: BaseGeometry | None = ctx.data.places.geometry[place]
+    geom: BaseGeometry | None = frame.geometry[place]
     return geom
 
 
@@ -169,7 +172,7 @@ def place_viewport(ctx: AppContext, place: str | None) -> dict[str, Any] | None:
         return None
     if isinstance(geom, Point):
         return point_viewport(geom.y, geom.x, PLACE_ZOOM)
-    return fit_viewport(bounds_of(ctx.data.places.loc[[place]]))
+    return fit_viewport(bounds_of(card_frame(ctx.data, place).loc[[place]]))
 
 
 def place_point(ctx: AppContext, place: str | None) -> tuple[float, float] | None:
@@ -374,8 +377,9 @@ def nearby_view(
     lats = [lat, *nearest["lat"].tolist()]
     lons = [lon, *nearest["lon"].tolist()]
     bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    safety = nearest_shelters(shelter_ui.sites_of(ctx.data), lon, lat)
     return NearbyView(
-        results=c.nearby_results(nearest, label, tr),
+        results=[c.nearby_results(nearest, label, tr), shelter_ui.nearby_shelters(safety, tr)],
         layer=layer,
         viewport=fit_viewport(bounds, max_zoom=PLACE_ZOOM),
     )
