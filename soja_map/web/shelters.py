@@ -178,7 +178,7 @@ def nearby_shelters(nearest: pd.DataFrame, tr: Translator) -> Any:
                     className="soja-near-distance",
                 ),
             ],
-            className="soja-near-item",
+            className="soja-near-shelter",
             **attrs({"data-shelter": str(key)}),
         )
         for key, row in nearest.iterrows()

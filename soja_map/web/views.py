@@ -377,9 +377,13 @@ def nearby_view(
     lats = [lat, *nearest["lat"].tolist()]
     lons = [lon, *nearest["lon"].tolist()]
     bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    found = c.nearby_results(nearest, label, tr)
     safety = nearest_shelters(shelter_ui.sites_of(ctx.data), lon, lat)
     return NearbyView(
-        results=[c.nearby_results(nearest, label, tr), shelter_ui.nearby_shelters(safety, tr)],
+        results=[
+            *(found if isinstance(found, list) else [found]),
+            shelter_ui.nearby_shelters(safety, tr),
+        ],
         layer=layer,
         viewport=fit_viewport(bounds, max_zoom=PLACE_ZOOM),
     )
