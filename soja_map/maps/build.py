@@ -38,6 +38,7 @@ from soja_map.maps.panels import (
     legend_html,
     north_arrow_svg,
 )
+from soja_map.maps.shelters import add_shelter_layers
 from soja_map.maps.templating import static_text
 from soja_map.query.basemaps import tile_sources
 from soja_map.query.filters import Filter, describe_filter, select
@@ -193,6 +194,7 @@ def build_map(
     )
     places_layer.add_to(m)
     overlays.insert(0, (tr("export_places_layer"), places_layer))
+    overlays += add_shelter_layers(m, data, options.shelters, interactive, tr)
 
     initial = None if options.basemap == "none" else options.basemap
     if initial or interactive:
