@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 from branca.element import Element
+from markupsafe import Markup
 
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import Translator, translator
@@ -42,6 +43,7 @@ from soja_map.maps.shelters import add_shelter_layers
 from soja_map.maps.templating import static_text
 from soja_map.query.basemaps import tile_sources
 from soja_map.query.filters import Filter, describe_filter, select
+from soja_map.query.plan_status import plan_status_text
 from soja_map.query.styling import INK, REFERENCE_STYLES, legend_entries
 
 
@@ -219,6 +221,16 @@ def build_map(
             css_class="soja-panel soja-info",
         )
     )
+    plan_note = plan_status_text(data.plan, tr)
+    if plan_note:
+        m.add_child(
+            HtmlControl(
+                "PlanStatus",
+                Markup("{}").format(plan_note),
+                position="bottomleft",
+                css_class="soja-panel soja-plan-status",
+            )
+        )
     m.add_child(AttributionPrefix())
     m.add_child(FitView(bounds))
     m.add_child(ReadySignal())

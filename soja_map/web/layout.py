@@ -128,6 +128,7 @@ def _filter_pane(
                         value=views.project_values(ctx.data.plan, flt),
                         className="soja-projects",
                     ),
+                    shelter_ui.plan_status(ctx, tr),
                 ],
                 className="soja-block",
             ),

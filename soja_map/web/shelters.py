@@ -23,6 +23,7 @@ from soja_map.data.dataset import Dataset
 from soja_map.i18n import Translator
 from soja_map.query import shelters
 from soja_map.query.hazards import HazardOverlays, load_hazard_overlays
+from soja_map.query.plan_status import plan_status_text
 from soja_map.query.styling import SHELTER_COLOUR
 from soja_map.web import ids
 from soja_map.web.components import attrs, format_distance, name_of
@@ -286,3 +287,12 @@ def map_panes() -> list[Any]:
         dl.Pane(dl.LayerGroup(id=ids.HAZARD_GROUP), name="soja-hazard", style={"zIndex": 300}),
         dl.Pane(dl.LayerGroup(id=ids.SHELTER_LAYER), name="soja-shelter", style={"zIndex": 450}),
     ]
+
+
+# -- which plan ------------------------------------------------------------------------------------
+
+
+def plan_status(ctx: AppContext, tr: Translator) -> Any:
+    """The note that the projects shown are the 2nd plan's and the 3rd plan is in effect."""
+    text = plan_status_text(ctx.data.plan, tr)
+    return html.P(text, className="soja-note soja-plan-status") if text else None
