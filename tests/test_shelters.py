@@ -6,6 +6,7 @@ not from the code under test.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -110,3 +111,11 @@ def test_the_nearest_site_for_each_hazard_is_the_nearest(dataset: Dataset) -> No
 def test_no_site_gives_no_rows(dataset: Dataset) -> None:
     empty = shelters.sites(dataset).iloc[0:0]
     assert nearest_shelters(empty, 133.7, 34.67).empty
+
+
+def test_data_without_facts_has_no_sites(dataset: Dataset) -> None:
+    bare = dataclasses.replace(
+        dataset, places=dataset.places.drop(columns=["facts"]), references={}
+    )
+    assert shelters.sites(bare).empty
+    assert shelters.counts(shelters.sites(bare))["flood"] == 0

@@ -35,7 +35,8 @@ def sites(data: Dataset) -> gpd.GeoDataFrame:
     are the ones with another role), then shelter-only sites. Columns as ``shelter_sites`` plus
     ``shelter_only`` (True for a site with no other role)."""
     only = data.references.get("evacuation_shelter")
-    frame = shelter_sites(data.places, only)
+    frames = [f for f in (data.places, only) if f is not None and "facts" in f.columns]
+    frame = shelter_sites(*frames)  # data without facts (e.g. generated for a bench) has none
     if frame is None:
         return gpd.GeoDataFrame({"shelter_only": []}, geometry=[], crs="EPSG:4326")
     frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=data.places.crs)
