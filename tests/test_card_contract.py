@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from dash import html
 
@@ -272,3 +273,21 @@ def test_shelter_only_sites_have_the_same_card_on_both_faces(dataset: Dataset, l
         assert {k: v[1] for k, v in app.items()} == {k: v[1] for k, v in export.items()}
         assert "shelter" in app
         assert "measures" not in export
+
+
+@pytest.mark.parametrize("face", [app_card, export_card])
+def test_a_station_outside_the_city_is_marked_on_its_card(dataset: Dataset, face: Any) -> None:
+    outside = dataset.places.index[dataset.places["in_city"] == False]  # noqa: E712
+    assert len(outside)
+    label = "市外"
+    for place_id in outside:
+        assert label in face(dataset, place_id, "ja")["category"][1]
+    inside = dataset.places.index[dataset.places["in_city"] == True][0]  # noqa: E712
+    assert label not in face(dataset, inside, "ja")["category"][1]
+
+
+def test_the_list_puts_places_outside_the_city_last(dataset: Dataset) -> None:
+    rows = c.list_rows(dataset.places)
+    flags = [v is False or v is np.False_ for v in rows["in_city"]]
+    assert any(flags)
+    assert flags == sorted(flags)  # all of Soja's own places, then those outside

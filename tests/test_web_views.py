@@ -82,13 +82,19 @@ def test_the_panel_counts_follow_the_filter(ctx: AppContext, dataset: Dataset) -
     # a toggle's count is what it would show with the other filters as they are: はぐくむ keeps 77
     counts = {o["value"]: text(o["label"]) for o in fv.project_options}
     assert counts["hagukumu"].endswith("(77)")
-    assert counts["sasaeru"].endswith("(74)")
+    # places outside the city (stations and lines across the border) are not the plan's sites
+    sasaeru = dataset.places[dataset.places["projects"].map(lambda ps: "sasaeru" in ps)]
+    inside = int((sasaeru["in_city"] != False).sum())  # noqa: E712 - a column of booleans
+    assert inside < len(sasaeru)
+    assert counts["sasaeru"].endswith(f"({inside})")
     legend = text(fv.legend)
     assert "はぐくむ" not in legend  # the legend shows only what is drawn
     assert "保育所・地域型保育" not in legend
     assert "市域" in legend
     categories = {o["value"]: o["label"] for o in fv.category_options}
     assert categories["school"] == "学校 (19)"
+    # a category known to be incomplete says so where its count is shown
+    assert categories["medical_facility"].endswith("・一部のみ)")
 
 
 def test_choosing_a_category_keeps_the_other_categories_on_offer(ctx: AppContext) -> None:

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from soja_map.data.dataset import Dataset
 from soja_map.data.facts import Facts, parse_facts
 from soja_map.data.schema import CATEGORIES
@@ -88,6 +90,7 @@ class PlaceCard:
     # typed facts (data.facts): shelter role, child care, medical, a service's rules, link reasons
     facts: Facts | None = None
     fact_measures: tuple[tuple[str, Names], ...] = ()  # names of the measures the facts name
+    outside_city: bool = False  # 市外: shown (e.g. a station near the border), not the plan's site
 
 
 SHELTER_ONLY = "evacuation_shelter"  # the reference frame of sites with no other role
@@ -159,6 +162,7 @@ def place_card(data: Dataset, place_id: str) -> PlaceCard:
         ),
         facts=(facts := parse_facts(_mapping(row.get("facts")))),
         fact_measures=_fact_measures(facts, plan),
+        outside_city=row.get("in_city") is False or row.get("in_city") is np.False_,
     )
 
 

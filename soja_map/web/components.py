@@ -31,6 +31,7 @@ from soja_map.query.filters import (
     SearchHit,
     city_wide_measures,
     city_wide_places,
+    outside_city,
 )
 from soja_map.query.styling import (
     NEUTRAL,
@@ -194,11 +195,22 @@ def measure_options(
 
 
 def category_options(
-    categories: Iterable[str], counts: Mapping[str, int], tr: Translator
+    categories: Iterable[str],
+    counts: Mapping[str, int],
+    tr: Translator,
+    partial: Container[str] = (),
 ) -> list[dict[str, Any]]:
+    """One option per category with its count; a category known to be incomplete says so."""
     wanted = set(categories)
     return [
-        {"label": f"{category_label(c, tr)} ({tr.number(counts.get(c, 0))})", "value": c}
+        {
+            "label": tr(
+                "dataui_count_partial" if c in partial else "dataui_count",
+                label=category_label(c, tr),
+                n=tr.number(counts.get(c, 0)),
+            ),
+            "value": c,
+        }
         for c in CATEGORIES
         if c in wanted
     ]
@@ -386,6 +398,12 @@ def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
     return fields
 
 
+def _badges(card: PlaceCard, tr: Translator) -> list[Any]:
+    """市全域 (no site of its own) and 市外 (outside the city) next to the category."""
+    shown = [("city_wide_badge", card.city_wide), ("dataui_outside_city", card.outside_city)]
+    return [html.Span(tr(key), className="soja-badge") for key, on in shown if on]
+
+
 def _measures(card: PlaceCard, tr: Translator) -> list[Any]:
     """The measures the place serves (none for a shelter-only site: safety information only)."""
     if not card.measures:
@@ -438,12 +456,7 @@ def details(
                 className="soja-details-head",
             ),
             html.P(
-                [card_words.category_label(card, tr)]
-                + (
-                    [html.Span(tr("city_wide_badge"), className="soja-badge")]
-                    if card.city_wide
-                    else []
-                ),
+                [card_words.category_label(card, tr), *_badges(card, tr)],
                 className="soja-details-category",
                 **attrs({"data-field": "category"}),
             ),
@@ -460,11 +473,14 @@ def details(
 
 
 def list_rows(selected: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The places of the list in reading order: category (schema order), then Japanese name."""
+    """The places of the list in reading order: Soja's own places, then those outside the city;
+    each by category (schema order), then Japanese name."""
     rank = {c: i for i, c in enumerate(CATEGORIES)}
     ranks = np.fromiter((rank[c] for c in selected["category"]), dtype=int, count=len(selected))
     names = selected["name_ja"].to_numpy(dtype=str)
-    return selected.iloc[np.lexsort((names, ranks))]
+    # places outside the city (市外: stations across the border) after Soja's own
+    outside = outside_city(selected).astype(int)
+    return selected.iloc[np.lexsort((names, ranks, outside))]
 
 
 def page_count(n: int, size: int = LIST_PAGE_SIZE) -> int:

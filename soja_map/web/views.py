@@ -16,6 +16,7 @@ from dash_extensions.javascript import Namespace
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from soja_map.data.facts import category_completeness
 from soja_map.data.plan import Plan
 from soja_map.i18n import Lang, Translator, translator
 from soja_map.query.card import card_frame
@@ -89,6 +90,11 @@ def shown_places(ctx: AppContext, flt: Filter) -> gpd.GeoDataFrame:
     return select(ctx.data.places, flt)
 
 
+def partial_categories(data: Any) -> set[str]:
+    """The categories known to be incomplete (data.facts.category_completeness)."""
+    return {k for k, v in category_completeness(data.layers).items() if not v.complete}
+
+
 def filter_view(
     ctx: AppContext, flt: Filter, references: Sequence[str], tr: Translator
 ) -> FilterView:
@@ -107,7 +113,9 @@ def filter_view(
         measure_options=c.measure_options(
             plan, flt.projects, flt.policies, flt.measures, ctx.measure_counts, tr
         ),
-        category_options=c.category_options([*all_categories, *flt.categories], all_categories, tr),
+        category_options=c.category_options(
+            [*all_categories, *flt.categories], all_categories, tr, partial_categories(data)
+        ),
         measure_note=c.measure_note(data, flt, ctx.measure_counts, tr),
         city_wide=c.city_wide_section(data, flt, selected, tr),
         legend=c.legend(plan, flt, shown, set(located["category"]), references, tr),
