@@ -37,17 +37,23 @@ PROBE_TIMEOUT_S = 2.0
 PROBE_TTL_S = 300.0
 SOJA_TILE = (12, 3620, 1620)  # z/x/y of a tile over central Soja, to test that a layer answers
 
-_sites: dict[int, tuple[Dataset, gpd.GeoDataFrame]] = {}
+_sites: dict[int, tuple[Dataset, gpd.GeoDataFrame, dict[str, int], list[str]]] = {}
 _probes: dict[str, tuple[float, bool]] = {}
+
+
+def _prepared(data: Dataset) -> tuple[Dataset, gpd.GeoDataFrame, dict[str, int], list[str]]:
+    """The sites, their counts per choice and the choices offered, computed once per data set."""
+    hit = _sites.get(id(data))
+    if hit is None or hit[0] is not data:
+        frame = shelters.sites(data)
+        hit = (data, frame, shelters.counts(frame), shelters.offered(frame))
+        _sites[id(data)] = hit
+    return hit
 
 
 def sites_of(data: Dataset) -> gpd.GeoDataFrame:
     """``query.shelters.sites(data)``, computed once per data set."""
-    hit = _sites.get(id(data))
-    if hit is None or hit[0] is not data:
-        hit = (data, shelters.sites(data))
-        _sites[id(data)] = hit
-    return hit[1]
+    return _prepared(data)[1]
 
 
 # -- the shelter layer ----------------------------------------------------------------------------
@@ -55,14 +61,13 @@ def sites_of(data: Dataset) -> gpd.GeoDataFrame:
 
 def choice_options(data: Dataset, tr: Translator) -> list[dict[str, Any]]:
     """all / 指定避難所 / each hazard a site is designated for, with how many sites each shows."""
-    frame = sites_of(data)
-    n = shelters.counts(frame)
+    _, _, n, offered = _prepared(data)
     return [
         {
             "label": tr("dataui_shelters_option", name=tr(shelters.CHOICE_MESSAGE[c]), n=n[c]),
             "value": c,
         }
-        for c in shelters.offered(frame)
+        for c in offered
     ]
 
 

@@ -90,9 +90,17 @@ def shown_places(ctx: AppContext, flt: Filter) -> gpd.GeoDataFrame:
     return select(ctx.data.places, flt)
 
 
-def partial_categories(data: Any) -> set[str]:
-    """The categories known to be incomplete (data.facts.category_completeness)."""
-    return {k for k, v in category_completeness(data.layers).items() if not v.complete}
+_PARTIAL: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def partial_categories(data: Any) -> frozenset[str]:
+    """The categories known to be incomplete (data.facts.category_completeness), once per data."""
+    hit = _PARTIAL.get(id(data.layers))
+    if hit is None or hit[0] is not data.layers:
+        found = category_completeness(data.layers)
+        hit = (data.layers, frozenset(k for k, v in found.items() if not v.complete))
+        _PARTIAL[id(data.layers)] = hit
+    return hit[1]
 
 
 def filter_view(
