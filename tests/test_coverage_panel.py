@@ -265,10 +265,7 @@ def test_summary_states_the_city_numbers_in_either_language(model):
     ja = text_of(pv.summary_view(report, JA, model.data))
     assert f"市全体: {covered} / {total} 人（{share}） — 800 m（一般的な徒歩圏 800 m）" in ja
     en = text_of(pv.summary_view(report, EN, model.data))
-    assert (
-        f"City-wide: {covered} of {total} people ({share}) — 800 m (general walking area 800 m)"
-        in en
-    )
+    assert f"City-wide: {covered} of {total} people ({share}) — 800 m (general walking area 800 m)" in en
     assert "分類: 保育所" in ja  # what was asked for, described from the plan
 
 
