@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from dash import html
 
@@ -202,3 +203,91 @@ def test_a_town_filter_keeps_the_city_wide_measures(dataset: Dataset) -> None:
     assert app_city_wide(dataset, in_town, "ja")[1] == everywhere
     assert export_city_wide(dataset, in_town, "ja")[1] == everywhere
     assert export_city_wide(dataset, Filter(categories=("school",)), "ja") == ([], [])
+
+
+# -- the facts (data.facts) on both faces -----------------------------------------------------------
+
+
+def _place(dataset: Dataset, name_ja: str) -> str:
+    return str(dataset.places.index[dataset.places["name_ja"] == name_ja][0])
+
+
+@pytest.mark.parametrize("face", [app_card, export_card])
+def test_a_child_care_card_shows_capacity_and_enrolment_with_the_lists_date(
+    dataset: Dataset, face: Any
+) -> None:
+    place = _place(dataset, "中央保育所")
+    care = dataset.places.at[place, "facts"]["childcare"]
+    card = face(dataset, place, "ja")
+    expected = f"定員 {care['capacity']}・利用 {care['enrolled']}（{care['enrolled_as_of']} 時点）"
+    assert expected in card["childcare"][1]
+    assert card["childcare"][0] == "保育・子育て"
+    # the same nursery is a designated site: its shelter role is on the same card, with hazards
+    assert "指定緊急避難場所（崖崩れ・土石流・地滑り、地震）" in card["shelter"][1]
+    assert "指定避難所" in card["shelter"][1]
+    reason = dataset.places.at[place, "facts"]["links"][0]["reason_en"]
+    assert reason in face(dataset, place, "en")["links"][1]
+
+
+def test_a_clinic_card_shows_kind_departments_and_closed_days(dataset: Dataset) -> None:
+    medical = dataset.places[dataset.places["category"] == "medical_facility"]
+    place = str(medical.index[0])
+    facts = medical.at[place, "facts"]["medical"]
+    label, lines = export_card(dataset, place, "ja")["medical"]
+    assert label == "医療"
+    assert lines[0] == translator("ja")(f"medical_kind_{facts['kind']}")
+    assert f"診療科: {'、'.join(facts['departments'])}" in lines
+    assert f"休診: {facts['closed_days']}" in lines
+
+
+def test_sesshu_kun_states_its_rules_with_their_sources(dataset: Dataset) -> None:
+    rules = dataset.places.at["transport.sesshu-kun", "facts"]["service_rules"]
+    _, lines = app_card(dataset, "transport.sesshu-kun", "ja")["service_rules"]
+    for rule in rules:
+        assert any(rule["text_ja"] in line for line in lines), rule["id"]
+    for source in (s for rule in rules for s in rule["sources"]):
+        assert any(source["publisher"] in line for line in lines)
+    # secondary sources (blogs) are labelled as such
+    assert any("二次資料" in line and "ブログ" in line for line in lines)
+    popup = popup_html(dataset, "transport.sesshu-kun", translator("ja"))
+    official = next(s["url"] for r in rules for s in r["sources"] if s["kind"] == "official")
+    assert f'href="{official}"' in popup.replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_partial_layers_note_is_in_the_cards_language(dataset: Dataset, lang: Lang) -> None:
+    place = _place(dataset, "中央保育所")
+    layer = dataset.layers[str(dataset.places.at[place, "layer"])]
+    _, note = export_card(dataset, place, lang)["layer_partial"]
+    assert layer[f"note_{lang}"] in " ".join(note)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shelter_only_sites_have_the_same_card_on_both_faces(dataset: Dataset, lang: str) -> None:
+    """A site with no other role (a park, a hall) has a card too: its shelter role, no measures."""
+    sites = dataset.references["evacuation_shelter"]
+    assert len(sites)
+    for place_id in sites.index:
+        app, export = app_card(dataset, place_id, lang), export_card(dataset, place_id, lang)
+        assert set(app) == set(export), place_id
+        assert {k: v[1] for k, v in app.items()} == {k: v[1] for k, v in export.items()}
+        assert "shelter" in app
+        assert "measures" not in export
+
+
+@pytest.mark.parametrize("face", [app_card, export_card])
+def test_a_station_outside_the_city_is_marked_on_its_card(dataset: Dataset, face: Any) -> None:
+    outside = dataset.places.index[dataset.places["in_city"] == False]  # noqa: E712
+    assert len(outside)
+    label = "市外"
+    for place_id in outside:
+        assert label in face(dataset, place_id, "ja")["category"][1]
+    inside = dataset.places.index[dataset.places["in_city"] == True][0]  # noqa: E712
+    assert label not in face(dataset, inside, "ja")["category"][1]
+
+
+def test_the_list_puts_places_outside_the_city_last(dataset: Dataset) -> None:
+    rows = c.list_rows(dataset.places)
+    flags = [v is False or v is np.False_ for v in rows["in_city"]]
+    assert any(flags)
+    assert flags == sorted(flags)  # all of Soja's own places, then those outside

@@ -83,7 +83,7 @@ def evil(dataset: Dataset) -> Dataset:
     }
     layer = str(places.at[PLACE, "layer"])
     layers = {**dataset.layers, layer: {**dataset.layers[layer], "complete": False}}
-    layers[layer]["note_en"] = hostile("layer_note")
+    layers[layer]["note_en"] = layers[layer]["note_ja"] = hostile("layer_note")
     measures = tuple(places.at[PLACE, "measures"])
     return dataclasses.replace(
         dataset,

@@ -113,6 +113,7 @@ def test_the_map_has_title_legend_scale_north_arrow_sources_and_its_layers(full_
         "CityWide",
         "ScaleBar",
         "Info",
+        "PlanStatus",  # the projects are the 2nd plan's; the 3rd is in effect
         "AttributionPrefix",
         "CompactPanels",  # phones: the panels fold into one control
         "FitView",

@@ -24,6 +24,7 @@ from soja_map.web.app import create_app
 from soja_map.web.callbacks.page import state_of
 from soja_map.web.context import build_context
 from soja_map.web.layout import page, shell
+from soja_map.web.shelters import shelter_layer
 
 REPO = Path(__file__).resolve().parents[1]
 STORES = {
@@ -94,6 +95,8 @@ def test_every_callback_finds_its_components_in_the_page(
         )
         rich = state_of(ctx, "?place=station.soja&near=34.67,133.74&view=nearby")
         present = ids_in(shell()) | ids_in(page(ctx, rich))
+        # the shelter layer's sites are drawn when a person shows the layer
+        present |= ids_in(shelter_layer(dataset, ["on"], "all", translator("ja"))[0])
         missing = callback_ids(app) - present
         assert not missing, missing
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import dash_leaflet as dl
@@ -11,8 +12,9 @@ from dash import html, no_update
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
+from soja_map.query import shelters as rule
 from soja_map.query.filters import Filter, select
-from soja_map.web import ids, views
+from soja_map.web import ids, shelters, views
 from soja_map.web.callbacks.details import UNCHANGED, selection_for
 from soja_map.web.callbacks.filter import controls_for
 from soja_map.web.callbacks.nearby import UNCHANGED as NEAR_UNCHANGED
@@ -80,13 +82,19 @@ def test_the_panel_counts_follow_the_filter(ctx: AppContext, dataset: Dataset) -
     # a toggle's count is what it would show with the other filters as they are: はぐくむ keeps 77
     counts = {o["value"]: text(o["label"]) for o in fv.project_options}
     assert counts["hagukumu"].endswith("(77)")
-    assert counts["sasaeru"].endswith("(74)")
+    # places outside the city (stations and lines across the border) are not the plan's sites
+    sasaeru = dataset.places[dataset.places["projects"].map(lambda ps: "sasaeru" in ps)]
+    inside = int((sasaeru["in_city"] != False).sum())  # noqa: E712 - a column of booleans
+    assert inside < len(sasaeru)
+    assert counts["sasaeru"].endswith(f"({inside})")
     legend = text(fv.legend)
     assert "はぐくむ" not in legend  # the legend shows only what is drawn
     assert "保育所・地域型保育" not in legend
     assert "市域" in legend
     categories = {o["value"]: o["label"] for o in fv.category_options}
     assert categories["school"] == "学校 (19)"
+    # a category known to be incomplete says so where its count is shown
+    assert categories["medical_facility"].endswith("・一部のみ)")
 
 
 def test_choosing_a_category_keeps_the_other_categories_on_offer(ctx: AppContext) -> None:
@@ -343,7 +351,10 @@ def test_the_nearby_view_lists_and_draws_the_nearest_places(ctx: AppContext) -> 
     assert text(error.results) == "no"
     assert error.layer == []
     nothing = views.nearby_view(ctx, Filter(projects=()), near, JA)
-    assert text(nothing.results) == "表示中の場所がありません。"
+    assert text(nothing.results).startswith("表示中の場所がありません。")
+    # the nearest evacuation sites do not depend on the plan's filter (safety information)
+    assert "近くの避難場所・避難所" in text(nothing.results)
+    assert "近くの避難場所・避難所" in readable
 
 
 # -- page, language, basemap, credits -------------------------------------------------------------
@@ -366,3 +377,46 @@ def test_basemap_names_and_credits() -> None:
     assert basemap_key(None) is None
     assert credits_hidden(ids.CREDITS_OPEN) is False
     assert credits_hidden(ids.CREDITS_CLOSE) is True
+
+
+# -- shelters and hazard overlays (web/shelters.py) -------------------------------------------------
+
+
+def test_the_shelter_layer_draws_the_chosen_sites(ctx: AppContext) -> None:
+    assert shelters.shelter_layer(ctx.data, [], "flood", JA) == ([], "")
+    markers, count = shelters.shelter_layer(ctx.data, ["on"], "flood", JA)
+    flood = rule.site_ids(ctx.data, "flood")
+    assert [m.id["place"] for m in markers] == flood
+    assert count == f"洪水: {len(flood)} か所を表示"
+    # a site that is a school is a ring around the school's own marker, not a second marker
+    school = next(m for m in markers if m.id["place"] in ctx.data.places.index)
+    assert "soja-shelter-ring" in school.className
+    assert school.fill is False
+    options = shelters.choice_options(ctx.data, EN)
+    assert options[0]["value"] == "all"
+    assert options[1]["value"] == "shelter"
+    assert any(o["value"] == "flood" and o["label"] == f"Flood ({len(flood)})" for o in options)
+
+
+def test_hazard_overlays_fail_quietly_when_unreachable(ctx: AppContext) -> None:
+    overlays = shelters.overlays_of(ctx)
+    assert overlays is not None
+    assert overlays.layers
+    first = overlays.layers[0].id
+    assert shelters.hazard_view(ctx, [], JA) == ([], "")
+    online = dataclasses.replace(ctx, settings=ctx.settings.with_(tiles=True))
+    layers, notice = shelters.hazard_view(online, [first], JA, probe=lambda url: False)
+    assert layers == []
+    assert notice == JA("dataui_hazard_offline")
+    layers, notice = shelters.hazard_view(online, [first], JA, probe=lambda url: True)
+    assert [x.url for x in layers] == [overlays.layers[0].url]
+    assert notice == ""
+    assert "ハザードマップポータルサイト" in layers[0].attribution
+    # tiles off (offline use): a notice, and nothing asked of the network
+    offline = dataclasses.replace(ctx, settings=ctx.settings.with_(tiles=False))
+    asked: list[str] = []
+    assert shelters.hazard_view(offline, [first], JA, probe=asked.append) == (
+        [],
+        JA("dataui_hazard_offline"),
+    )
+    assert asked == []

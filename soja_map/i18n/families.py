@@ -54,4 +54,5 @@ KEY_FAMILIES: tuple[KeyFamily, ...] = (
     KeyFamily("planner_layer_", "soja_map.web.planner.model:LAYER_CHOICES"),
     KeyFamily("planner_mode_", "soja_map.web.planner.model:MODE_CHOICES"),
     KeyFamily("resident_dropdown_", "soja_map.web.components:DROPDOWN_LABELS"),
+    KeyFamily("dataui_rule_", "soja_map.data.facts:ServiceRuleId"),
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 from branca.element import Element
+from markupsafe import Markup
 
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import Translator, translator
@@ -44,9 +45,11 @@ from soja_map.maps.panels import (
     north_arrow_svg,
 )
 from soja_map.maps.placelist import place_groups, place_numbers
+from soja_map.maps.shelters import add_shelter_layers
 from soja_map.maps.templating import static_text
 from soja_map.query.basemaps import tile_sources
 from soja_map.query.filters import Filter, describe_filter, select
+from soja_map.query.plan_status import plan_status_text
 from soja_map.query.styling import INK, REFERENCE_STYLES, legend_entries
 
 
@@ -227,6 +230,7 @@ def build_map(
     )
     places_layer.add_to(m)
     overlays.insert(0, (tr("export_places_layer"), places_layer))
+    overlays += add_shelter_layers(m, data, options.shelters, interactive, tr)
 
     initial = None if options.basemap == "none" else options.basemap
     if initial or interactive:
@@ -251,6 +255,16 @@ def build_map(
             css_class="soja-panel soja-info",
         )
     )
+    plan_note = plan_status_text(data.plan, tr)
+    if plan_note:
+        m.add_child(
+            HtmlControl(
+                "PlanStatus",
+                Markup("{}").format(plan_note),
+                position="bottomleft",
+                css_class="soja-panel soja-plan-status",
+            )
+        )
     m.add_child(AttributionPrefix())
     if options.print_mode:
         inset = crowded_inset(located, bounds)

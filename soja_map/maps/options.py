@@ -20,6 +20,7 @@ from soja_map.i18n import LANGS, Lang
 from soja_map.maps.render import BrowserConfig, Page
 from soja_map.query.basemaps import tile_sources
 from soja_map.query.filters import Filter
+from soja_map.query.shelters import CHOICES as SHELTER_CHOICES
 
 
 def _resolve(
@@ -166,6 +167,8 @@ class ExportOptions:
     print_mode: bool = False  # for PNG/PDF: no controls, no animation, no background-map notice
     generated: date = field(default_factory=date.today)
     tile_mirror: str | None = None  # e.g. a tile cache on the closed network (query.basemaps)
+    # the shelter layer shown at first: None, or a query.shelters choice (all, shelter, a hazard)
+    shelters: str | None = None
 
     def __post_init__(self) -> None:
         tile_sources(self.tile_mirror)  # raises on a bad URL
@@ -173,6 +176,10 @@ class ExportOptions:
             raise ExportError(f"basemap must be one of {', '.join(BASEMAPS)}; got {self.basemap!r}")
         if self.lang not in LANGS:
             raise ExportError(f"lang must be one of {', '.join(LANGS)}; got {self.lang!r}")
+        if self.shelters is not None and self.shelters not in SHELTER_CHOICES:
+            raise ExportError(
+                f"shelters must be one of {', '.join(SHELTER_CHOICES)}; got {self.shelters!r}"
+            )
 
 
 # -- a whole export job (the CLI's `soja-map export`) ------------------------------------------

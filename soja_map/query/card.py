@@ -16,9 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from soja_map.data.dataset import Dataset
+from soja_map.data.facts import Facts, parse_facts
 from soja_map.data.schema import CATEGORIES
 from soja_map.i18n import Lang, Translator
+from soja_map.query.card_facts import FactRow, fact_rows
 from soja_map.query.filters import measures_for_place
 
 _HTTP_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
@@ -82,13 +86,39 @@ class PlaceCard:
     attributes: tuple[tuple[str, tuple[str, ...]], ...]  # other facts: key -> value(s) as text
     layer: str
     layer_complete: bool
-    layer_note: str | None
+    layer_note: Names | None  # why the layer is partial, in both languages
+    # typed facts (data.facts): shelter role, child care, medical, a service's rules, link reasons
+    facts: Facts | None = None
+    fact_measures: tuple[tuple[str, Names], ...] = ()  # names of the measures the facts name
+    outside_city: bool = False  # 市外: shown (e.g. a station near the border), not the plan's site
+
+
+SHELTER_ONLY = "evacuation_shelter"  # the reference frame of sites with no other role
+
+
+def card_frame(data: Dataset, place_id: str | None) -> Any:
+    """The frame that holds ``place_id``'s row: the places, or the shelter-only sites (which have a
+    card, but no measures); None when neither has it."""
+    if not place_id:
+        return None
+    if place_id in data.places.index:
+        return data.places
+    sites = data.references.get(SHELTER_ONLY)
+    return sites if sites is not None and place_id in sites.index else None
+
+
+def has_card(data: Dataset, place_id: str | None) -> bool:
+    return card_frame(data, place_id) is not None
 
 
 def place_card(data: Dataset, place_id: str) -> PlaceCard:
     """The card of ``place_id`` (KeyError if the data set has no such place)."""
-    row = data.places.loc[place_id]
+    frame = card_frame(data, place_id)
+    if frame is None:
+        raise KeyError(place_id)
+    row = frame.loc[place_id]
     plan = data.plan
+    links = measures_for_place(data.places, place_id, plan) if frame is data.places else []
     measures = tuple(
         CardMeasure(
             measure=link["measure"],
@@ -99,7 +129,7 @@ def place_card(data: Dataset, place_id: str) -> PlaceCard:
             project_name=Names(link["project_ja"], link["project_en"]),
             colour=plan.project(link["project"]).colour,
         )
-        for link in measures_for_place(data.places, place_id, plan)
+        for link in links
     )
     source = row["source"] if isinstance(row["source"], Mapping) else {}
     layer = data.layers.get(str(row["layer"]), {})
@@ -111,7 +141,7 @@ def place_card(data: Dataset, place_id: str) -> PlaceCard:
         projects=tuple(row["projects"]),
         measures=measures,
         address=_text(row["address"]),
-        town=_text(row.get("town_area", row["town"])),
+        town=_text(row.get("town_area", row.get("town"))),
         description=str(row["description"] or ""),
         source=CardSource(**{k: str(source.get(k) or "") for k in CARD_SOURCE_FIELDS}),
         licence=str(row["licence"] or ""),
@@ -125,11 +155,31 @@ def place_card(data: Dataset, place_id: str) -> PlaceCard:
         ),
         layer=str(row["layer"]),
         layer_complete=bool(layer.get("complete", True)),
-        layer_note=_text(layer.get("note_en")),
+        layer_note=(
+            Names(str(layer["note_ja"]), _text(layer.get("note_en")))
+            if _text(layer.get("note_ja"))
+            else None
+        ),
+        facts=(facts := parse_facts(_mapping(row.get("facts")))),
+        fact_measures=_fact_measures(facts, plan),
+        outside_city=row.get("in_city") is False or row.get("in_city") is np.False_,
+    )
+
+
+def _fact_measures(facts: Facts | None, plan: Any) -> tuple[tuple[str, Names], ...]:
+    known = plan.measures
+    reasons = (facts.links if facts else None) or ()
+    ids = dict.fromkeys(m for r in reasons for m in r.measures)
+    return tuple(
+        (m, Names(known[m].name_ja, known[m].name_en) if m in known else Names(m)) for m in ids
     )
 
 
 CARD_SOURCE_FIELDS = ("publisher", "dataset", "reference", "via")
+
+
+def _mapping(value: Any) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) and value else None
 
 
 def _text(value: Any) -> str | None:
@@ -191,4 +241,11 @@ def layer_note(card: PlaceCard, tr: Translator) -> str | None:
     """ "This layer is incomplete" (and why), for places of a partial layer."""
     if card.layer_complete:
         return None
-    return f"{tr('layer_partial')} {card.layer_note}" if card.layer_note else tr("layer_partial")
+    note = card.layer_note.pick(tr) if card.layer_note else None
+    return f"{tr('layer_partial')} {note}" if note else tr("layer_partial")
+
+
+def facts(card: PlaceCard, tr: Translator) -> list[FactRow]:
+    """The card's facts rows (shelter role, child care, medical, rules, why it serves its measures)."""
+    names = dict(card.fact_measures)
+    return fact_rows(card.facts, lambda m: names[m].pick(tr) if m in names else m, tr)

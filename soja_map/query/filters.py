@@ -233,9 +233,19 @@ class Counts:
     located: int = 0
 
 
+def outside_city(places: pd.DataFrame) -> np.ndarray:
+    """True for places known to lie outside Soja (``in_city`` False; unknown counts as inside)."""
+    if "in_city" not in places.columns:
+        return np.zeros(len(places), dtype=bool)
+    return places["in_city"].map(lambda v: v is False or v is np.False_).to_numpy(dtype=bool)
+
+
 def counts(selected: gpd.GeoDataFrame, plan: Plan) -> Counts:
-    """How many places per project (a place may count under several) and per category."""
-    by_project: Counter[str] = Counter(p for ps in selected["projects"] for p in ps)
+    """How many places per project (a place may count under several; places outside the city
+    do not count as the plan's sites) and per category."""
+    # places outside the city (市外) are shown but are not the plan's sites
+    inside = selected[~outside_city(selected)]
+    by_project: Counter[str] = Counter(p for ps in inside["projects"] for p in ps)
     by_category: Counter[str] = Counter(selected["category"])
     return Counts(
         by_project={p.id: by_project.get(p.id, 0) for p in plan.projects},

@@ -9,6 +9,7 @@ import shapely
 
 from soja_map.data.geo import to_lonlat, to_metric, to_metric_xy, walking_minutes
 from soja_map.data.schema import CATEGORIES
+from soja_map.query.shelters import CHOICES, select
 
 NEARBY_COLUMNS = [
     "place_id",
@@ -56,7 +57,25 @@ def nearest_by_category(
         and at 50 m/min (older pedestrians), both rounded up, and the lon/lat of that nearest point.
         Ties are broken by place id, so the answer is deterministic.
     """
-    located = places[places.geometry.notna()]
+    out = nearest_by_key(places, places["category"], lon, lat, metric=metric)
+    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    return out.iloc[np.argsort([rank[c] for c in out.index], kind="stable")]
+
+
+def nearest_by_key(
+    places: gpd.GeoDataFrame,
+    keys: pd.Series,
+    lon: float,
+    lat: float,
+    *,
+    metric: gpd.GeoSeries | None = None,
+) -> pd.DataFrame:
+    """The nearest place for each distinct value of ``keys`` (aligned to ``places``; the index
+    of the result, unordered); see ``nearest_by_category`` for the columns. A place may be listed
+    under several keys when ``places`` repeats it with different keys (index duplicates allowed)."""
+    located_mask = places.geometry.notna().to_numpy()
+    located = places[located_mask]
+    key_values = keys.to_numpy(dtype=object)[located_mask]
     if located.empty:
         return pd.DataFrame(columns=NEARBY_COLUMNS, index=pd.Index([], name="category"))
     geoms = (
@@ -68,7 +87,7 @@ def nearest_by_category(
     origin = shapely.Point(float(ox), float(oy))
     distance = shapely.distance(geoms, origin)
     order = np.lexsort((located.index.to_numpy(dtype=str), distance))
-    categories = located["category"].to_numpy()[order]
+    categories = key_values[order]
     _, first = np.unique(categories, return_index=True)
     best = order[first]
     # the point of each chosen geometry closest to the origin (the place itself for points)
@@ -86,12 +105,38 @@ def nearest_by_category(
             "lon": np.asarray(end_lon, dtype=float),
             "lat": np.asarray(end_lat, dtype=float),
         },
-        index=pd.Index(located["category"].to_numpy(dtype=object)[best], name="category"),
+        index=pd.Index(key_values[best], name="category"),
         dtype=object,
     )
     for column in ("distance_m", "lon", "lat"):
         out[column] = out[column].astype(float)
     for column in ("walk_minutes", "walk_minutes_elderly"):
         out[column] = out[column].astype(int)
-    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    return out
+
+
+def nearest_shelters(
+    sites: gpd.GeoDataFrame,
+    lon: float,
+    lat: float,
+    *,
+    metric: gpd.GeoSeries | None = None,
+) -> pd.DataFrame:
+    """The nearest 指定避難所 and, for each hazard a site is designated for, the nearest
+    指定緊急避難場所 for it ("where do I go in a flood?").
+
+    ``sites`` is ``query.shelters.sites(data)`` (or a selection of it). The result is indexed by
+    ``shelter`` and hazard ids (``flood``...), in ``query.shelters.CHOICES`` order, with the
+    columns of ``nearest_by_category``; a hazard no site is designated for has no row.
+    """
+    parts = []
+    for choice in CHOICES[1:]:
+        chosen = select(sites, choice)
+        if len(chosen):
+            parts.append(chosen.assign(_key=choice))
+    if not parts:
+        return pd.DataFrame(columns=NEARBY_COLUMNS, index=pd.Index([], name="category"))
+    long = gpd.GeoDataFrame(pd.concat(parts), geometry="geometry", crs=sites.crs)
+    out = nearest_by_key(long, long["_key"], lon, lat, metric=metric)
+    rank = {c: i for i, c in enumerate(CHOICES)}
     return out.iloc[np.argsort([rank[c] for c in out.index], kind="stable")]

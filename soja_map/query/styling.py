@@ -18,6 +18,9 @@ NEUTRAL = "#6E6E6E"
 INK = "#1A1A1A"
 HALO = "#FFFFFF"
 MARKER_SIZE = 26
+SHELTER_COLOUR = (
+    "#00796B"  # the shelter layer (避難場所・避難所): safety information, not a project
+)
 
 # Shape per group of categories, glyph per category: both shape and glyph tell categories apart,
 # colour tells projects apart, so nothing depends on colour alone.

@@ -24,12 +24,14 @@ from soja_map.data.schema import CATEGORIES, LINES
 from soja_map.i18n import Lang, Translator, translator
 from soja_map.query import card as card_words
 from soja_map.query.card import CardMeasure, PlaceCard, place_card
+from soja_map.query.card_facts import FactLine, FactRow
 from soja_map.query.filters import (
     Counts,
     Filter,
     SearchHit,
     city_wide_measures,
     city_wide_places,
+    outside_city,
 )
 from soja_map.query.styling import (
     NEUTRAL,
@@ -210,11 +212,22 @@ def measure_options(
 
 
 def category_options(
-    categories: Iterable[str], counts: Mapping[str, int], tr: Translator
+    categories: Iterable[str],
+    counts: Mapping[str, int],
+    tr: Translator,
+    partial: Container[str] = (),
 ) -> list[dict[str, Any]]:
+    """One option per category with its count; a category known to be incomplete says so."""
     wanted = set(categories)
     return [
-        {"label": f"{category_label(c, tr)} ({tr.number(counts.get(c, 0))})", "value": c}
+        {
+            "label": tr(
+                "dataui_count_partial" if c in partial else "dataui_count",
+                label=category_label(c, tr),
+                n=tr.number(counts.get(c, 0)),
+            ),
+            "value": c,
+        }
         for c in CATEGORIES
         if c in wanted
     ]
@@ -352,6 +365,20 @@ def _measure_item(m: CardMeasure, tr: Translator) -> html.Li:
     )
 
 
+def _fact_line(line: FactLine) -> html.Li:
+    text: Any = (
+        html.A(line.text, href=line.url, target="_blank", rel="noopener noreferrer")
+        if line.url
+        else line.text
+    )
+    return html.Li(html.Small(text) if line.minor else text)
+
+
+def fact_lines(row: FactRow) -> html.Ul:
+    """One facts row of the card (query.card_facts) as a list; sources and dates small."""
+    return html.Ul([_fact_line(x) for x in row.lines], className="soja-facts")
+
+
 def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
     """The card's labelled fields (a ``<dl>``'s children), in the order the export's popup shows them."""
     fields: list[Any] = []
@@ -377,6 +404,8 @@ def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
         tr("position"),
         _with_note(card_words.position_text(card, tr), card.position_note),
     )
+    for row in card_words.facts(card, tr):
+        fields += _field(row.field, row.label, fact_lines(row))
     if card.attributes:
         fields += _field(
             "attributes",
@@ -389,6 +418,26 @@ def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
     return fields
 
 
+def _badges(card: PlaceCard, tr: Translator) -> list[Any]:
+    """市全域 (no site of its own) and 市外 (outside the city) next to the category."""
+    shown = [("city_wide_badge", card.city_wide), ("dataui_outside_city", card.outside_city)]
+    return [html.Span(tr(key), className="soja-badge") for key, on in shown if on]
+
+
+def _measures(card: PlaceCard, tr: Translator) -> list[Any]:
+    """The measures the place serves (none for a shelter-only site: safety information only)."""
+    if not card.measures:
+        return []
+    return [
+        html.H3(tr("measures"), **attrs({"data-field": "measures"})),
+        html.Ul(
+            [_measure_item(m, tr) for m in card.measures],
+            className="soja-measure-list",
+            **attrs({"data-field": "measures"}),
+        ),
+    ]
+
+
 def details(
     data: Dataset,
     place_id: str | None,
@@ -399,8 +448,9 @@ def details(
     """The card of one place (query.card's view model): names, category, the measures it serves
     (with policy and project), address, town, description, source, licence, dates, position
     accuracy and other facts. ``None`` when nothing is chosen."""
-    if not place_id or place_id not in data.places.index:
+    if not card_words.has_card(data, place_id):
         return None
+    assert place_id is not None
     tr = lang if isinstance(lang, Translator) else translator(lang)
     card = place_card(data, place_id)
     notes: list[Any] = []
@@ -426,21 +476,11 @@ def details(
                 className="soja-details-head",
             ),
             html.P(
-                [card_words.category_label(card, tr)]
-                + (
-                    [html.Span(tr("city_wide_badge"), className="soja-badge")]
-                    if card.city_wide
-                    else []
-                ),
+                [card_words.category_label(card, tr), *_badges(card, tr)],
                 className="soja-details-category",
                 **attrs({"data-field": "category"}),
             ),
-            html.H3(tr("measures"), **attrs({"data-field": "measures"})),
-            html.Ul(
-                [_measure_item(m, tr) for m in card.measures],
-                className="soja-measure-list",
-                **attrs({"data-field": "measures"}),
-            ),
+            *_measures(card, tr),
             html.Dl(card_fields(card, tr), className="soja-fields"),
             *notes,
         ],
@@ -453,11 +493,14 @@ def details(
 
 
 def list_rows(selected: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The places of the list in reading order: category (schema order), then Japanese name."""
+    """The places of the list in reading order: Soja's own places, then those outside the city;
+    each by category (schema order), then Japanese name."""
     rank = {c: i for i, c in enumerate(CATEGORIES)}
     ranks = np.fromiter((rank[c] for c in selected["category"]), dtype=int, count=len(selected))
     names = selected["name_ja"].to_numpy(dtype=str)
-    return selected.iloc[np.lexsort((names, ranks))]
+    # places outside the city (市外: stations across the border) after Soja's own
+    outside = outside_city(selected).astype(int)
+    return selected.iloc[np.lexsort((names, ranks, outside))]
 
 
 def page_count(n: int, size: int = LIST_PAGE_SIZE) -> int:

@@ -74,3 +74,13 @@ CACHED_NOTICE = "cached-notice"  # shown when the page is the service worker's k
 # pattern-matching id types
 PLACE_LINK = "place-link"  # {"type": PLACE_LINK, "place": id, "src": "list" | "search" | "near"}
 MEASURE_LINK = "measure-link"  # {"type": MEASURE_LINK, "measure": id}
+
+# --- shelters and hazard overlays (issue 9) -------------------------------------------------------
+SHELTER_SHOW = "shelter-show"  # dcc.Checklist: ["on"] shows the shelter layer
+SHELTER_CHOICE = "shelter-choice"  # dcc.Dropdown: query.shelters.CHOICES (all, shelter, a hazard)
+SHELTER_LAYER = "shelter-layer"  # dl.LayerGroup of the chosen sites
+SHELTER_COUNT = "shelter-count"  # "n sites shown"
+HAZARD_OVERLAYS = "hazard-overlays"  # dcc.Checklist of query.hazards layer ids
+HAZARD_GROUP = "hazard-group"  # dl.LayerGroup of the hazard tile layers
+HAZARD_NOTICE = "hazard-notice"  # the short notice when the overlays cannot be shown
+SHELTER_MARK = "shelter-mark"  # {"type": SHELTER_MARK, "place": id}: a site on the shelter layer

@@ -11,6 +11,7 @@ from soja_map.i18n import Translator, as_lang, other_lang, translator
 from soja_map.query.styling import REFERENCE_LABELS
 from soja_map.web import deferred, export_button, ids, pwa, views
 from soja_map.web import planner as planner_panel
+from soja_map.web import shelters as shelter_ui
 from soja_map.web.components import attrs, dropdown_labels
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
@@ -165,6 +166,7 @@ def _filter_pane(
                         value=views.project_values(ctx.data.plan, flt),
                         className="soja-projects",
                     ),
+                    shelter_ui.plan_status(ctx, tr),
                 ],
                 className="soja-block",
             ),
@@ -218,6 +220,8 @@ def _filter_pane(
                 ],
                 className="soja-block",
             ),
+            shelter_ui.shelter_controls(ctx, tr),
+            shelter_ui.hazard_controls(ctx, tr),
         ],
         className="soja-pane soja-pane-filter",
         **attrs({"aria-label": tr("view_filter")}),
@@ -352,6 +356,7 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translato
                 name="soja-reference",
                 style={"zIndex": 350},
             ),
+            *shelter_ui.map_panes(),
             dl.GeoJSON(
                 id=ids.SHAPES_LAYER,
                 style=ns("placeStyle"),

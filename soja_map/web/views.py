@@ -18,13 +18,16 @@ from markupsafe import escape
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from soja_map.data.facts import category_completeness
 from soja_map.data.plan import Plan
 from soja_map.data.readings import romaji_title
 from soja_map.i18n import Lang, Translator, translator
+from soja_map.query.card import card_frame
 from soja_map.query.filters import Counts, Filter, counts, search, select
-from soja_map.query.nearby import nearest_by_category
+from soja_map.query.nearby import nearest_by_category, nearest_shelters
 from soja_map.query.styling import line_colours
 from soja_map.web import components as c
+from soja_map.web import shelters as shelter_ui
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import bounds_of, reference_style
 from soja_map.web.state import MAX_ZOOM, REFERENCE_KEYS
@@ -93,6 +96,19 @@ def shown_places(ctx: AppContext, flt: Filter) -> gpd.GeoDataFrame:
     return select(ctx.data.places, flt)
 
 
+_PARTIAL: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def partial_categories(data: Any) -> frozenset[str]:
+    """The categories known to be incomplete (data.facts.category_completeness), once per data."""
+    hit = _PARTIAL.get(id(data.layers))
+    if hit is None or hit[0] is not data.layers:
+        found = category_completeness(data.layers)
+        hit = (data.layers, frozenset(k for k, v in found.items() if not v.complete))
+        _PARTIAL[id(data.layers)] = hit
+    return hit[1]
+
+
 def filter_view(
     ctx: AppContext, flt: Filter, references: Sequence[str], tr: Translator
 ) -> FilterView:
@@ -111,7 +127,9 @@ def filter_view(
         measure_options=c.measure_options(
             plan, flt.projects, flt.policies, flt.measures, ctx.measure_counts, tr
         ),
-        category_options=c.category_options([*all_categories, *flt.categories], all_categories, tr),
+        category_options=c.category_options(
+            [*all_categories, *flt.categories], all_categories, tr, partial_categories(data)
+        ),
         measure_note=c.measure_note(data, flt, ctx.measure_counts, tr),
         city_wide=c.city_wide_section(data, flt, selected, tr),
         legend=c.legend(
@@ -170,9 +188,10 @@ def measure_viewport(ctx: AppContext, flt: Filter) -> dict[str, Any] | None:
 
 def place_geometry(ctx: AppContext, place: str | None) -> BaseGeometry | None:
     """The geometry of a known, located place; None for no place, an unknown id or a city-wide item."""
-    if not place or place not in ctx.data.places.index:
+    frame = card_frame(ctx.data, place)  # a place, or a shelter-only site
+    if frame is None:
         return None
-    geom: BaseGeometry | None = ctx.data.places.geometry[place]
+    geom: BaseGeometry | None = frame.geometry[place]
     return geom
 
 
@@ -183,7 +202,7 @@ def place_viewport(ctx: AppContext, place: str | None) -> dict[str, Any] | None:
         return None
     if isinstance(geom, Point):
         return point_viewport(geom.y, geom.x, PLACE_ZOOM)
-    return fit_viewport(bounds_of(ctx.data.places.loc[[place]]))
+    return fit_viewport(bounds_of(card_frame(ctx.data, place).loc[[place]]))
 
 
 def place_point(ctx: AppContext, place: str | None) -> tuple[float, float] | None:
@@ -413,8 +432,13 @@ def nearby_view(
     lats = [lat, *nearest["lat"].tolist()]
     lons = [lon, *nearest["lon"].tolist()]
     bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    found = c.nearby_results(nearest, label, tr)
+    safety = nearest_shelters(shelter_ui.sites_of(ctx.data), lon, lat)
     return NearbyView(
-        results=c.nearby_results(nearest, label, tr),
+        results=[
+            *(found if isinstance(found, list) else [found]),
+            shelter_ui.nearby_shelters(safety, tr),
+        ],
         layer=layer,
         viewport=fit_viewport(bounds, max_zoom=PLACE_ZOOM),
     )

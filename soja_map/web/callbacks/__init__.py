@@ -9,10 +9,11 @@ from soja_map.web.callbacks import filter as filter
 from soja_map.web.callbacks import nearby as nearby
 from soja_map.web.callbacks import page as page
 from soja_map.web.callbacks import search as search
+from soja_map.web.callbacks import shelters as shelters
 from soja_map.web.callbacks import view as view
 from soja_map.web.context import AppContext
 
 
 def register_all(app: Dash, ctx: AppContext) -> None:
-    for feature in (page, filter, details, search, nearby, view):
+    for feature in (page, filter, details, search, nearby, view, shelters):
         feature.register(app, ctx)

@@ -10,6 +10,7 @@ from dash import ALL, Dash, Input, Output, State, no_update
 from dash import ctx as dash_ctx
 
 from soja_map.i18n import as_lang
+from soja_map.query.card import has_card
 from soja_map.query.filters import Filter
 from soja_map.web import ids, views
 from soja_map.web.context import AppContext
@@ -54,7 +55,7 @@ def selection_for(
         return Selection(True, place, views.place_viewport(ctx, place)) if place else UNCHANGED
     if isinstance(trigger, Mapping) and trigger.get("type") == ids.PLACE_LINK and value:
         place = str(trigger.get("place"))
-        if place in ctx.data.places.index:
+        if has_card(ctx.data, place):  # a place or a shelter-only site
             return Selection(True, place, views.place_viewport(ctx, place))
     return UNCHANGED
 
