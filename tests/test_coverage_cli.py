@@ -195,7 +195,7 @@ def test_network_file(run, tmp_path):
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
-        (("--category", "nursey"), 1, "error: unknown project/policy/measure/category: nursey"),
+        (("--category", "nursey"), 1, "error: unknown category 'nursey' (one of: "),
         (("--category", "nursery", "--remove", "nope"), 1, "cannot remove nope"),
         (("--category", "nursery", "--preset", "far"), 1, "unknown radius preset 'far'"),
         (("--category", "nursery", "--radius", "-5"), 1, "radius must be"),

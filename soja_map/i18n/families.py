@@ -51,4 +51,7 @@ KEY_FAMILIES: tuple[KeyFamily, ...] = (
     KeyFamily("planner_by_", "soja_map.web.planner.model:BY_CHOICES"),
     KeyFamily("planner_layer_", "soja_map.web.planner.model:LAYER_CHOICES"),
     KeyFamily("planner_mode_", "soja_map.web.planner.model:MODE_CHOICES"),
+    # capacity against demand (2SFCA)
+    KeyFamily("access_col_", "soja_map.analysis.access:ZONE_COLUMNS"),
+    KeyFamily("access_meta_", "soja_map.analysis.access_report:META_KEYS"),
 )
