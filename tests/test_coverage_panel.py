@@ -21,6 +21,7 @@ from soja_map.analysis import coverage as cov
 from soja_map.analysis import report as report_io
 from soja_map.i18n import translator
 from soja_map.query.filters import Filter
+from soja_map.query.styling import GAP_COLOUR, project_colours
 from soja_map.web import ids, planner
 from soja_map.web.planner import ids as pid
 from soja_map.web.planner import model as pm
@@ -230,13 +231,17 @@ def test_map_layers_draw_zones_gaps_and_catchments(model):
     assert pv.map_layers(model, report, "elementary", [], JA) == []
 
 
-def test_errors_show_as_a_message(model):
+@pytest.mark.parametrize("radius", [99_999.0, -5.0, 0.0, None])
+def test_an_invalid_radius_is_a_radius_error(model, radius):
     layers, summary, table, _ = pv.view(
-        model, pm.PanelState(source="category:nursery", radius=99_999.0), JA
+        model, pm.PanelState(source="category:nursery", radius=radius), JA
     )
     assert layers == []
     assert table is None
-    assert "radius must be" in summary[0].children
+    assert summary[0].children == "半径は 10〜50,000 m の数で入力してください"
+    assert "cov-radius-error" in summary[0].className
+    # with nothing chosen yet, the panel still asks for a choice
+    assert not pm.PanelState(source=None, radius=radius).radius_problem
 
 
 def test_download_payload(model):
@@ -265,7 +270,10 @@ def test_summary_states_the_city_numbers_in_either_language(model):
     ja = text_of(pv.summary_view(report, JA, model.data))
     assert f"市全体: {covered} / {total} 人（{share}） — 800 m（一般的な徒歩圏 800 m）" in ja
     en = text_of(pv.summary_view(report, EN, model.data))
-    assert f"City-wide: {covered} of {total} people ({share}) — 800 m (general walking area 800 m)" in en
+    assert (
+        f"City-wide: {covered} of {total} people ({share}) — 800 m (general walking area 800 m)"
+        in en
+    )
     assert "分類: 保育所" in ja  # what was asked for, described from the plan
 
 
@@ -322,3 +330,47 @@ def test_labels_come_in_both_languages(dataset):
         "general walking area 800 m",
         "walking area for older people 500 m",
     ]
+
+
+def test_gap_and_accent_colours_are_no_project_colour(dataset):
+    projects = {c.upper() for c in project_colours(dataset.plan).values()}
+    assert GAP_COLOUR.upper() not in projects
+    assert GAP_COLOUR in [c for c, _, _ in pv.legend_entries(JA)]
+
+
+def test_towns_are_drawn_and_labelled_as_estimates(model):
+    report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
+    towns = pv.choropleth_layers(model, report, "town", JA)
+    assert all("cov-zone-estimate" in layer.style["className"] for layer in towns)
+    assert all(layer.style["dashArray"] for layer in towns)
+    districts = pv.choropleth_layers(model, report, "elementary", JA)
+    assert not any("cov-zone-estimate" in layer.style["className"] for layer in districts)
+    assert "推計範囲" in text_of(pv.table_view(report, "town", JA))
+
+
+def test_estimated_people_are_rounded_to_tens_and_distances_defined_alike(model):
+    report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
+    columns, rows = pv.table_rows(report, "elementary", JA)
+    assert columns == ["population", "covered", "share", "mean_distance_m"]
+    for row in rows:
+        for cell in row[1:3]:
+            assert cell == "-" or int(cell.replace(",", "")) % 10 == 0
+    assert "10人単位" in text_of(pv.table_view(report, "elementary", JA))
+
+
+def test_remove_mode_draws_a_target_per_facility_above_the_markers(model):
+    state = pm.PanelState(source="category:nursery", radius=800.0, mode="remove")
+    report = model.report(state)
+    (pane,) = pv.target_layers(model, report, "remove")
+    assert pane.style["zIndex"] > 600  # Leaflet's marker pane
+    assert [t.id["id"] for t in pane.children] == list(report.facilities.ids)
+    assert all(t.bubblingMouseEvents is False for t in pane.children)
+    (catcher,) = pv.target_layers(model, report, "add")[0].children
+    assert catcher.className == "cov-add-catcher"
+    assert pv.target_layers(model, report, "off") == []
+
+
+def test_a_target_click_toggles_that_facility():
+    target = {"type": pid.TARGET, "id": "nursery.x"}
+    assert pm.next_whatif(target, None, "remove", [], [], None) == ([], ["nursery.x"])
+    assert pm.next_whatif(target, None, "remove", [], ["nursery.x"], None) == ([], [])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Final
 
 import dash
-from dash import Input, Output, State
+from dash import ALL, Input, Output, State
+from dash.exceptions import PreventUpdate
 
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
@@ -23,6 +24,7 @@ STATE: Final[dict[str, tuple[str, str]]] = {
     "layers": (ids.LAYERS, "value"),
     "whatif": (ids.WHATIF_STORE, "data"),
     "removed": (ids.REMOVE, "value"),
+    "mode": (ids.MODE, "value"),
     "filter_data": (app_ids.FILTER_STORE, "data"),
     "lang": (app_ids.LANG_STORE, "data"),
 }
@@ -72,6 +74,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> None:
         output=[Output(ids.WHATIF_STORE, "data"), Output(ids.REMOVE, "value")],
         inputs={
             "click": Input(app_ids.MAP, "clickData"),
+            "targets": Input({"type": ids.TARGET, "id": ALL}, "n_clicks"),
             "_reset": Input(ids.RESET, "n_clicks"),
             "source": Input(ids.SOURCE, "value"),
             "mode": State(ids.MODE, "value"),
@@ -82,8 +85,17 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> None:
         prevent_initial_call=True,
     )
     def _whatif(
-        click: Any, _reset: Any, source: Any, mode: Any, store: Any, removed: Any, flt: Any
+        click: Any,
+        targets: Any,
+        _reset: Any,
+        source: Any,
+        mode: Any,
+        store: Any,
+        removed: Any,
+        flt: Any,
     ) -> Any:
+        if isinstance(dash.ctx.triggered_id, dict) and not dash.ctx.triggered[0]["value"]:
+            raise PreventUpdate  # a target drawn anew, not clicked
         facilities = model.facilities(source, flt)
         added = (store or {}).get("add")
         adds, removes = next_whatif(dash.ctx.triggered_id, click, mode, added, removed, facilities)

@@ -41,6 +41,8 @@ from soja_map.web.planner.model import (
     LAYER_CHOICES,
     MAX_GAPS_DRAWN,
     MODE_CHOICES,
+    RADIUS_MAX_M,
+    RADIUS_MIN_M,
     SHARE_BREAKS,
     PanelModel,
     PanelState,
@@ -50,7 +52,10 @@ from soja_map.web.planner.model import (
     share_class,
 )
 
-TABLE_COLUMNS: Final = ("population", "covered", "share", "nearest_m")
+# distances: the population-weighted mean over the zone's cells, the same rule for towns and
+# districts (the nearest-cell and town-point distances answer different questions per zone kind)
+TABLE_COLUMNS: Final = ("population", "covered", "share", "mean_distance_m")
+ESTIMATE_STEP: Final = -1  # estimated people are rounded to tens (round(x, -1)) and marked
 WHATIF_COLUMNS: Final = ("population", "covered_before", "covered_after", "change", "share_after")
 
 
@@ -149,24 +154,27 @@ def removal_options(facilities: cov.Facilities | None) -> list[dict[str, str]]:
     return [{"label": f"{n} ({i})", "value": i} for i, n in removal_choices(facilities)]
 
 
-def legend_view(tr: Translator) -> Any:
+def legend_entries(tr: Translator) -> list[tuple[str, str, str]]:
+    """(fill colour, words, swatch class) of the colour key: the share classes, no people, gaps,
+    and the dashed outline of towns drawn as estimated areas."""
     bounds = (0.0, *SHARE_BREAKS, 1.0)
-    items = [
-        html.Li(
-            [
-                html.Span(className="cov-swatch", style={"background": SHARE_COLOURS[i]}),
-                f"{tr.percent(bounds[i], 0)}–{tr.percent(bounds[i + 1], 0)}",
-            ]
-        )
-        for i in range(len(SHARE_COLOURS))
+    entries = [
+        (colour, f"{tr.percent(bounds[i], 0)}–{tr.percent(bounds[i + 1], 0)}", "cov-swatch")
+        for i, colour in enumerate(SHARE_COLOURS)
     ]
-    for colour, key in (
-        (NO_PEOPLE_COLOUR, "planner_no_people"),
-        (GAP_COLOUR, "planner_layer_gaps"),
-    ):
-        items.append(
-            html.Li([html.Span(className="cov-swatch", style={"background": colour}), tr(key)])
-        )
+    entries += [
+        (NO_PEOPLE_COLOUR, tr("planner_no_people"), "cov-swatch"),
+        (GAP_COLOUR, tr("planner_layer_gaps"), "cov-swatch"),
+        ("#FFFFFF", tr("planner_town_estimate"), "cov-swatch cov-swatch-estimate"),
+    ]
+    return entries
+
+
+def legend_view(tr: Translator) -> Any:
+    items = [
+        html.Li([html.Span(className=cls, style={"background": colour}), html.Span(text)])
+        for colour, text, cls in legend_entries(tr)
+    ]
     return html.Ul(items, className="cov-legend-list")
 
 
@@ -190,11 +198,20 @@ def labels(data: Dataset, tr: Translator) -> tuple[Any, ...]:
 # -- results -------------------------------------------------------------------------------------
 
 
+def is_estimate(report: Report) -> bool:
+    return bool(report_io.result_of(report).grid.model.estimate)
+
+
 def table_rows(report: Report, by: str, tr: Translator) -> tuple[list[str], list[list[str]]]:
-    """Header keys and formatted rows (zone name first) as the panel shows them."""
+    """Header keys and formatted rows (zone name first) as the panel shows them; with the
+    estimated population, people are rounded to tens (they are not counts)."""
     table = report.table(by)
     columns = WHATIF_COLUMNS if isinstance(report, cov.WhatIf) else TABLE_COLUMNS
     values = {c: table[c].to_numpy(dtype=float) for c in columns}
+    if is_estimate(report):
+        for c in columns:
+            if c in report_io.PEOPLE:
+                values[c] = np.round(values[c], ESTIMATE_STEP)
     rows = [
         [str(name), *(FORMATS[c](float(values[c][i]), tr) for c in columns)]
         for i, name in enumerate(table.index)
@@ -214,8 +231,16 @@ def table_view(report: Report | None, by: str, tr: Translator) -> Any:
         html.Tr([html.Th(r[0], scope="row"), *(html.Td(v) for v in r[1:])], className="cov-row")
         for r in rows
     ]
-    return html.Table(
+    table = html.Table(
         [html.Thead(head), html.Tbody(body)], className="cov-table", id=f"{ids.TABLE}-{by}"
+    )
+    if not is_estimate(report):
+        return table
+    notes = [tr("planner_estimate_rounded")]
+    if by == "town":
+        notes.append(tr("planner_town_estimate"))
+    return html.Div(
+        [html.P(" ".join(notes), className="cov-estimate-note"), table], className="cov-tables"
     )
 
 
@@ -342,7 +367,10 @@ def choropleth_layers(model: PanelModel, report: Report, by: str, tr: Translator
                 "weight": 0.8,
                 "fillColor": NO_PEOPLE_COLOUR if cls < 0 else SHARE_COLOURS[cls],
                 "fillOpacity": 0.55,
-                "className": f"cov-zone cov-class-{cls}",
+                # towns are Voronoi areas around their points: dashed, styled as estimates
+                "dashArray": "4 3" if by == "town" else None,
+                "className": f"cov-zone cov-class-{cls}"
+                + (" cov-zone-estimate" if by == "town" else ""),
             },
         )
         for cls, features in sorted(classes.items())
@@ -445,6 +473,48 @@ def whatif_markers(report: cov.WhatIf, tr: Translator) -> list[Any]:
     return out
 
 
+TARGET_PANE_Z: Final = 620  # above Leaflet's marker pane (600), under its tooltips (650)
+
+
+def target_layers(model: PanelModel, report: Report | None, mode: str) -> list[Any]:
+    """What-if targets in a pane above the place markers, so that a click reaches the planner and
+    not a marker, a cluster or a card: in add mode one transparent catcher over the whole map (its
+    clicks bubble to the map's clickData); in remove mode a ring per facility, clicked by id."""
+    if report is None or mode not in {"add", "remove"}:
+        return []
+    if mode == "add":
+        west, south, east, north = model.data.extent()
+        children: list[Any] = [
+            dl.Rectangle(
+                bounds=[[south - 0.05, west - 0.05], [north + 0.05, east + 0.05]],
+                stroke=False,
+                fillOpacity=0,
+                className="cov-add-catcher",
+            )
+        ]
+    else:
+        before = report.before if isinstance(report, cov.WhatIf) else report
+        facilities = before.facilities
+        children = [
+            dl.CircleMarker(
+                id={"type": ids.TARGET, "id": fid},
+                center=[lat, lon],
+                radius=14,
+                color="#000000",
+                weight=2,
+                fillColor="#FFFFFF",
+                fillOpacity=0.25,
+                bubblingMouseEvents=False,
+                className="cov-target",
+                children=dl.Tooltip(name),
+            )
+            for fid, name, (lon, lat) in zip(
+                facilities.ids, facilities.names, cov.lonlat_of(facilities), strict=True
+            )
+        ]
+    return [dl.Pane(name=ids.TARGET_PANE, style={"zIndex": TARGET_PANE_Z}, children=children)]
+
+
 def map_layers(
     model: PanelModel, report: Report | None, by: str, layers: Sequence[str], tr: Translator
 ) -> list[Any]:
@@ -482,16 +552,24 @@ def download(
     return payload
 
 
+def radius_error(tr: Translator) -> Any:
+    text = tr("planner_radius_error", low=tr.number(RADIUS_MIN_M), high=tr.number(RADIUS_MAX_M))
+    return html.P(text, className="cov-error cov-radius-error", role="alert")
+
+
 def view(
     model: PanelModel, state: PanelState, tr: Translator
 ) -> tuple[list[Any], list[Any], Any, list[Any]]:
     """(map layer children, summary, table, method note) for a state; errors become a message."""
+    if state.radius_problem:
+        return [], [radius_error(tr)], None, []
     try:
         report = model.report(state)
     except SojaMapError as exc:
         return [], [html.P(str(exc), className="cov-error", role="alert")], None, []
     return (
-        map_layers(model, report, state.by, state.layers, tr),
+        map_layers(model, report, state.by, state.layers, tr)
+        + target_layers(model, report, state.mode),
         summary_view(report, tr, model.data),
         table_view(report, state.by, tr),
         note_view(report, tr),
