@@ -8,7 +8,9 @@ No network: no tile layer; dash-leaflet's scripts are served locally.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import dash_leaflet as dl
 import pytest
@@ -33,8 +35,11 @@ EN = translator("en")
 NURSERY_LABEL = "分類: 保育所・地域型保育"
 
 
+ASSETS = str(Path(planner.__file__).parent.parent / "assets")  # planner.css and planner.js
+
+
 def tiny_app(dataset, lang: str = "ja") -> Dash:
-    app = Dash(__name__)
+    app = Dash(__name__, assets_folder=ASSETS)
     app.layout = html.Div(
         [
             dcc.Store(id=ids.FILTER_STORE, data=Filter().to_dict()),
@@ -43,7 +48,7 @@ def tiny_app(dataset, lang: str = "ja") -> Dash:
                 id=ids.MAP,
                 center=[34.675, 133.745],
                 zoom=13,
-                children=[dl.LayerGroup(id=ids.COVERAGE_LAYER)],
+                children=[dl.LayerGroup(planner.map_children(), id=ids.COVERAGE_LAYER)],
                 style={"height": "420px", "width": "800px"},
             ),
             html.Div(planner.layout(dataset, lang), id=ids.COVERAGE_PANEL),
@@ -222,8 +227,11 @@ def test_map_layers_draw_zones_gaps_and_catchments(model):
     state = pm.PanelState(source="category:nursery", radius=800.0, by="elementary")
     report = model.report(state)
     layers = pv.map_layers(model, report, "elementary", state.layers, JA)
-    zones = [c for c in layers if "cov-zone" in c.style.get("className", "")]
-    assert sum(len(c.data["features"]) for c in zones) == 15
+    assert len(pv.zone_collection(model, "elementary")["features"]) == 15
+    classes = pv.zone_hideout(report, "elementary")["classes"]
+    table = report.table("elementary")
+    assert classes == {str(n): pm.share_class(v) for n, v in table["share"].items()}
+    assert pv.zone_hideout(report, "elementary", show=False)["classes"] == {}
     gaps = [c for c in layers if c.style.get("className") == "cov-gap"]
     assert len(gaps[0].data["features"]) == min(len(report.gaps), pm.MAX_GAPS_DRAWN)
     catch = [c for c in layers if c.style.get("className") == "cov-catchment"]
@@ -233,9 +241,10 @@ def test_map_layers_draw_zones_gaps_and_catchments(model):
 
 @pytest.mark.parametrize("radius", [99_999.0, -5.0, 0.0, None])
 def test_an_invalid_radius_is_a_radius_error(model, radius):
-    layers, summary, table, _ = pv.view(
+    hideout, layers, summary, table, _ = pv.view(
         model, pm.PanelState(source="category:nursery", radius=radius), JA
     )
+    assert hideout["classes"] == {}
     assert layers == []
     assert table is None
     assert summary[0].children == "半径は 10〜50,000 m の数で入力してください"
@@ -340,11 +349,11 @@ def test_gap_and_accent_colours_are_no_project_colour(dataset):
 
 def test_towns_are_drawn_and_labelled_as_estimates(model):
     report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
-    towns = pv.choropleth_layers(model, report, "town", JA)
-    assert all("cov-zone-estimate" in layer.style["className"] for layer in towns)
-    assert all(layer.style["dashArray"] for layer in towns)
-    districts = pv.choropleth_layers(model, report, "elementary", JA)
-    assert not any("cov-zone-estimate" in layer.style["className"] for layer in districts)
+    towns = pv.zone_collection(model, "town")["features"]
+    assert all(f["properties"]["estimate"] for f in towns)
+    assert all("cov-zone-estimate" in f["properties"]["className"] for f in towns)
+    districts = pv.zone_collection(model, "elementary")["features"]
+    assert not any(f["properties"]["estimate"] for f in districts)
     assert "推計範囲" in text_of(pv.table_view(report, "town", JA))
 
 
@@ -374,3 +383,15 @@ def test_a_target_click_toggles_that_facility():
     target = {"type": pid.TARGET, "id": "nursery.x"}
     assert pm.next_whatif(target, None, "remove", [], [], None) == ([], ["nursery.x"])
     assert pm.next_whatif(target, None, "remove", [], ["nursery.x"], None) == ([], [])
+
+
+def test_a_what_if_changes_only_the_hideout_and_it_is_small(model):
+    """The zone geometry is sent once per zone kind; a what-if sends the classes (STYLE.md's
+    hideout model): the update is a small fraction of the geometry."""
+    state = pm.PanelState(source="category:nursery", radius=800.0, added=[(133.74, 34.67)])
+    hideout, *_ = pv.view(model, state, JA)
+    geometry = json.dumps(pv.zone_collection(model, "town"))
+    assert len(json.dumps(hideout)) * 20 < len(geometry)
+    assert set(hideout["classes"]) == {
+        f["properties"]["name"] for f in json.loads(geometry)["features"]
+    }

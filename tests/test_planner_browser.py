@@ -18,7 +18,7 @@ from soja_map.web import ids, planner
 from soja_map.web.planner import ids as pid
 from soja_map.web.planner import model as pm
 from soja_map.web.planner import views as pv
-from tests.test_coverage_panel import JA, NURSERY_LABEL
+from tests.test_coverage_panel import ASSETS, JA, NURSERY_LABEL
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def app_with_a_marker(dataset) -> tuple[Dash, tuple[float, float]]:
     the first nursery, so that a click there would reach the marker if nothing stood above it."""
     first = pm.PanelModel(dataset).facilities("category:nursery", None)
     lon, lat = cov.lonlat_of(first)[0]
-    app = Dash(__name__, assets_folder=str(planner.__file__).rsplit("/", 2)[0] + "/assets")
+    app = Dash(__name__, assets_folder=ASSETS)
     app.layout = html.Div(
         [
             dcc.Store(id=ids.FILTER_STORE, data=Filter().to_dict()),
@@ -39,7 +39,7 @@ def app_with_a_marker(dataset) -> tuple[Dash, tuple[float, float]]:
                 zoom=15,
                 children=[
                     dl.Marker(position=[lat, lon], id="a-place", children=dl.Popup("card")),
-                    dl.LayerGroup(id=ids.COVERAGE_LAYER),
+                    dl.LayerGroup(planner.map_children(), id=ids.COVERAGE_LAYER),
                 ],
                 style={"height": "420px", "width": "800px"},
             ),

@@ -12,8 +12,14 @@ from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
 from soja_map.web import ids as app_ids
 from soja_map.web.planner import ids
-from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
-from soja_map.web.planner.views import download, labels, removal_options, view
+from soja_map.web.planner.model import BY_CHOICES, PanelModel, next_whatif, state_from, sync_radius
+from soja_map.web.planner.views import (
+    download,
+    labels,
+    removal_options,
+    view,
+    zone_collection,
+)
 
 # the components the view depends on, by the name state_from() takes them
 STATE: Final[dict[str, tuple[str, str]]] = {
@@ -49,7 +55,8 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> None:
 
     @app.callback(
         output=[
-            Output(app_ids.COVERAGE_LAYER, "children"),
+            Output(ids.ZONES, "hideout"),
+            Output(ids.OVERLAYS, "children"),
             Output(ids.SUMMARY, "children"),
             Output(ids.TABLE, "children"),
             Output(ids.NOTE, "children"),
@@ -59,6 +66,10 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> None:
     def _show(**values: Any) -> tuple[Any, ...]:
         state = state_from(**values)
         return view(model, state, translator(state.lang))
+
+    @app.callback(Output(ids.ZONES, "data"), Input(ids.BY, "value"))
+    def _zones(by: Any) -> dict[str, Any]:
+        return zone_collection(model, by if by in BY_CHOICES else "town")
 
     @app.callback(
         Output(ids.PRESET, "value"),

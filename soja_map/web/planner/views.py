@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from dash import html
 from dash.dcc.express import send_bytes
+from dash_extensions.javascript import Namespace
 
 from soja_map.analysis import coverage as cov
 from soja_map.analysis import report as report_io
@@ -51,6 +52,8 @@ from soja_map.web.planner.model import (
     removal_choices,
     share_class,
 )
+
+planner_ns = Namespace("sojaPlanner", "geo")  # functions of assets/planner.js
 
 # distances: the population-weighted mean over the zone's cells, the same rule for towns and
 # districts (the nearest-cell and town-point distances answer different questions per zone kind)
@@ -341,39 +344,61 @@ def _zone_feature(name: str, geom: Any, row: pd.Series, tr: Translator) -> dict[
     }
 
 
-def choropleth_layers(model: PanelModel, report: Report, by: str, tr: Translator) -> list[Any]:
-    """The zones by class of share covered (after the what-if, if any)."""
-    table = report.table(by)
-    after = "share_after" in table
-    frame = pd.DataFrame(
-        {
-            "share": table["share_after" if after else "share"].to_numpy(dtype=float),
-            "covered": table["covered_after" if after else "covered"].to_numpy(dtype=float),
-            "population": table["population"].to_numpy(dtype=float),
-        }
-    )
+def zone_collection(model: PanelModel, by: str) -> dict[str, Any]:
+    """The zones of ``by`` as GeoJSON: the geometry sent once per zone kind. Names are escaped in the
+    tooltip; towns (Voronoi areas around their points) are marked as estimates."""
     zones = model.zone_features(by)
-    classes: dict[int, list[dict[str, Any]]] = {}
-    for (_, row), name, geom in zip(
-        frame.iterrows(), zones["names"], zones["geometry"], strict=True
-    ):
-        feature = _zone_feature(name, geom, row, tr)
-        classes.setdefault(share_class(float(row["share"])), []).append(feature)
+    estimate = by == "town"
+    class_name = "cov-zone" + (" cov-zone-estimate" if estimate else "")
+    return _collection(
+        [
+            {
+                "type": "Feature",
+                "geometry": geom,
+                "properties": {
+                    "name": name,
+                    "tooltip": escape(name),
+                    "estimate": estimate,
+                    "className": class_name,
+                },
+            }
+            for name, geom in zip(zones["names"], zones["geometry"], strict=True)
+        ]
+    )
+
+
+def zone_hideout(report: Report | None, by: str, show: bool = True) -> dict[str, Any]:
+    """What a what-if changes on the choropleth: the share class of every zone (-1: no people),
+    after the what-if if any; no classes draws nothing."""
+    base: dict[str, Any] = {
+        "colours": list(SHARE_COLOURS),
+        "noPeople": NO_PEOPLE_COLOUR,
+        "outline": "#555555",
+        "by": by,
+        "classes": {},
+    }
+    if report is None or not show:
+        return base
+    table = report.table(by)
+    column = "share_after" if "share_after" in table else "share"
+    shares = table[column].to_numpy(dtype=float)
+    base["classes"] = {
+        str(name): share_class(float(v)) for name, v in zip(table.index, shares, strict=True)
+    }
+    return base
+
+
+def map_children() -> list[Any]:
+    """The planner's layers inside the app's COVERAGE_LAYER: the choropleth (data per zone kind,
+    style from its hideout) and a group for the overlays."""
     return [
         dl.GeoJSON(
-            data=_collection(features),
-            style={
-                "color": "#555555",
-                "weight": 0.8,
-                "fillColor": NO_PEOPLE_COLOUR if cls < 0 else SHARE_COLOURS[cls],
-                "fillOpacity": 0.55,
-                # towns are Voronoi areas around their points: dashed, styled as estimates
-                "dashArray": "4 3" if by == "town" else None,
-                "className": f"cov-zone cov-class-{cls}"
-                + (" cov-zone-estimate" if by == "town" else ""),
-            },
-        )
-        for cls, features in sorted(classes.items())
+            id=ids.ZONES,
+            data=_collection([]),
+            style=planner_ns("zoneStyle"),
+            hideout=zone_hideout(None, "town"),
+        ),
+        dl.LayerGroup(id=ids.OVERLAYS),
     ]
 
 
@@ -518,16 +543,12 @@ def target_layers(model: PanelModel, report: Report | None, mode: str) -> list[A
 def map_layers(
     model: PanelModel, report: Report | None, by: str, layers: Sequence[str], tr: Translator
 ) -> list[Any]:
-    """The children of ids.COVERAGE_LAYER: choropleth by class, gaps, catchments, what-if markers.
-
-    Every path carries a class name (cov-zone, cov-catchment, cov-gap) so that it can be found and styled.
-    """
+    """The children of ids.OVERLAYS: gaps, catchments, what-if markers (the choropleth is the
+    ids.ZONES layer's hideout). Every path carries a class name (cov-catchment, cov-gap...)."""
     if report is None:
         return []
     result = report_io.result_of(report)
     out: list[Any] = []
-    if "choropleth" in layers:
-        out += choropleth_layers(model, report, by, tr)
     if "gaps" in layers:
         out += gap_layers(result, tr)
     if "catchments" in layers and len(result.facilities):
@@ -559,15 +580,18 @@ def radius_error(tr: Translator) -> Any:
 
 def view(
     model: PanelModel, state: PanelState, tr: Translator
-) -> tuple[list[Any], list[Any], Any, list[Any]]:
-    """(map layer children, summary, table, method note) for a state; errors become a message."""
+) -> tuple[dict[str, Any], list[Any], list[Any], Any, list[Any]]:
+    """(choropleth hideout, overlay children, summary, table, method note) for a state; errors
+    become a message."""
+    empty = zone_hideout(None, state.by)
     if state.radius_problem:
-        return [], [radius_error(tr)], None, []
+        return empty, [], [radius_error(tr)], None, []
     try:
         report = model.report(state)
     except SojaMapError as exc:
-        return [], [html.P(str(exc), className="cov-error", role="alert")], None, []
+        return empty, [], [html.P(str(exc), className="cov-error", role="alert")], None, []
     return (
+        zone_hideout(report, state.by, "choropleth" in state.layers),
         map_layers(model, report, state.by, state.layers, tr)
         + target_layers(model, report, state.mode),
         summary_view(report, tr, model.data),
