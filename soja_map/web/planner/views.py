@@ -402,12 +402,26 @@ def map_children() -> list[Any]:
     ]
 
 
+# what a what-if re-sends is kept light: outlines simplified in metres (the grid is 100 m), then
+# coordinates to 1e-5 degrees (about 1 m)
+GAP_SIMPLIFY_M: Final = 10.0
+CATCHMENT_SIMPLIFY_M: Final = 5.0
+LONLAT_GRID: Final = 1e-5
+
+
+def _light(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    out["geometry"] = out.geometry.simplify(tolerance_m)
+    out = out.to_crs(GEOGRAPHIC_CRS)
+    out["geometry"] = shapely.set_precision(out.geometry.values, LONLAT_GRID)
+    return out
+
+
 def gap_layers(result: cov.CoverageResult, tr: Translator) -> list[Any]:
     if not len(result.gaps):
         return []
     gaps = result.gaps.head(MAX_GAPS_DRAWN).copy()
-    gaps["geometry"] = gaps.geometry.simplify(1.0)
-    gaps = gaps.to_crs(GEOGRAPHIC_CRS)
+    gaps = _light(gaps, GAP_SIMPLIFY_M)
     features = [
         {
             "type": "Feature",
@@ -438,7 +452,7 @@ def gap_layers(result: cov.CoverageResult, tr: Translator) -> list[Any]:
 
 
 def catchment_layers(frame: gpd.GeoDataFrame, tr: Translator) -> list[Any]:
-    lonlat = frame.to_crs(GEOGRAPHIC_CRS)
+    lonlat = _light(frame, CATCHMENT_SIMPLIFY_M)
     out = []
     for hypothetical, colour in ((False, CATCHMENT_COLOUR), (True, HYPOTHETICAL_COLOUR)):
         part = lonlat[lonlat["hypothetical"] == hypothetical]
