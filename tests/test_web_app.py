@@ -23,6 +23,7 @@ from soja_map.web.app import create_app
 from soja_map.web.callbacks.page import state_of
 from soja_map.web.context import build_context
 from soja_map.web.layout import page, shell
+from soja_map.web.planner import ids as planner_ids
 
 REPO = Path(__file__).resolve().parents[1]
 STORES = {
@@ -93,7 +94,8 @@ def test_every_callback_finds_its_components_in_the_page(
         )
         rich = state_of(ctx, "?place=station.soja&near=34.67,133.74&view=nearby")
         present = ids_in(shell()) | ids_in(page(ctx, rich))
-        missing = callback_ids(app) - present
+        # the planner's what-if targets (pattern ids) are drawn only in remove mode
+        missing = callback_ids(app) - present - {f"type={planner_ids.TARGET}"}
         assert not missing, missing
 
 
