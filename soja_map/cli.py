@@ -350,6 +350,13 @@ def _parse_lonlat(text: str) -> tuple[float, float]:
     show_default=True,
     help="Population grid cell size in metres.",
 )
+@click.option(
+    "--hazard",
+    "hazards",
+    multiple=True,
+    help="Shelters: only the sites designated for this hazard, e.g. flood or 洪水 (repeatable; "
+    "implies the shelter sites and the 1 km preset).",
+)
 @click.option("--lang", type=click.Choice(["ja", "en"]), help="Language of labels (default ja).")
 @pass_ctx
 def coverage(
@@ -370,6 +377,7 @@ def coverage(
     population_year: str | None,
     network_path: Path | None,
     cell_size: float,
+    hazards: tuple[str, ...],
     lang: str | None,
 ) -> None:
     """Who lives within a radius of a set of facilities: by town, school district or city.
@@ -380,6 +388,7 @@ def coverage(
       soja-map coverage --category rail_station --by elementary -o stations.xlsx
       soja-map coverage --category nursery --add 133.70,34.66 --remove nursery.62fd1c79
       soja-map coverage --category park --preset park_block --population census.gpkg --population-column JINKO
+      soja-map coverage --category 避難場所 --hazard 洪水 --by elementary
 
     The default population is an estimate built from the bundle (the 2020 census city total shared
     by school-district pupils and town points); distances are straight lines unless --network is given.
@@ -395,7 +404,7 @@ def coverage(
     )
     from soja_map.i18n import translator  # noqa: PLC0415
 
-    if not (categories or measures or projects):
+    if not (categories or measures or projects or hazards):
         raise click.UsageError("choose facilities with --category, --measure or --project")
     if population_path is not None and not population_column:
         raise click.UsageError("--population needs --population-column (the column of people)")
@@ -419,6 +428,7 @@ def coverage(
         else None,
         network_path=network_path,
         cell_size_m=cell_size,
+        hazards=hazards,
     )
     with _Steps() as steps:
         steps.step("loading the data")
@@ -497,6 +507,122 @@ def _print_coverage_table(result: Any, by: str, tr: Any, plan: Any) -> None:
         table.add_row(str(name), *cells)
     for label, value in lines[1:]:
         console.print(f"[bold]{label}[/bold]: {value}", highlight=False, markup=True)
+    console.print(table)
+
+
+# -- access (2SFCA) -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--category", "categories", multiple=True, help="Category id or name (repeatable).")
+@click.option("--measure", "measures", multiple=True, help="Measure id or name (repeatable).")
+@click.option(
+    "--project", "projects", multiple=True, help="Priority project id or name (repeatable)."
+)
+@click.option(
+    "--licensed",
+    is_flag=True,
+    help="Only licensed child care (認可保育所, 地域型保育, 認定こども園).",
+)
+@click.option(
+    "--radius", type=float, help="Catchment radius in metres (default: the category's preset)."
+)
+@click.option("--by", type=click.Choice(COVERAGE_BY), default="elementary", show_default=True)
+@click.option(
+    "--population",
+    "population_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Demand population layer (e.g. children aged 0-5) instead of the total-population estimate.",
+)
+@click.option("--population-column", help="Column of --population holding the number of people.")
+@click.option("--population-year", help="Year of --population, printed on every output.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), help="Print or write this format."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+)
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Language of labels (default ja).")
+@pass_ctx
+def access(
+    ctx: Context,
+    categories: tuple[str, ...],
+    measures: tuple[str, ...],
+    projects: tuple[str, ...],
+    licensed: bool,
+    radius: float | None,
+    by: str,
+    population_path: Path | None,
+    population_column: str | None,
+    population_year: str | None,
+    fmt: str | None,
+    output: Path | None,
+    lang: str | None,
+) -> None:
+    """Capacity against demand: places per 1,000 residents within reach (two-step floating catchment).
+
+    \b
+    Examples:
+      soja-map access --category 保育所 --category kodomo_en --licensed --by elementary
+      soja-map access --category nursery --population kids.gpkg --population-column age0_5 -o a.csv
+
+    The default demand is the estimate of the TOTAL population, not children; every output says so.
+    """
+    from soja_map.analysis.request import CoverageRequest, PopulationFile, run_access  # noqa: PLC0415
+    from soja_map.i18n import translator  # noqa: PLC0415
+
+    if not (categories or measures or projects):
+        raise click.UsageError("choose facilities with --category, --measure or --project")
+    if population_path is not None and not population_column:
+        raise click.UsageError("--population needs --population-column (the column of people)")
+    request = CoverageRequest(
+        categories=categories,
+        measures=measures,
+        projects=projects,
+        radius_m=radius,
+        population=PopulationFile(population_path, population_column or "", population_year or "")
+        if population_path is not None
+        else None,
+    )
+    data = ctx.dataset()
+    result = run_access(data, request, licensed_only=licensed)
+    _write_access(result, by, fmt, output, translator(lang or ctx.settings.language))
+
+
+def _write_access(result: Any, by: str, fmt: str | None, output: Path | None, tr: Any) -> None:
+    from soja_map.analysis import access_report  # noqa: PLC0415
+    from soja_map.data.io import atomic_write_text  # noqa: PLC0415
+
+    chosen = fmt or (output.suffix.lstrip(".").lower() if output is not None else None)
+    if chosen in {"csv", "json"}:
+        text = (
+            access_report.to_json(result, by, tr)
+            if chosen == "json"
+            else access_report.to_csv(result, by, tr)
+        )
+        if output is None:
+            click.echo(text.removeprefix("\ufeff"), nl=False)
+        else:
+            atomic_write_text(output, text)
+            click.echo(f"wrote {output} ({chosen}, by {by}, {len(result.table(by))} rows)")
+        return
+    if output is not None:
+        raise click.UsageError("-o needs a .csv or .json file (or --format)")
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    console = Console() if Console().is_terminal else Console(width=200)
+    meta = access_report.metadata(result, tr)
+    table = Table(title=meta[0][1], title_justify="left")
+    table.add_column(access_report.by_label(by, tr), no_wrap=True)
+    for column in access_report.ZONE_COLUMNS:
+        table.add_column(access_report.access_label(column, tr), justify="right")
+    for row in access_report.zone_rows(result, by):
+        table.add_row(*("-" if v is None else str(v) for v in row))
+    for key, value in meta[1:]:
+        console.print(
+            f"[bold]{tr(f'access_meta_{key}')}[/bold]: {value}", highlight=False, markup=True
+        )
     console.print(table)
 
 

@@ -60,8 +60,8 @@ def test_csv_by_town_has_the_pure_numbers(run, dataset, context, tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    assert "# 人口の扱い: 推計値" in text
-    assert "# 半径: 800 m（一般的な徒歩圏 800 m）" in text
+    assert "# 人口の扱い,推計値" in text
+    assert "# 半径,800 m（一般的な徒歩圏 800 m）" in text
     table = pd.read_csv(io.StringIO(text), comment="#", index_col=0)
     expected = coverage(context, nurseries(dataset), 800).table("town")
     assert len(table) == 74
@@ -111,7 +111,7 @@ def test_measure_and_project_select_facilities(run, dataset):
     project = dataset.places.loc[nurseries(dataset).ids[0], "projects"][0]
     status, out, _ = run("--project", project, "--by", "city", "--format", "csv")
     assert status == 0
-    assert out.startswith("# ")
+    assert out.startswith("市,人口,")
 
 
 def test_terminal_table_in_english(run):
@@ -195,7 +195,7 @@ def test_network_file(run, tmp_path):
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
-        (("--category", "nursey"), 1, "error: unknown project/policy/measure/category: nursey"),
+        (("--category", "nursey"), 1, "error: unknown category 'nursey' (one of: "),
         (("--category", "nursery", "--remove", "nope"), 1, "cannot remove nope"),
         (("--category", "nursery", "--preset", "far"), 1, "unknown radius preset 'far'"),
         (("--category", "nursery", "--radius", "-5"), 1, "radius must be"),

@@ -8,7 +8,9 @@ No network: no tile layer; dash-leaflet's scripts are served locally.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import dash_leaflet as dl
 import pytest
@@ -21,6 +23,7 @@ from soja_map.analysis import coverage as cov
 from soja_map.analysis import report as report_io
 from soja_map.i18n import translator
 from soja_map.query.filters import Filter
+from soja_map.query.styling import GAP_COLOUR, project_colours
 from soja_map.web import ids, planner
 from soja_map.web.planner import ids as pid
 from soja_map.web.planner import model as pm
@@ -32,8 +35,11 @@ EN = translator("en")
 NURSERY_LABEL = "分類: 保育所・地域型保育"
 
 
+ASSETS = str(Path(planner.__file__).parent.parent / "assets")  # planner.css and planner.js
+
+
 def tiny_app(dataset, lang: str = "ja") -> Dash:
-    app = Dash(__name__)
+    app = Dash(__name__, assets_folder=ASSETS)
     app.layout = html.Div(
         [
             dcc.Store(id=ids.FILTER_STORE, data=Filter().to_dict()),
@@ -42,7 +48,7 @@ def tiny_app(dataset, lang: str = "ja") -> Dash:
                 id=ids.MAP,
                 center=[34.675, 133.745],
                 zoom=13,
-                children=[dl.LayerGroup(id=ids.COVERAGE_LAYER)],
+                children=[dl.LayerGroup(planner.map_children(), id=ids.COVERAGE_LAYER)],
                 style={"height": "420px", "width": "800px"},
             ),
             html.Div(planner.layout(dataset, lang), id=ids.COVERAGE_PANEL),
@@ -221,8 +227,11 @@ def test_map_layers_draw_zones_gaps_and_catchments(model):
     state = pm.PanelState(source="category:nursery", radius=800.0, by="elementary")
     report = model.report(state)
     layers = pv.map_layers(model, report, "elementary", state.layers, JA)
-    zones = [c for c in layers if "cov-zone" in c.style.get("className", "")]
-    assert sum(len(c.data["features"]) for c in zones) == 15
+    assert len(pv.zone_collection(model, "elementary")["features"]) == 15
+    classes = pv.zone_hideout(report, "elementary")["classes"]
+    table = report.table("elementary")
+    assert classes == {str(n): pm.share_class(v) for n, v in table["share"].items()}
+    assert pv.zone_hideout(report, "elementary", show=False)["classes"] == {}
     gaps = [c for c in layers if c.style.get("className") == "cov-gap"]
     assert len(gaps[0].data["features"]) == min(len(report.gaps), pm.MAX_GAPS_DRAWN)
     catch = [c for c in layers if c.style.get("className") == "cov-catchment"]
@@ -230,13 +239,18 @@ def test_map_layers_draw_zones_gaps_and_catchments(model):
     assert pv.map_layers(model, report, "elementary", [], JA) == []
 
 
-def test_errors_show_as_a_message(model):
-    layers, summary, table, _ = pv.view(
-        model, pm.PanelState(source="category:nursery", radius=99_999.0), JA
+@pytest.mark.parametrize("radius", [99_999.0, -5.0, 0.0, None])
+def test_an_invalid_radius_is_a_radius_error(model, radius):
+    hideout, layers, summary, table, _ = pv.view(
+        model, pm.PanelState(source="category:nursery", radius=radius), JA
     )
+    assert hideout["classes"] == {}
     assert layers == []
     assert table is None
-    assert "radius must be" in summary[0].children
+    assert summary[0].children == "半径は 10〜50,000 m の数で入力してください"
+    assert "cov-radius-error" in summary[0].className
+    # with nothing chosen yet, the panel still asks for a choice
+    assert not pm.PanelState(source=None, radius=radius).radius_problem
 
 
 def test_download_payload(model):
@@ -325,3 +339,59 @@ def test_labels_come_in_both_languages(dataset):
         "general walking area 800 m",
         "walking area for older people 500 m",
     ]
+
+
+def test_gap_and_accent_colours_are_no_project_colour(dataset):
+    projects = {c.upper() for c in project_colours(dataset.plan).values()}
+    assert GAP_COLOUR.upper() not in projects
+    assert GAP_COLOUR in [c for c, _, _ in pv.legend_entries(JA)]
+
+
+def test_towns_are_drawn_and_labelled_as_estimates(model):
+    report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
+    towns = pv.zone_collection(model, "town")["features"]
+    assert all(f["properties"]["estimate"] for f in towns)
+    assert all("cov-zone-estimate" in f["properties"]["className"] for f in towns)
+    districts = pv.zone_collection(model, "elementary")["features"]
+    assert not any(f["properties"]["estimate"] for f in districts)
+    assert "推計範囲" in text_of(pv.table_view(report, "town", JA))
+
+
+def test_estimated_people_are_rounded_to_tens_and_distances_defined_alike(model):
+    report = model.report(pm.PanelState(source="category:nursery", radius=800.0))
+    columns, rows = pv.table_rows(report, "elementary", JA)
+    assert columns == ["population", "covered", "share", "mean_distance_m"]
+    for row in rows:
+        for cell in row[1:3]:
+            assert cell == "-" or int(cell.replace(",", "")) % 10 == 0
+    assert "10人単位" in text_of(pv.table_view(report, "elementary", JA))
+
+
+def test_remove_mode_draws_a_target_per_facility_above_the_markers(model):
+    state = pm.PanelState(source="category:nursery", radius=800.0, mode="remove")
+    report = model.report(state)
+    (pane,) = pv.target_layers(model, report, "remove")
+    assert pane.style["zIndex"] > 600  # Leaflet's marker pane
+    assert [t.id["id"] for t in pane.children] == list(report.facilities.ids)
+    assert all(t.bubblingMouseEvents is False for t in pane.children)
+    (catcher,) = pv.target_layers(model, report, "add")[0].children
+    assert catcher.className == "cov-add-catcher"
+    assert pv.target_layers(model, report, "off") == []
+
+
+def test_a_target_click_toggles_that_facility():
+    target = {"type": pid.TARGET, "id": "nursery.x"}
+    assert pm.next_whatif(target, None, "remove", [], [], None) == ([], ["nursery.x"])
+    assert pm.next_whatif(target, None, "remove", [], ["nursery.x"], None) == ([], [])
+
+
+def test_a_what_if_changes_only_the_hideout_and_it_is_small(model):
+    """The zone geometry is sent once per zone kind; a what-if sends the classes (STYLE.md's
+    hideout model): the update is a small fraction of the geometry."""
+    state = pm.PanelState(source="category:nursery", radius=800.0, added=[(133.74, 34.67)])
+    hideout, *_ = pv.view(model, state, JA)
+    geometry = json.dumps(pv.zone_collection(model, "town"))
+    assert len(json.dumps(hideout)) * 20 < len(geometry)
+    assert set(hideout["classes"]) == {
+        f["properties"]["name"] for f in json.loads(geometry)["features"]
+    }

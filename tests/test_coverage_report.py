@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -11,7 +12,13 @@ import pytest
 from openpyxl import load_workbook
 
 from soja_map.analysis import report as report_io
-from soja_map.analysis.coverage import BY_CHOICES, coverage, what_if
+from soja_map.analysis.coverage import (
+    BY_CHOICES,
+    ContextCache,
+    coverage,
+    select_facilities,
+    what_if,
+)
 from soja_map.analysis.presets import PRESETS, RADIUS_SOURCES
 from soja_map.analysis.provenance import NOTE_CODES, SOURCE_ROLES
 from soja_map.data.geo import to_lonlat
@@ -47,13 +54,14 @@ def change():
 
 def test_csv_has_a_bom_metadata_lines_and_the_table(result, plan):
     text = report_io.to_csv(result, "town", JA, plan=plan)
-    assert text.startswith("\ufeff# 施設の徒歩圏人口カバー率")
+    assert text.startswith("\ufeff町域,人口,カバー人口")  # the header is row 1 in Excel
     comments = [line for line in text.lstrip("\ufeff").splitlines() if line.startswith("#")]
+    assert comments[0].startswith("#,施設の徒歩圏人口カバー率")
     joined = "\n".join(comments)
     for needle in (
-        f"対象: {describe_filter(NURSERIES, plan, translator('ja'))}",
-        "半径: 600 m",
-        "距離: 直線距離",
+        f"# 対象,{describe_filter(NURSERIES, plan, translator('ja'))}",
+        "# 半径,600 m",
+        "# 距離,直線距離",
         "人口データ",
         "人口の年次",
         "人口の作成方法",
@@ -67,7 +75,7 @@ def test_csv_has_a_bom_metadata_lines_and_the_table(result, plan):
 
 def test_csv_in_english(result, plan):
     text = report_io.to_csv(result, "elementary", EN, plan=plan)
-    assert f"# Facilities: {describe_filter(NURSERIES, plan, translator('en'))}" in text
+    assert f"# Facilities,{describe_filter(NURSERIES, plan, translator('en'))}" in text
     table = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), comment="#", index_col=0)
     assert table.index.name == "Elementary-school district"
     assert table["Covered"].to_dict() == {"West ES": 40, "East ES": 20}
@@ -224,3 +232,38 @@ def test_every_key_the_core_returns_has_words(lang, change):
         *(f"report_note_{c}" for c in NOTE_CODES),
     ]
     assert [k for k in keys if not tr.has(k)] == []
+
+
+def test_csv_rows_keep_their_cells_in_excel(dataset):
+    """Excel splits unquoted commas: the header is row 1, every metadata row is two cells even
+    when its value holds commas (69,030), and shares use the app's rounding (0.1 %)."""
+    ctx = ContextCache(dataset).get()
+    nurseries = select_facilities(dataset.places, NURSERIES)
+    real = coverage(ctx, nurseries, 800, selection=NURSERIES)
+    text = report_io.to_csv(real, "town", JA, plan=dataset.plan).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    width = len(rows[0])
+    assert rows[0][:2] == ["町域", "人口"]
+    blank = rows.index([])
+    assert all(len(r) == width for r in rows[1:blank])
+    meta = rows[blank + 1 :]
+    assert all(len(r) == 2 for r in meta)
+    assert any("69,030" in r[1] for r in meta)
+    share = report_io.column_label("share", JA)
+    for row in rows[1:blank]:
+        value = row[rows[0].index(share)]
+        assert value == "" or len(value.partition(".")[2]) <= 3
+
+
+def test_xlsx_has_number_formats_and_widths(result, plan):
+    book = load_workbook(io.BytesIO(report_io.to_xlsx(result, "town", JA, plan=plan)))
+    sheet = book.worksheets[0]
+    header_row = next(r for r in sheet.iter_rows() if r[0].value == "町域")
+    formats = {
+        c.value: sheet.cell(row=c.row + 1, column=c.column).number_format for c in header_row
+    }
+    assert formats["人口"] == "#,##0"
+    assert formats["カバー率"] == "0.0%"
+    assert formats["平均距離(m)"] == "#,##0"
+    for cell in header_row:
+        assert sheet.column_dimensions[cell.column_letter].width >= 10

@@ -32,7 +32,6 @@ from soja_map.analysis.provenance import (
     SourceRef,
 )
 from soja_map.data.io import (
-    FORMULA_TRIGGERS,
     atomic_write_bytes,
     atomic_write_text,
     dumps_feature_collection,
@@ -53,6 +52,7 @@ PEOPLE: Final = frozenset(
     {"population", "covered", "uncovered", "covered_before", "covered_after", "change"}
 )
 SHARES: Final = frozenset({"share", "share_before", "share_after"})
+SHARE_PLACES: Final = 3  # 0.574 in files = 57.4 % on screen (tr.percent's one decimal)
 GAP_COLUMNS: Final = ("rank", "population", "cells", "area_km2", "town", "max_distance_m")
 MAX_NAMES: Final = 12  # facility names listed in the metadata
 
@@ -370,11 +370,12 @@ def metadata_lines(
 
 
 def display_frame(table: pd.DataFrame, by: str, tr: Translator) -> pd.DataFrame:
-    """Rounded for people to read: whole people, shares as 0.0-1.0 to 4 places, whole metres."""
+    """Rounded for people to read, by the one rule every face uses: whole people, shares as
+    0.0-1.0 to SHARE_PLACES (the app's percentage to 0.1), whole metres."""
     out = pd.DataFrame(index=table.index)
     for column in table.columns:
         values = table[column].astype(float)
-        out[column] = values.round(4) if column in SHARES else values.round(0)
+        out[column] = values.round(SHARE_PLACES) if column in SHARES else values.round(0)
     out.index = pd.Index([str(i) for i in table.index], name=by_label(by, tr))
     out.columns = [column_label(c, tr) for c in table.columns]
     return out
@@ -391,18 +392,7 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-# OWASP CSV injection: a cell that begins with one of these is read as a formula by spreadsheets.
-def _safe_comment(text: str) -> str:
-    """A ``#`` metadata line as a spreadsheet splits it at commas: no piece may start a formula
-    (a place named ``x,=HYPERLINK(...)`` would otherwise put a live cell after the comma)."""
-    pieces = []
-    for piece in text.split(","):
-        bare = piece.lstrip(" ")
-        lead = piece[: len(piece) - len(bare)]
-        pieces.append(lead + safe_cell(bare) if bare.startswith(FORMULA_TRIGGERS) else piece)
-    return ",".join(pieces)
-
-
+# OWASP CSV injection: every cell goes through data.io.safe_cell (numbers stay numbers).
 def _append_text_safe(sheet: Any, values: list[Any]) -> None:
     """Append a row to an openpyxl sheet with every string stored as text, never as a formula
     (openpyxl makes any string beginning with '=' a formula); numbers stay numbers."""
@@ -412,19 +402,37 @@ def _append_text_safe(sheet: Any, values: list[Any]) -> None:
             cell.data_type = "s"
 
 
-def to_csv(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> str:
-    """CSV text with a BOM (so Excel in Japan opens it as UTF-8): metadata first, as lines starting
-    with ``#`` (``pandas.read_csv(..., comment="#")`` skips them), then the table."""
-    buffer = io.StringIO()
-    for label, value in metadata_lines(report, tr, plan=plan):
-        text = f"{label}: {value}" if label else value
-        buffer.write("# " + _safe_comment(" ".join(text.splitlines())) + "\n")
-    writer = csv.writer(buffer, lineterminator="\n")
+def csv_table_rows(report: Report, by: str, tr: Translator) -> list[list[Any]]:
+    """The table as CSV rows: the header (row 1 in Excel), then a row per zone."""
     frame = display_frame(table_of(report, by), by, tr)
-    writer.writerow([safe_cell(c) for c in (frame.index.name, *frame.columns)])
+    rows: list[list[Any]] = [[frame.index.name, *frame.columns]]
     for name, row in frame.iterrows():
-        cells = ("" if cell_value(v) is None else cell_value(v) for v in row)
-        writer.writerow([safe_cell(str(name)), *(safe_cell(c) for c in cells)])
+        rows.append([name, *("" if cell_value(v) is None else cell_value(v) for v in row)])
+    return rows
+
+
+def csv_metadata_rows(
+    report: Report, tr: Translator, *, plan: Plan | None = None
+) -> list[list[str]]:
+    """The metadata as two-cell rows after the table: ``# label`` and the value. The csv writer
+    quotes values holding commas (69,030), so Excel keeps each in one cell; pandas skips them with
+    ``comment="#"``."""
+    return [
+        [f"# {label}" if label else "#", " ".join(value.splitlines())]
+        for label, value in metadata_lines(report, tr, plan=plan)
+    ]
+
+
+def to_csv(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> str:
+    """CSV text with a BOM (so Excel in Japan opens it as UTF-8): the table from row 1, an empty
+    row, then the metadata rows (``csv_metadata_rows``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([safe_cell(c) for c in row] for row in csv_table_rows(report, by, tr))
+    writer.writerow([])
+    writer.writerows(
+        [safe_cell(c) for c in row] for row in csv_metadata_rows(report, tr, plan=plan)
+    )
     return "\ufeff" + buffer.getvalue()
 
 
@@ -485,11 +493,43 @@ def _xlsx_table(sheet: Any, report: Report, by: str, tr: Translator) -> None:
     first_data = sheet.max_row + 1
     for name, row in frame.iterrows():
         _append_text_safe(sheet, [name, *(cell_value(v) for v in row)])
-    for j, key in enumerate(table_of(report, by).columns, start=2):
-        if key in SHARES:
-            for r in range(first_data, sheet.max_row + 1):
-                sheet.cell(row=r, column=j).number_format = "0.0%"
-    sheet.column_dimensions["A"].width = 22
+    xlsx_formats(sheet, list(table_of(report, by).columns), first_data)
+
+
+XLSX_PEOPLE_FORMAT: Final = "#,##0"
+XLSX_SHARE_FORMAT: Final = "0.0%"
+XLSX_METRES_FORMAT: Final = "#,##0"
+
+
+def xlsx_number_format(key: str) -> str:
+    """The Excel number format of a table column, by its stable key."""
+    if key in SHARES:
+        return XLSX_SHARE_FORMAT
+    if key.endswith("_m"):
+        return XLSX_METRES_FORMAT
+    return XLSX_PEOPLE_FORMAT
+
+
+def xlsx_formats(sheet: Any, keys: list[str], first_data: int) -> None:
+    """Number formats per column (people and metres with thousands separators, shares as 0.0%)
+    and widths that fit the header and the longest name (East Asian characters count double)."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - only when writing xlsx
+
+    last = sheet.max_row
+    for j, key in enumerate(keys, start=2):
+        number_format = xlsx_number_format(key)
+        for r in range(first_data, last + 1):
+            sheet.cell(row=r, column=j).number_format = number_format
+    for j in range(1, len(keys) + 2):
+        texts = [sheet.cell(row=r, column=j).value for r in range(first_data - 1, last + 1)]
+        widest = max((_display_width(str(t)) for t in texts if t is not None), default=8)
+        sheet.column_dimensions[get_column_letter(j)].width = min(max(widest + 2, 10), 40)
+
+
+def _display_width(text: str) -> int:
+    import unicodedata  # noqa: PLC0415
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def to_xlsx(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> bytes:

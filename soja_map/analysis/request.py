@@ -9,22 +9,36 @@ fits the categories), the population (bundled estimate or a file), the network, 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
+import pandas as pd
 import shapely
 
 from soja_map.analysis import coverage as cov
+from soja_map.analysis.access import AccessResult, two_step_fca
 from soja_map.analysis.presets import Preset, preset_for, preset_matching
+from soja_map.data.facts import LICENSED_CHILDCARE, shelter_sites
 from soja_map.data.geo import geometry_to_metric
-from soja_map.errors import ConfigError
-from soja_map.query.filters import Filter
+from soja_map.data.schema import Role
+from soja_map.errors import CatalogueError, ConfigError
+from soja_map.query.filters import Filter, select
+from soja_map.query.names import (
+    category_names,
+    measure_names,
+    project_names,
+    resolve,
+    resolve_hazards,
+)
 
 if TYPE_CHECKING:
     from soja_map.data.dataset import Dataset
 
 DEFAULT_RADIUS_M = 800.0
+SHELTER_CATEGORY = "evacuation_shelter"
+FACILITY_ROLES = (Role.PLACE, Role.SAFETY)
 
 
 class OutsideStudyAreaError(ConfigError):
@@ -53,25 +67,41 @@ class CoverageRequest:
     network_path: Path | None = None
     cell_size_m: float = 100.0
 
-    def selection(self, data: Dataset) -> Filter:
-        plan = data.plan
-        return Filter(
-            projects=self.projects or None,
-            measures=tuple(plan.resolve_measure(m) for m in self.measures),
-            categories=self.categories,
-        ).check(plan)
+    hazards: tuple[str, ...] = ()  # shelters: only sites designated for any of these (ids or names)
 
-    def chosen_preset(self) -> Preset | None:
+    def selection(self, data: Dataset) -> Filter:
+        """The Filter of the request's names (ids, Japanese or English names: ``query.names``);
+        the shelter category (a safety layer) is kept in it and answered by ``facilities_for``."""
+        problems: list[str] = []
+        plan = data.plan
+        flt = Filter(
+            projects=resolve("project", self.projects, project_names(plan), problems) or None,
+            measures=resolve("measure", self.measures, measure_names(plan), problems),
+            categories=resolve(
+                "category", self.categories, category_names(roles=FACILITY_ROLES), problems
+            ),
+        )
+        if problems:
+            raise CatalogueError("unknown " + "; ".join(problems))
+        return flt
+
+    def wants_shelters(self, flt: Filter) -> bool:
+        return SHELTER_CATEGORY in flt.categories or bool(self.hazards)
+
+    def chosen_preset(self, categories: Sequence[str] | None = None) -> Preset | None:
+        """The preset asked for, or matching the radius, or the usual one for the (resolved)
+        ``categories``; shelters by hazard take the shelter preset (1 km)."""
         if self.preset is not None:
             return self.preset
         if self.radius_m is not None:
             return preset_matching(self.radius_m)
-        return preset_for(self.categories)
+        usual = self.categories if categories is None else categories
+        return preset_for((SHELTER_CATEGORY,) if self.hazards else usual)
 
-    def radius(self) -> float:
+    def radius(self, categories: Sequence[str] | None = None) -> float:
         if self.radius_m is not None:
             return self.radius_m
-        chosen = self.chosen_preset()
+        chosen = self.chosen_preset(categories)
         return chosen.radius_m if chosen else DEFAULT_RADIUS_M
 
 
@@ -122,9 +152,9 @@ def run_coverage(
         )
     context = coverage_context(data, request, step)
     step("computing coverage")
-    facilities = cov.select_facilities(data.places, flt)
-    radius_m = request.radius()
-    chosen = request.chosen_preset()
+    facilities = facilities_for(data, request, flt)
+    radius_m = request.radius(flt.categories)
+    chosen = request.chosen_preset(flt.categories)
     if request.added or request.removed:
         return cov.what_if(
             context,
@@ -136,3 +166,71 @@ def run_coverage(
             selection=flt,
         )
     return cov.coverage(context, facilities, radius_m, preset=chosen, selection=flt)
+
+
+def shelter_frame(data: Dataset, hazards: Sequence[str] = ()) -> gpd.GeoDataFrame:
+    """Every shelter site (facts on a place, or the safety layer), one row per site; with
+    ``hazards``, only the emergency sites designated for any of them."""
+    sites = shelter_sites(data.places, *data.references.values())
+    if sites is None:
+        return data.places.iloc[0:0]
+    wanted = resolve_hazards(hazards)
+    if wanted:
+        keep = sites[[f"hazard_{h}" for h in wanted]].any(axis=1)
+        sites = sites[keep]
+    return sites
+
+
+def facilities_for(data: Dataset, request: CoverageRequest, flt: Filter) -> cov.Facilities:
+    """The facilities a request selects: places through the filter, shelter sites by hazard."""
+    if not request.wants_shelters(flt):
+        return cov.select_facilities(data.places, flt)
+    others = tuple(c for c in flt.categories if c != SHELTER_CATEGORY)
+    frames = [shelter_frame(data, request.hazards)]
+    if others or flt.projects or flt.measures:
+        frames.append(select(data.places, replace(flt, categories=others)))
+    merged = pd.concat(frames)
+    return cov.facilities_from_frame(merged[~merged.index.duplicated()])
+
+
+def _childcare(facts: object) -> dict[str, object]:
+    return (facts.get("childcare") or {}) if isinstance(facts, dict) else {}
+
+
+def childcare_frame(data: Dataset, flt: Filter, *, licensed_only: bool = False) -> gpd.GeoDataFrame:
+    """The places ``flt`` selects; with ``licensed_only``, only licensed child care (認可保育所,
+    小規模・事業所内保育, 認定こども園: ``data.facts.LICENSED_CHILDCARE``)."""
+    frame = select(data.places, flt)
+    if licensed_only:
+        licensed = {t.value for t in LICENSED_CHILDCARE}
+        frame = frame[frame["facts"].map(lambda f: _childcare(f).get("type") in licensed)]
+    return frame
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def run_access(
+    data: Dataset,
+    request: CoverageRequest,
+    step: Callable[[str], None] = lambda _description: None,
+    *,
+    licensed_only: bool = False,
+) -> AccessResult:
+    """The 2SFCA places-per-1,000 index of the selected facilities' stated capacities (child care:
+    ``facts.childcare.capacity``), against the request's population (by default the estimate of the
+    total population, which every output says)."""
+    flt = request.selection(data)
+    frame = childcare_frame(data, flt, licensed_only=licensed_only)
+    context = coverage_context(data, request, step)
+    step("computing capacity against demand")
+    facilities = cov.facilities_from_frame(frame)
+    facts = frame.loc[list(facilities.ids), "facts"].map(_childcare)
+    return two_step_fca(
+        context,
+        facilities,
+        [_number(f.get("capacity")) for f in facts],
+        request.radius(flt.categories),
+        enrolled=[_number(f.get("enrolled")) for f in facts],
+    )

@@ -55,4 +55,7 @@ KEY_FAMILIES: tuple[KeyFamily, ...] = (
     KeyFamily("planner_mode_", "soja_map.web.planner.model:MODE_CHOICES"),
     KeyFamily("resident_dropdown_", "soja_map.web.components:DROPDOWN_LABELS"),
     KeyFamily("dataui_rule_", "soja_map.data.facts:ServiceRuleId"),
+    # capacity against demand (2SFCA)
+    KeyFamily("access_col_", "soja_map.analysis.access:ZONE_COLUMNS"),
+    KeyFamily("access_meta_", "soja_map.analysis.access_report:META_KEYS"),
 )

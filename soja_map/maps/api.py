@@ -20,11 +20,11 @@ from soja_map.maps.options import (
     ExportReport,
     ExportUsageError,
     View,
-    filter_from_names,
 )
 from soja_map.maps.queue import RENDER_QUEUE, RenderQueue
 from soja_map.maps.render import BrowserConfig, Page, Rendered, Renderer, png_size
 from soja_map.query.filters import Filter
+from soja_map.query.names import filter_from_names  # the one resolver (coverage, access, export)
 
 if TYPE_CHECKING:
     from collections.abc import Callable

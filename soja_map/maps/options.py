@@ -6,86 +6,18 @@ No folium here: the web app and the CLI build these before any map code is loade
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from soja_map.config import BASEMAPS
-from soja_map.data.plan import Plan
-from soja_map.data.schema import CATEGORIES
-from soja_map.errors import CatalogueError, ExportError
+from soja_map.errors import ExportError
 from soja_map.i18n import LANGS, Lang
 from soja_map.maps.render import BrowserConfig, Page
 from soja_map.query.basemaps import tile_sources
-from soja_map.query.filters import Filter
 from soja_map.query.shelters import CHOICES as SHELTER_CHOICES
-
-
-def _resolve(
-    kind: str, values: Sequence[str], names: Mapping[str, Sequence[str]], unknown: list[str]
-) -> tuple[str, ...]:
-    """Ids of ``values`` (ids or exact names); each unknown one is added to ``unknown``."""
-    out = []
-    for value in values:
-        found = (
-            value
-            if value in names
-            else next((ident for ident, labels in names.items() if value in labels), None)
-        )
-        if found is None:
-            unknown.append(f"{kind} {value!r} (one of: {', '.join(names)})")
-        else:
-            out.append(found)
-    return tuple(dict.fromkeys(out))
-
-
-def filter_from_names(
-    plan: Plan,
-    *,
-    projects: Sequence[str] = (),
-    policies: Sequence[str] = (),
-    measures: Sequence[str] = (),
-    categories: Sequence[str] = (),
-    towns: Sequence[str] = (),
-    text: str = "",
-    known_towns: Iterable[str] | None = None,
-) -> Filter:
-    """A Filter from ids or exact names (Japanese or English), as staff type them; names every unknown one."""
-    unknown: list[str] = []
-    if known_towns is not None:
-        town_names = set(known_towns)
-        unknown += [f"town {name!r}" for name in towns if name not in town_names]
-    flt = Filter(
-        projects=_resolve(
-            "project", projects, {p.id: (p.name_ja, p.name_en) for p in plan.projects}, unknown
-        )
-        or None,
-        policies=_resolve(
-            "policy",
-            policies,
-            {k: (v.name_ja, v.name_en) for k, v in plan.policies.items()},
-            unknown,
-        ),
-        measures=_resolve(
-            "measure",
-            measures,
-            {k: (v.name_ja, v.name_en) for k, v in plan.measures.items()},
-            unknown,
-        ),
-        categories=_resolve(
-            "category",
-            categories,
-            {k: (v.label_ja, v.label_en) for k, v in CATEGORIES.items() if v.role == "place"},
-            unknown,
-        ),
-        towns=tuple(towns),
-        text=text,
-    )
-    if unknown:
-        raise CatalogueError("unknown " + "; ".join(unknown))
-    return flt
 
 
 @dataclass(frozen=True)

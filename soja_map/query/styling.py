@@ -110,7 +110,7 @@ SHARE_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 NO_PEOPLE_COLOUR = "#d9d9d9"
 CATCHMENT_COLOUR = "#0072B2"  # Okabe-Ito blue
 HYPOTHETICAL_COLOUR = "#D55E00"  # Okabe-Ito vermilion
-GAP_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple
+GAP_COLOUR = "#B2182B"  # ColorBrewer RdBu dark red: no project colour (つちかう is #CC79A7)
 CLUSTER_STYLE = {"background": "#FFFFFF", "border": "#333333", "text": INK}
 
 

@@ -389,7 +389,7 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translato
                 },
             ),
             dl.LayerGroup(near.layer, id=ids.NEARBY_LAYER),
-            dl.LayerGroup(id=ids.COVERAGE_LAYER),
+            dl.LayerGroup(planner_panel.map_children(), id=ids.COVERAGE_LAYER),
             dl.ScaleControl(position="bottomleft", imperial=False),
         ],
         id=ids.MAP,

@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Any, Final
 
 import dash
-from dash import Input, Output, State
+from dash import ALL, Input, Output, State
+from dash.exceptions import PreventUpdate
 
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
 from soja_map.web import ids as app_ids
 from soja_map.web.planner import ids
-from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
-from soja_map.web.planner.views import download, labels, removal_options, view
+from soja_map.web.planner.model import BY_CHOICES, PanelModel, next_whatif, state_from, sync_radius
+from soja_map.web.planner.views import (
+    download,
+    labels,
+    removal_options,
+    view,
+    zone_collection,
+)
 
 # the components the view depends on, by the name state_from() takes them
 STATE: Final[dict[str, tuple[str, str]]] = {
@@ -23,6 +30,7 @@ STATE: Final[dict[str, tuple[str, str]]] = {
     "layers": (ids.LAYERS, "value"),
     "whatif": (ids.WHATIF_STORE, "data"),
     "removed": (ids.REMOVE, "value"),
+    "mode": (ids.MODE, "value"),
     "filter_data": (app_ids.FILTER_STORE, "data"),
     "lang": (app_ids.LANG_STORE, "data"),
 }
@@ -48,7 +56,8 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
 
     @app.callback(
         output=[
-            Output(app_ids.COVERAGE_LAYER, "children"),
+            Output(ids.ZONES, "hideout"),
+            Output(ids.OVERLAYS, "children"),
             Output(ids.SUMMARY, "children"),
             Output(ids.TABLE, "children"),
             Output(ids.NOTE, "children"),
@@ -58,6 +67,10 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     def _show(**values: Any) -> tuple[Any, ...]:
         state = state_from(**values)
         return view(model, state, translator(state.lang))
+
+    @app.callback(Output(ids.ZONES, "data"), Input(ids.BY, "value"))
+    def _zones(by: Any) -> dict[str, Any]:
+        return zone_collection(model, by if by in BY_CHOICES else "town")
 
     @app.callback(
         Output(ids.PRESET, "value"),
@@ -73,6 +86,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         output=[Output(ids.WHATIF_STORE, "data"), Output(ids.REMOVE, "value")],
         inputs={
             "click": Input(app_ids.MAP, "clickData"),
+            "targets": Input({"type": ids.TARGET, "id": ALL}, "n_clicks"),
             "_reset": Input(ids.RESET, "n_clicks"),
             "source": Input(ids.SOURCE, "value"),
             "mode": State(ids.MODE, "value"),
@@ -83,8 +97,17 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         prevent_initial_call=True,
     )
     def _whatif(
-        click: Any, _reset: Any, source: Any, mode: Any, store: Any, removed: Any, flt: Any
+        click: Any,
+        targets: Any,
+        _reset: Any,
+        source: Any,
+        mode: Any,
+        store: Any,
+        removed: Any,
+        flt: Any,
     ) -> Any:
+        if isinstance(dash.ctx.triggered_id, dict) and not dash.ctx.triggered[0]["value"]:
+            raise PreventUpdate  # a target drawn anew, not clicked
         facilities = model.facilities(source, flt)
         added = (store or {}).get("add")
         adds, removes = next_whatif(dash.ctx.triggered_id, click, mode, added, removed, facilities)

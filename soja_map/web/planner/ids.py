@@ -28,6 +28,10 @@ DOWNLOAD_FORMATS: Final = {DL_CSV: "csv", DL_XLSX: "xlsx", DL_JSON: "json"}
 CITY_COVERED: Final = "cov-city-covered"
 WHATIF_CHANGE: Final = "cov-whatif-change"
 WHATIF_LIST: Final = "cov-whatif-list"
+ZONES: Final = "cov-zones"  # the choropleth: geometry once per zone kind, classes in its hideout
+OVERLAYS: Final = "cov-overlays"  # gaps, catchments, what-if markers and targets
+TARGET: Final = "cov-target"  # pattern-matching type of the clickable facility targets
+TARGET_PANE: Final = "cov-targets"  # a map pane above the place markers (clicks reach it first)
 
 # label id -> message key of its words
 LABELS: Final = {

@@ -10,7 +10,7 @@ from soja_map.analysis.presets import DEFAULT_PRESET, PRESETS
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
 from soja_map.web.planner import ids
-from soja_map.web.planner.model import LAYER_CHOICES
+from soja_map.web.planner.model import LAYER_CHOICES, RADIUS_MAX_M, RADIUS_MIN_M
 from soja_map.web.planner.views import labels
 
 _ARIA_LIVE: Final[dict[str, Any]] = {"aria-live": "polite"}  # screen readers announce new totals
@@ -25,13 +25,13 @@ def _radius(label: str, presets: list[dict[str, str]]) -> html.Div:
                 id=ids.RADIUS,
                 type="number",
                 value=PRESETS[DEFAULT_PRESET].radius_m,
-                min=10,
-                max=50000,
+                min=RADIUS_MIN_M,
+                max=RADIUS_MAX_M,
                 step=10,
                 debounce=True,
                 inputMode="numeric",
             ),
-            html.Span(" m"),
+            html.Span("m", className="cov-unit"),
         ],
         className="cov-radius",
     )

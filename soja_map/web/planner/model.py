@@ -6,7 +6,7 @@ context cache (population grid, zones) built once per app and queried on every c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -18,7 +18,7 @@ from soja_map.analysis import report as report_io
 from soja_map.analysis.presets import PRESETS, preset_matching
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import GEOGRAPHIC_CRS
-from soja_map.errors import RequestError
+from soja_map.errors import ConfigError, RequestError
 from soja_map.i18n import Lang, as_lang
 from soja_map.query.filters import Filter
 from soja_map.web import ids as app_ids
@@ -32,6 +32,8 @@ MAX_GAPS_DRAWN: Final = 60
 # stays cheap (60,000 points once took 27 s and 1.6 GB). Said in the panel; more is a 400.
 MAX_WHATIF_POINTS: Final = 20
 MAX_REMOVED: Final = 500  # more than there are facilities of any kind
+RADIUS_MIN_M: Final = 10  # the radius box's range (the core accepts up to 50 km too)
+RADIUS_MAX_M: Final = 50_000
 BY_CHOICES: Final = ("town", "elementary", "junior_high")
 LAYER_CHOICES: Final = ("choropleth", "catchments", "gaps")
 MODE_CHOICES: Final = ("off", "add", "remove")
@@ -89,17 +91,20 @@ def toggled(items: list[str], item: str) -> list[str]:
 
 
 def next_whatif(
-    trigger: str | None,
+    trigger: str | Mapping[str, Any] | None,
     click: dict[str, Any] | None,
     mode: str | None,
     added: Sequence[Sequence[float]] | None,
     removed: Sequence[str] | None,
     facilities: cov.Facilities | None,
 ) -> tuple[list[list[float]], list[str]]:
-    """The what-if after an event: a map click adds a point (add mode) or toggles the removal of the
-    nearest facility (remove mode); reset, or choosing other facilities, clears it."""
+    """The what-if after an event: a map click adds a point (add mode; in that mode a catcher above
+    the markers turns clicks on them into map clicks), a click on a facility's target (remove mode)
+    or a map click near one toggles its removal; reset, or choosing other facilities, clears it."""
     adds = [list(map(float, p)) for p in added or []]
     removes = list(removed or [])
+    if isinstance(trigger, Mapping) and trigger.get("type") == ids.TARGET:
+        return adds, toggled(removes, str(trigger.get("id")))  # a facility clicked in remove mode
     if trigger != app_ids.MAP:
         return [], []
     point = click_lonlat(click)
@@ -153,6 +158,21 @@ class PanelState:
     removed: Sequence[str] = ()
     filter_data: dict[str, Any] | None = None
     lang: Lang = "ja"
+    mode: str = "off"
+
+    @property
+    def radius_problem(self) -> bool:
+        """Facilities are chosen but the radius is missing or out of range (the number box sends
+        None for a value outside its min/max)."""
+        if not self.source:
+            return False
+        if self.radius is None:
+            return True
+        try:
+            cov.check_radius(self.radius)
+        except ConfigError:
+            return True
+        return False
 
 
 def state_from(
@@ -165,9 +185,11 @@ def state_from(
     removed: Sequence[str] | None = None,
     filter_data: dict[str, Any] | None = None,
     lang: Any = None,
+    mode: str | None = None,
 ) -> PanelState:
     """The state from the components' values (as the callbacks receive them)."""
     return PanelState(
+        mode=mode if mode in MODE_CHOICES else "off",
         source=source,
         radius=None if radius is None else float(radius),
         preset=preset,

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from dash import html
 from dash.dcc.express import send_bytes
+from dash_extensions.javascript import Namespace
 
 from soja_map.analysis import coverage as cov
 from soja_map.analysis import report as report_io
@@ -42,6 +43,8 @@ from soja_map.web.planner.model import (
     MAX_GAPS_DRAWN,
     MAX_WHATIF_POINTS,
     MODE_CHOICES,
+    RADIUS_MAX_M,
+    RADIUS_MIN_M,
     SHARE_BREAKS,
     PanelModel,
     PanelState,
@@ -51,7 +54,12 @@ from soja_map.web.planner.model import (
     share_class,
 )
 
-TABLE_COLUMNS: Final = ("population", "covered", "share", "nearest_m")
+planner_ns = Namespace("sojaPlanner", "geo")  # functions of assets/planner.js
+
+# distances: the population-weighted mean over the zone's cells, the same rule for towns and
+# districts (the nearest-cell and town-point distances answer different questions per zone kind)
+TABLE_COLUMNS: Final = ("population", "covered", "share", "mean_distance_m")
+ESTIMATE_STEP: Final = -1  # estimated people are rounded to tens (round(x, -1)) and marked
 WHATIF_COLUMNS: Final = ("population", "covered_before", "covered_after", "change", "share_after")
 
 
@@ -150,24 +158,27 @@ def removal_options(facilities: cov.Facilities | None) -> list[dict[str, str]]:
     return [{"label": f"{n} ({i})", "value": i} for i, n in removal_choices(facilities)]
 
 
-def legend_view(tr: Translator) -> Any:
+def legend_entries(tr: Translator) -> list[tuple[str, str, str]]:
+    """(fill colour, words, swatch class) of the colour key: the share classes, no people, gaps,
+    and the dashed outline of towns drawn as estimated areas."""
     bounds = (0.0, *SHARE_BREAKS, 1.0)
-    items = [
-        html.Li(
-            [
-                html.Span(className="cov-swatch", style={"background": SHARE_COLOURS[i]}),
-                f"{tr.percent(bounds[i], 0)}–{tr.percent(bounds[i + 1], 0)}",
-            ]
-        )
-        for i in range(len(SHARE_COLOURS))
+    entries = [
+        (colour, f"{tr.percent(bounds[i], 0)}–{tr.percent(bounds[i + 1], 0)}", "cov-swatch")
+        for i, colour in enumerate(SHARE_COLOURS)
     ]
-    for colour, key in (
-        (NO_PEOPLE_COLOUR, "planner_no_people"),
-        (GAP_COLOUR, "planner_layer_gaps"),
-    ):
-        items.append(
-            html.Li([html.Span(className="cov-swatch", style={"background": colour}), tr(key)])
-        )
+    entries += [
+        (NO_PEOPLE_COLOUR, tr("planner_no_people"), "cov-swatch"),
+        (GAP_COLOUR, tr("planner_layer_gaps"), "cov-swatch"),
+        ("#FFFFFF", tr("planner_town_estimate"), "cov-swatch cov-swatch-estimate"),
+    ]
+    return entries
+
+
+def legend_view(tr: Translator) -> Any:
+    items = [
+        html.Li([html.Span(className=cls, style={"background": colour}), html.Span(text)])
+        for colour, text, cls in legend_entries(tr)
+    ]
     return html.Ul(items, className="cov-legend-list")
 
 
@@ -191,11 +202,20 @@ def labels(data: Dataset, tr: Translator) -> tuple[Any, ...]:
 # -- results -------------------------------------------------------------------------------------
 
 
+def is_estimate(report: Report) -> bool:
+    return bool(report_io.result_of(report).grid.model.estimate)
+
+
 def table_rows(report: Report, by: str, tr: Translator) -> tuple[list[str], list[list[str]]]:
-    """Header keys and formatted rows (zone name first) as the panel shows them."""
+    """Header keys and formatted rows (zone name first) as the panel shows them; with the
+    estimated population, people are rounded to tens (they are not counts)."""
     table = report.table(by)
     columns = WHATIF_COLUMNS if isinstance(report, cov.WhatIf) else TABLE_COLUMNS
     values = {c: table[c].to_numpy(dtype=float) for c in columns}
+    if is_estimate(report):
+        for c in columns:
+            if c in report_io.PEOPLE:
+                values[c] = np.round(values[c], ESTIMATE_STEP)
     rows = [
         [str(name), *(FORMATS[c](float(values[c][i]), tr) for c in columns)]
         for i, name in enumerate(table.index)
@@ -215,8 +235,16 @@ def table_view(report: Report | None, by: str, tr: Translator) -> Any:
         html.Tr([html.Th(r[0], scope="row"), *(html.Td(v) for v in r[1:])], className="cov-row")
         for r in rows
     ]
-    return html.Table(
+    table = html.Table(
         [html.Thead(head), html.Tbody(body)], className="cov-table", id=f"{ids.TABLE}-{by}"
+    )
+    if not is_estimate(report):
+        return table
+    notes = [tr("planner_estimate_rounded")]
+    if by == "town":
+        notes.append(tr("planner_town_estimate"))
+    return html.Div(
+        [html.P(" ".join(notes), className="cov-estimate-note"), table], className="cov-tables"
     )
 
 
@@ -317,45 +345,84 @@ def _zone_feature(name: str, geom: Any, row: pd.Series, tr: Translator) -> dict[
     }
 
 
-def choropleth_layers(model: PanelModel, report: Report, by: str, tr: Translator) -> list[Any]:
-    """The zones by class of share covered (after the what-if, if any)."""
-    table = report.table(by)
-    after = "share_after" in table
-    frame = pd.DataFrame(
-        {
-            "share": table["share_after" if after else "share"].to_numpy(dtype=float),
-            "covered": table["covered_after" if after else "covered"].to_numpy(dtype=float),
-            "population": table["population"].to_numpy(dtype=float),
-        }
-    )
+def zone_collection(model: PanelModel, by: str) -> dict[str, Any]:
+    """The zones of ``by`` as GeoJSON: the geometry sent once per zone kind. Names are escaped in the
+    tooltip; towns (Voronoi areas around their points) are marked as estimates."""
     zones = model.zone_features(by)
-    classes: dict[int, list[dict[str, Any]]] = {}
-    for (_, row), name, geom in zip(
-        frame.iterrows(), zones["names"], zones["geometry"], strict=True
-    ):
-        feature = _zone_feature(name, geom, row, tr)
-        classes.setdefault(share_class(float(row["share"])), []).append(feature)
+    estimate = by == "town"
+    class_name = "cov-zone" + (" cov-zone-estimate" if estimate else "")
+    return _collection(
+        [
+            {
+                "type": "Feature",
+                "geometry": geom,
+                "properties": {
+                    "name": name,
+                    "tooltip": escape(name),
+                    "estimate": estimate,
+                    "className": class_name,
+                },
+            }
+            for name, geom in zip(zones["names"], zones["geometry"], strict=True)
+        ]
+    )
+
+
+def zone_hideout(report: Report | None, by: str, show: bool = True) -> dict[str, Any]:
+    """What a what-if changes on the choropleth: the share class of every zone (-1: no people),
+    after the what-if if any; no classes draws nothing."""
+    base: dict[str, Any] = {
+        "colours": list(SHARE_COLOURS),
+        "noPeople": NO_PEOPLE_COLOUR,
+        "outline": "#555555",
+        "by": by,
+        "classes": {},
+    }
+    if report is None or not show:
+        return base
+    table = report.table(by)
+    column = "share_after" if "share_after" in table else "share"
+    shares = table[column].to_numpy(dtype=float)
+    base["classes"] = {
+        str(name): share_class(float(v)) for name, v in zip(table.index, shares, strict=True)
+    }
+    return base
+
+
+def map_children() -> list[Any]:
+    """The planner's layers inside the app's COVERAGE_LAYER: the choropleth (data per zone kind,
+    style from its hideout) and a group for the overlays."""
     return [
         dl.GeoJSON(
-            data=_collection(features),
-            style={
-                "color": "#555555",
-                "weight": 0.8,
-                "fillColor": NO_PEOPLE_COLOUR if cls < 0 else SHARE_COLOURS[cls],
-                "fillOpacity": 0.55,
-                "className": f"cov-zone cov-class-{cls}",
-            },
-        )
-        for cls, features in sorted(classes.items())
+            id=ids.ZONES,
+            data=_collection([]),
+            style=planner_ns("zoneStyle"),
+            hideout=zone_hideout(None, "town"),
+        ),
+        dl.LayerGroup(id=ids.OVERLAYS),
     ]
+
+
+# what a what-if re-sends is kept light: outlines simplified in metres (the grid is 100 m), then
+# coordinates to 1e-5 degrees (about 1 m)
+GAP_SIMPLIFY_M: Final = 10.0
+CATCHMENT_SIMPLIFY_M: Final = 5.0
+LONLAT_GRID: Final = 1e-5
+
+
+def _light(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    out["geometry"] = out.geometry.simplify(tolerance_m)
+    out = out.to_crs(GEOGRAPHIC_CRS)
+    out["geometry"] = shapely.set_precision(out.geometry.values, LONLAT_GRID)
+    return out
 
 
 def gap_layers(result: cov.CoverageResult, tr: Translator) -> list[Any]:
     if not len(result.gaps):
         return []
     gaps = result.gaps.head(MAX_GAPS_DRAWN).copy()
-    gaps["geometry"] = gaps.geometry.simplify(1.0)
-    gaps = gaps.to_crs(GEOGRAPHIC_CRS)
+    gaps = _light(gaps, GAP_SIMPLIFY_M)
     features = [
         {
             "type": "Feature",
@@ -386,7 +453,7 @@ def gap_layers(result: cov.CoverageResult, tr: Translator) -> list[Any]:
 
 
 def catchment_layers(frame: gpd.GeoDataFrame, tr: Translator) -> list[Any]:
-    lonlat = frame.to_crs(GEOGRAPHIC_CRS)
+    lonlat = _light(frame, CATCHMENT_SIMPLIFY_M)
     out = []
     for hypothetical, colour in ((False, CATCHMENT_COLOUR), (True, HYPOTHETICAL_COLOUR)):
         part = lonlat[lonlat["hypothetical"] == hypothetical]
@@ -446,19 +513,57 @@ def whatif_markers(report: cov.WhatIf, tr: Translator) -> list[Any]:
     return out
 
 
+TARGET_PANE_Z: Final = 620  # above Leaflet's marker pane (600), under its tooltips (650)
+
+
+def target_layers(model: PanelModel, report: Report | None, mode: str) -> list[Any]:
+    """What-if targets in a pane above the place markers, so that a click reaches the planner and
+    not a marker, a cluster or a card: in add mode one transparent catcher over the whole map (its
+    clicks bubble to the map's clickData); in remove mode a ring per facility, clicked by id."""
+    if report is None or mode not in {"add", "remove"}:
+        return []
+    if mode == "add":
+        west, south, east, north = model.data.extent()
+        children: list[Any] = [
+            dl.Rectangle(
+                bounds=[[south - 0.05, west - 0.05], [north + 0.05, east + 0.05]],
+                stroke=False,
+                fillOpacity=0,
+                className="cov-add-catcher",
+            )
+        ]
+    else:
+        before = report.before if isinstance(report, cov.WhatIf) else report
+        facilities = before.facilities
+        children = [
+            dl.CircleMarker(
+                id={"type": ids.TARGET, "id": fid},
+                center=[lat, lon],
+                radius=14,
+                color="#000000",
+                weight=2,
+                fillColor="#FFFFFF",
+                fillOpacity=0.25,
+                bubblingMouseEvents=False,
+                className="cov-target",
+                children=dl.Tooltip(name),
+            )
+            for fid, name, (lon, lat) in zip(
+                facilities.ids, facilities.names, cov.lonlat_of(facilities), strict=True
+            )
+        ]
+    return [dl.Pane(name=ids.TARGET_PANE, style={"zIndex": TARGET_PANE_Z}, children=children)]
+
+
 def map_layers(
     model: PanelModel, report: Report | None, by: str, layers: Sequence[str], tr: Translator
 ) -> list[Any]:
-    """The children of ids.COVERAGE_LAYER: choropleth by class, gaps, catchments, what-if markers.
-
-    Every path carries a class name (cov-zone, cov-catchment, cov-gap) so that it can be found and styled.
-    """
+    """The children of ids.OVERLAYS: gaps, catchments, what-if markers (the choropleth is the
+    ids.ZONES layer's hideout). Every path carries a class name (cov-catchment, cov-gap...)."""
     if report is None:
         return []
     result = report_io.result_of(report)
     out: list[Any] = []
-    if "choropleth" in layers:
-        out += choropleth_layers(model, report, by, tr)
     if "gaps" in layers:
         out += gap_layers(result, tr)
     if "catchments" in layers and len(result.facilities):
@@ -483,16 +588,27 @@ def download(
     return payload
 
 
+def radius_error(tr: Translator) -> Any:
+    text = tr("planner_radius_error", low=tr.number(RADIUS_MIN_M), high=tr.number(RADIUS_MAX_M))
+    return html.P(text, className="cov-error cov-radius-error", role="alert")
+
+
 def view(
     model: PanelModel, state: PanelState, tr: Translator
-) -> tuple[list[Any], list[Any], Any, list[Any]]:
-    """(map layer children, summary, table, method note) for a state; errors become a message."""
+) -> tuple[dict[str, Any], list[Any], list[Any], Any, list[Any]]:
+    """(choropleth hideout, overlay children, summary, table, method note) for a state; errors
+    become a message."""
+    empty = zone_hideout(None, state.by)
+    if state.radius_problem:
+        return empty, [], [radius_error(tr)], None, []
     try:
         report = model.report(state)
     except SojaMapError as exc:
-        return [], [html.P(str(exc), className="cov-error", role="alert")], None, []
+        return empty, [], [html.P(str(exc), className="cov-error", role="alert")], None, []
     return (
-        map_layers(model, report, state.by, state.layers, tr),
+        zone_hideout(report, state.by, "choropleth" in state.layers),
+        map_layers(model, report, state.by, state.layers, tr)
+        + target_layers(model, report, state.mode),
         summary_view(report, tr, model.data),
         table_view(report, state.by, tr),
         note_view(report, tr),
