@@ -99,6 +99,8 @@ def _add_cache_headers(app: Dash) -> None:
             response.make_sequence()
         path = _relative(app, request.path)
         query = request.query_string.decode("latin-1")
+        if "no-store" in response.headers.get("Cache-Control", ""):  # the health check says so
+            return response
         response.headers["Cache-Control"] = cache_control(path, query)
         if path == "_dash-layout":  # the page in it is the one of the Referer's query
             response.vary.add("Referer")
