@@ -46,7 +46,9 @@ import folium
 import geopandas as gpd
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
-from werkzeug.serving import make_server
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _serve import in_process
 
 from soja_map.config import PACKAGE_DIR, Settings
 from soja_map.data.dataset import Dataset, load_dataset
@@ -162,12 +164,8 @@ def chromium() -> webdriver.Chrome:
 @contextlib.contextmanager
 def serving_app(data: Dataset) -> Iterator[str]:
     app = create_app(Settings(geodata_dir=data.geodata_dir, tiles=False), data)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
+    with in_process(app.server) as url:
+        yield url
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -27,14 +27,10 @@ import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +38,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _serve import gunicorn, in_process
 from bench_app import offline_html, peer_frame, serving_dir
-from werkzeug.serving import make_server
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset, load_dataset
@@ -155,48 +151,19 @@ def lcp_element(audits: dict[str, Any]) -> str:
         return ""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving_gunicorn(geodata: Path) -> Iterator[str]:
     """The app as the README deploys it: ``gunicorn --workers 2 --preload app:server``."""
-    port = _free_port()
-    env = {**os.environ, "SOJA_MAP_GEODATA": str(geodata), "SOJA_MAP_TILES": "0"}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(
-        [str(gunicorn), "--workers", "2", "--preload", "--bind", f"127.0.0.1:{port}", "app:server"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if proc.poll() is not None:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+    env = {"SOJA_MAP_GEODATA": str(geodata), "SOJA_MAP_TILES": "0"}
+    with gunicorn(["--workers", "2", "--preload"], env) as (base, _proc, _deadline):
+        yield base + "/"
 
 
 @contextlib.contextmanager
 def serving_in_process(data: Dataset) -> Iterator[str]:
     app = create_app(Settings(geodata_dir=data.geodata_dir, tiles=False), data)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
+    with in_process(app.server) as url:
+        yield url
 
 
 @contextlib.contextmanager

@@ -34,8 +34,6 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,10 +42,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from _serve import gunicorn, in_process
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.common.by import By
-from werkzeug.serving import make_server
 
 from soja_map.config import Settings
 from soja_map.data.dataset import load_dataset
@@ -195,12 +193,8 @@ def _session(driver: webdriver.Chrome, base: str) -> list[Request]:
 def serving_in_process() -> Iterator[str]:
     settings = Settings(tiles=False)
     app = create_app(settings, load_dataset(settings))
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
+    with in_process(app.server) as url:
+        yield url
 
 
 def record() -> list[Request]:
@@ -216,45 +210,19 @@ def record() -> list[Request]:
 # -- replay ------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 CONFIG = REPO / "soja_map" / "web" / "gunicorn_conf.py"
 
 
 @contextlib.contextmanager
-def gunicorn(
+def serving_gunicorn(
     workers: int, config: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = _free_port()
-    env = {**os.environ, "SOJA_MAP_TILES": "0", "PYTHONPATH": str(REPO)}
-    exe = Path(sys.executable).with_name("gunicorn")
-    command = [str(exe), "--workers", str(workers), "--preload", "--timeout", "60"]
+    command = ["--workers", str(workers), "--preload", "--timeout", "60"]
     if config is not None:
         command += ["--config", str(config), "--access-logfile", "/dev/null"]
-    proc = subprocess.Popen(
-        [*command, "--bind", f"127.0.0.1:{port}", "app:server"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if proc.poll() is not None:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
-        _wait_for_workers(proc.pid, workers, port, deadline)
-        yield f"http://127.0.0.1:{port}", proc
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+    with gunicorn(command, {"SOJA_MAP_TILES": "0"}) as (base, proc, deadline):
+        _wait_for_workers(proc.pid, workers, int(base.rsplit(":", 1)[1]), deadline)
+        yield base, proc
 
 
 def _wait_for_workers(master: int, workers: int, port: int, deadline: float) -> None:
@@ -487,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     durations = list(args.seconds) + [args.seconds[-1]] * len(args.users)
     config = None if args.gunicorn_config == "none" else Path(args.gunicorn_config)
     memory: list[dict[str, Any]] = []
-    with gunicorn(args.workers, config) as (base, proc):
+    with serving_gunicorn(args.workers, config) as (base, proc):
         print(f"gunicorn --workers {args.workers} --preload (config {config}), on {base}")
         memory.append(memory_report(proc.pid, "workers up"))
         first_ms = first_coverage_ms(base, plan)

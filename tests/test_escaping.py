@@ -26,6 +26,7 @@ from soja_map.maps.api import ExportOptions, build_map, render_html
 from soja_map.maps.elements import PLACES_BLOCK
 from soja_map.query.filters import Filter
 from soja_map.web import components as c
+from tests.dash_tree import strings, walk
 from tests.html_tree import Node, parse
 
 PLACE = "school.es.soja"  # a point: it has a marker, a popup and a tooltip in the export
@@ -163,32 +164,14 @@ def test_the_export_shows_every_data_field_as_text(evil: Dataset, lang: Lang) ->
 # -- the app's card ----------------------------------------------------------------------------
 
 
-def components(component: Any) -> list[Any]:
-    if isinstance(component, list | tuple):
-        return [x for item in component for x in components(item)]
-    if component is None or isinstance(component, str | int | float):
-        return []
-    return [component, *components(getattr(component, "children", None))]
-
-
-def strings(component: Any) -> list[str]:
-    if isinstance(component, str):
-        return [component]
-    if isinstance(component, list | tuple):
-        return [s for x in component for s in strings(x)]
-    if component is None or isinstance(component, int | float):
-        return []
-    return strings(getattr(component, "children", None))
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_app_card_shows_every_data_field_as_text(evil: Dataset, lang: Lang) -> None:
     card = c.details(evil, PLACE, Filter(), {PLACE}, translator(lang))
     # only plain html components: their string children are React text nodes, and none of them
     # takes markup (no dcc.Markdown, no iframe srcDoc, no dangerously_allow_html)
-    for component in components(card):
+    for component in walk(card):
         assert type(component).__module__.startswith("dash.html"), type(component)
         assert not isinstance(component, html.Iframe | html.Script | html.ObjectEl | html.Embed)
     assert_text("\n".join(strings(card)), lang, "app card")
-    links = [x.href for x in components(card) if isinstance(x, html.A)]
+    links = [x.href for x in walk(card) if isinstance(x, html.A)]
     assert links == []  # the hostile reference is not an http(s) URL: shown, never linked

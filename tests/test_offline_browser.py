@@ -91,7 +91,9 @@ def test_the_map_opens_again_with_no_network_and_says_it_is_a_cached_copy(
     for label in ("ささえる", "はぐくむ", "鉄道駅 (15)", "学校 (19)"):
         assert label in legend
     assert dash_duo.find_elements("path.soja-ref-boundary")
-    assert dash_duo.find_element(f"#{ids.SUMMARY}").text.startswith("70 件を表示中")
+    assert dash_duo.find_element(f"#{ids.SUMMARY}").text.startswith(
+        f"{len(dataset.places)} 件を表示中"
+    )
     # what the first screen does not show is in the copy too: the list
     choose_view(dash_duo, "list")
     wait_until(

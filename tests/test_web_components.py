@@ -15,26 +15,9 @@ from soja_map.i18n import translator
 from soja_map.query.filters import Filter, counts, select
 from soja_map.web import components as c
 from soja_map.web import ids
+from tests.dash_tree import strings, walk
 
 JA, EN = translator("ja"), translator("en")
-
-
-def walk(component: Any) -> list[Any]:
-    if isinstance(component, list | tuple):
-        return [x for item in component for x in walk(item)]
-    if component is None or isinstance(component, str | int | float):
-        return []
-    return [component, *walk(getattr(component, "children", None))]
-
-
-def strings(component: Any) -> list[str]:
-    if isinstance(component, str):
-        return [component]
-    if isinstance(component, list | tuple):
-        return [s for x in component for s in strings(x)]
-    if component is None or isinstance(component, int | float):
-        return []
-    return strings(getattr(component, "children", None))
 
 
 def with_place(dataset: Dataset, pid: str, **changes: Any) -> Dataset:

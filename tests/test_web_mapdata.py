@@ -132,7 +132,7 @@ def test_the_first_render_sends_well_under_500_kb(mapdata: MapData) -> None:
     first = len(mapdata.places.body) + sum(
         len(mapdata.references[k].body) for k in ("boundary", "rail")
     )
-    assert first < 150_000
+    assert first < 200_000  # 169 places with readings and facts; far under the 500 kB budget
     school_districts = len(mapdata.references["elementary"].body) + len(
         mapdata.references["junior_high"].body
     )

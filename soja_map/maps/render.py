@@ -319,34 +319,31 @@ class Renderer:
 
     def pdf(self, html: Path, out: Path, page: Page) -> Rendered:
         """Print ``html`` to a one-page, full-bleed PDF of the page's paper size."""
+        return self._print(html, out, page, {"pageRanges": "1"})
+
+    def _print(self, html: Path, out: Path, page: Page, options: dict[str, Any]) -> Rendered:
+        """``Page.printToPDF`` of ``html`` on the page's paper (no margins unless ``options``
+        give them), written to ``out``."""
         start = time.perf_counter()
         viewport = page.pdf_viewport()
         ready, tiles = self.load(html, viewport)
         width, height = page.inches
-        result = self.driver.execute_cdp_cmd(
-            "Page.printToPDF",
-            {
-                "paperWidth": width,
-                "paperHeight": height,
-                "landscape": False,  # the width and height are already oriented
-                "marginTop": 0,
-                "marginBottom": 0,
-                "marginLeft": 0,
-                "marginRight": 0,
-                "printBackground": True,
-                "preferCSSPageSize": False,
-                "pageRanges": "1",
-            },
-        )
+        settings = {
+            "paperWidth": width,
+            "paperHeight": height,
+            "landscape": False,  # the width and height are already oriented
+            "marginTop": 0,
+            "marginBottom": 0,
+            "marginLeft": 0,
+            "marginRight": 0,
+            "printBackground": True,
+            "preferCSSPageSize": False,
+            **options,
+        }
+        result = self.driver.execute_cdp_cmd("Page.printToPDF", settings)
         _write_bytes(out, base64.b64decode(result["data"]))
-        return Rendered(
-            Path(out),
-            "pdf",
-            (viewport.width, viewport.height),
-            ready,
-            tiles,
-            time.perf_counter() - start,
-        )
+        elapsed = time.perf_counter() - start
+        return Rendered(Path(out), "pdf", (viewport.width, viewport.height), ready, tiles, elapsed)
 
     # -- the report (maps/report.py) -------------------------------------------------------------
 
@@ -362,32 +359,16 @@ class Renderer:
         self, html: Path, out: Path, page: Page, margins: Margins, footer: str
     ) -> Rendered:
         """Print ``html`` to a PDF of as many pages as it needs, with ``footer`` on each page."""
-        start = time.perf_counter()
-        viewport = page.pdf_viewport()
-        ready, tiles = self.load(html, viewport)
-        width, height = page.inches
-        result = self.driver.execute_cdp_cmd(
-            "Page.printToPDF",
-            {
-                "paperWidth": width,
-                "paperHeight": height,
-                "landscape": False,  # the width and height are already oriented
-                "marginTop": margins.top,
-                "marginBottom": margins.bottom,
-                "marginLeft": margins.side,
-                "marginRight": margins.side,
-                "printBackground": True,
-                "preferCSSPageSize": False,
-                "displayHeaderFooter": True,
-                "headerTemplate": "<span></span>",
-                "footerTemplate": footer,
-            },
-        )
-        _write_bytes(out, base64.b64decode(result["data"]))
-        return Rendered(
-            Path(out), "pdf", (viewport.width, viewport.height), ready, tiles,
-            time.perf_counter() - start,
-        )  # fmt: skip
+        options = {
+            "marginTop": margins.top,
+            "marginBottom": margins.bottom,
+            "marginLeft": margins.side,
+            "marginRight": margins.side,
+            "displayHeaderFooter": True,
+            "headerTemplate": "<span></span>",
+            "footerTemplate": footer,
+        }
+        return self._print(html, out, page, options)
 
 
 @dataclass(frozen=True, slots=True)

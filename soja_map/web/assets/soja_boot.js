@@ -45,7 +45,10 @@
         if (window.requestIdleCallback) { window.requestIdleCallback(register, {timeout: 5000}); } else { window.setTimeout(register, 2000); }
     }
 
-    if ("serviceWorker" in navigator && window.isSecureContext) {
+    // only where the server offers the web app (its page links the manifest): a page of a test
+    // app or an embedding without the PWA routes would ask for a worker script that is not there
+    var offered = document.querySelector('link[rel="manifest"]');
+    if (offered && "serviceWorker" in navigator && window.isSecureContext) {
         if (document.readyState === "complete") { whenIdle(); } else { window.addEventListener("load", whenIdle); }
     }
 
