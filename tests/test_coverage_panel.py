@@ -223,6 +223,15 @@ def test_share_classes():
     assert pm.share_class(float("nan")) == -1
 
 
+def test_zone_geometry_is_sent_once_a_kind_is_chosen_and_once_per_zone_kind():
+    # the first screen (no facility kind) carries no planner geometry: it would double the page
+    assert pv.zones_to_send("town", None, "") is None
+    assert pv.zones_to_send("elementary", "category:nursery", "") == "elementary"
+    assert pv.zones_to_send("elementary", "category:nursery", "elementary") is None
+    assert pv.zones_to_send("junior_high", "category:nursery", "elementary") == "junior_high"
+    assert pv.zones_to_send("<script>", "category:nursery", "") == "town"
+
+
 def test_map_layers_draw_zones_gaps_and_catchments(model):
     state = pm.PanelState(source="category:nursery", radius=800.0, by="elementary")
     report = model.report(state)

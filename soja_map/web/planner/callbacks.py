@@ -12,13 +12,14 @@ from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
 from soja_map.web import ids as app_ids
 from soja_map.web.planner import ids
-from soja_map.web.planner.model import BY_CHOICES, PanelModel, next_whatif, state_from, sync_radius
+from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
 from soja_map.web.planner.views import (
     download,
     labels,
     removal_options,
     view,
     zone_collection,
+    zones_to_send,
 )
 
 # the components the view depends on, by the name state_from() takes them
@@ -68,9 +69,18 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         state = state_from(**values)
         return view(model, state, translator(state.lang))
 
-    @app.callback(Output(ids.ZONES, "data"), Input(ids.BY, "value"))
-    def _zones(by: Any) -> dict[str, Any]:
-        return zone_collection(model, by if by in BY_CHOICES else "town")
+    @app.callback(
+        Output(ids.ZONES, "data"),
+        Output(ids.ZONES_KIND, "data"),
+        Input(ids.BY, "value"),
+        Input(ids.SOURCE, "value"),
+        State(ids.ZONES_KIND, "data"),
+    )
+    def _zones(by: Any, source: Any, loaded: Any) -> tuple[dict[str, Any], str]:
+        kind = zones_to_send(by, source, loaded)
+        if kind is None:
+            raise PreventUpdate
+        return zone_collection(model, kind), kind
 
     @app.callback(
         Output(ids.PRESET, "value"),

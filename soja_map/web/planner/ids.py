@@ -29,6 +29,7 @@ CITY_COVERED: Final = "cov-city-covered"
 WHATIF_CHANGE: Final = "cov-whatif-change"
 WHATIF_LIST: Final = "cov-whatif-list"
 ZONES: Final = "cov-zones"  # the choropleth: geometry once per zone kind, classes in its hideout
+ZONES_KIND: Final = "cov-zones-kind"  # dcc.Store: the zone kind whose geometry ZONES holds ("")
 OVERLAYS: Final = "cov-overlays"  # gaps, catchments, what-if markers and targets
 TARGET: Final = "cov-target"  # pattern-matching type of the clickable facility targets
 TARGET_PANE: Final = "cov-targets"  # a map pane above the place markers (clicks reach it first)

@@ -108,6 +108,7 @@ def layout(data: Dataset, lang: str) -> Any:
                 ]
             ),
             dcc.Store(id=ids.WHATIF_STORE, data={"add": []}),
+            dcc.Store(id=ids.ZONES_KIND, data=""),
             html.Div(id=ids.SUMMARY, role="status", **_ARIA_LIVE),
             html.Div(legend, id=ids.LEGEND),
             html.Div(id=ids.TABLE, className="cov-table-wrap"),

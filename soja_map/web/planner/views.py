@@ -403,6 +403,16 @@ def map_children() -> list[Any]:
     ]
 
 
+def zones_to_send(by: Any, source: Any, loaded: Any) -> str | None:
+    """The zone kind whose geometry the map needs now, or ``None`` when it has it or needs none:
+    nothing before a facility kind is chosen (the first screen carries no planner geometry),
+    then once per zone kind."""
+    if not source:
+        return None
+    kind = by if by in BY_CHOICES else "town"
+    return None if kind == loaded else kind
+
+
 # what a what-if re-sends is kept light: outlines simplified in metres (the grid is 100 m), then
 # coordinates to 1e-5 degrees (about 1 m)
 GAP_SIMPLIFY_M: Final = 10.0
