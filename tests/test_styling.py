@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import PLACE_CATEGORIES
 from soja_map.i18n import translator
+from soja_map.maps.panels import legend_html
 from soja_map.query.styling import (
     GLYPHS,
     colours_for,
     feature_style,
     icon_table,
     legend_entries,
-    legend_html,
     marker_svg,
     shape_of,
 )
@@ -84,7 +85,8 @@ def test_legend_escapes_every_label(dataset: Dataset) -> None:
         "Nursery",
         "City boundary",
     ]
-    html = legend_html(entries, en, title="<script>alert(1)</script>")
+    hostile = replace(entries[-2], label="<script>alert(1)</script>")
+    html = legend_html([*entries[:-2], hostile, entries[-1]], en)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert len(re.findall(r'class="soja-legend-row"', html)) == 7

@@ -11,12 +11,14 @@ import json
 import folium
 import pytest
 
-from soja_map.config import BASEMAPS
+from soja_map.config import BASEMAPS, Settings
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import PLACE_CATEGORIES, POINT
+from soja_map.i18n import translator
 from soja_map.maps.api import ExportOptions, build_map, render_html
 from soja_map.maps.elements import PlacesLayer
 from soja_map.maps.offline import js_literal
+from soja_map.maps.panels import legend_html
 from soja_map.query.basemaps import TILE_SOURCES
 from soja_map.query.filters import Filter, select
 from soja_map.query.styling import (
@@ -25,12 +27,13 @@ from soja_map.query.styling import (
     feature_style,
     icon_table,
     legend_entries,
-    legend_html,
     marker_svg,
     path_style,
 )
 from soja_map.web.context import build_context
 from soja_map.web.mapdata import style_key, style_tables
+from soja_map.web.views import filter_view
+from tests.dash_tree import strings
 
 FILTERS = {
     "all": Filter(),
@@ -105,8 +108,9 @@ def test_the_legend_is_the_styling_legend(case, dataset) -> None:
             active_projects=flt.projects,
             counts={str(k): int(v) for k, v in counts.items()},
             references=references,
+            partial=dataset.partial_categories,
         ),
-        "ja",
+        translator("ja"),
     )
     legend = control(m, "Legend")
     assert legend.html == expected
@@ -166,3 +170,27 @@ def test_the_dash_map_and_the_export_offer_the_same_background_maps(
     # one table (soja_map.query.basemaps) serves both; this guards against either growing its own
     assert set(TILE_SOURCES) == set(BASEMAPS) - {"none"}
     assert build_context(settings, dataset, url_for=str).basemaps == tuple(TILE_SOURCES.values())
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_partial_category_says_so_in_both_legends_alike(dataset, lang) -> None:
+    """Completeness is shown where the count is: the app's legend and the export's say the same."""
+    partial = dataset.partial_categories
+    assert {"medical_facility"} <= partial  # clinics are a selection (SOURCES.md section 16)
+    tr = translator(lang)
+    flt = Filter()
+    ctx = build_context(
+        Settings(geodata_dir=dataset.geodata_dir, tiles=False), dataset, url_for=lambda p: "/" + p
+    )
+    app_legend = "".join(strings(filter_view(ctx, flt, ["city_boundary"], tr).legend))
+    export_legend = control(build_map(dataset, flt, ExportOptions(lang=lang)), "Legend").html
+    located = dataset.located
+    for category in partial & set(located["category"]):
+        n = int((located["category"] == category).sum())
+        words = tr("legend_count_partial", n=tr.number(n))
+        assert words in app_legend, category
+        assert words in export_legend, category
+    complete = next(iter(set(located["category"]) - partial))
+    n = int((located["category"] == complete).sum())
+    assert tr("legend_count", n=tr.number(n)) in app_legend
+    assert tr("legend_count_partial", n=tr.number(n)) not in app_legend

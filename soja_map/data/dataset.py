@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from soja_map.config import Settings
+from soja_map.data.facts import category_completeness
 from soja_map.data.geo import geometry_to_lonlat, geometry_to_metric, to_metric_xy
 from soja_map.data.io import read_json_file, read_text_bounded
 from soja_map.data.plan import CATALOGUE_FILE, Catalogue, Plan
@@ -73,6 +75,13 @@ class Dataset:
     geodata_dir: Path
     report: Report | None = field(default=None, repr=False, compare=False)
     sources: str | None = field(default=None, repr=False, compare=False)  # SOURCES.md, validated
+
+    @cached_property
+    def partial_categories(self) -> frozenset[str]:
+        """The categories known to be incomplete (their layer says so), for every place a count of
+        them is shown: filter options, the app's legend and the export's legend."""
+        found = category_completeness(self.layers)
+        return frozenset(k for k, v in found.items() if not v.complete)
 
     @property
     def towns(self) -> gpd.GeoDataFrame:

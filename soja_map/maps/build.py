@@ -166,6 +166,7 @@ def _add_panels(
         active_projects=flt.projects,
         counts={str(k): int(v) for k, v in by_category.items()},
         references=references,
+        partial=data.partial_categories,
     )
     m.add_child(
         HtmlControl("Legend", legend_html(entries, tr), position="topright", css_class="soja-panel")

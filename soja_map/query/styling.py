@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import escape
@@ -201,6 +201,7 @@ class LegendEntry:
     svg: str | None = None
     style: dict[str, Any] | None = None
     count: int | None = None
+    count_text: str | None = None  # "(44)" or "(44・一部のみ)": the count as every legend shows it
 
 
 def line_colours(
@@ -226,12 +227,14 @@ def legend_entries(
     counts: dict[str, int] | None = None,
     references: Iterable[str] = (),
     drawn_line_colours: Mapping[str, Sequence[str]] | None = None,
+    partial: Container[str] = (),
 ) -> list[LegendEntry]:
     """What the legend shows for a map drawing ``categories`` (in schema order).
 
     ``drawn_line_colours`` (``line_colours``): the colours a line category is drawn in, so its
     swatch shows that colour (one colour) rather than the neutral grey (several, or unknown).
-    Labels are plain text: renderers must escape them (``legend_html`` does).
+    ``partial``: categories known to be incomplete (``Dataset.partial_categories``); their count
+    says so. Labels are plain text: renderers must escape them (``maps.panels.legend_html`` does).
     """
     tr = translator(tr)
     shown = set(active_projects) if active_projects is not None else None
@@ -255,18 +258,37 @@ def legend_entries(
             continue
         label = tr.pick(CATEGORIES[cat].label_ja, CATEGORIES[cat].label_en)
         count = counts.get(cat) if counts else None
+        count_text = (
+            None
+            if count is None
+            else tr(
+                "legend_count_partial" if cat in partial else "legend_count", n=tr.number(count)
+            )
+        )
         if CATEGORIES[cat].geometry_types == LINES:
             drawn = tuple((drawn_line_colours or {}).get(cat, ()))
             colour = drawn[0] if len(drawn) == 1 else NEUTRAL
             entries.append(
                 LegendEntry(
-                    "line", cat, label, colour, style=path_style(cat, (colour,)), count=count
+                    "line",
+                    cat,
+                    label,
+                    colour,
+                    style=path_style(cat, (colour,)),
+                    count=count,
+                    count_text=count_text,
                 )
             )
         else:
             entries.append(
                 LegendEntry(
-                    "category", cat, label, NEUTRAL, svg=marker_svg(cat, (NEUTRAL,)), count=count
+                    "category",
+                    cat,
+                    label,
+                    NEUTRAL,
+                    svg=marker_svg(cat, (NEUTRAL,)),
+                    count=count,
+                    count_text=count_text,
                 )
             )
     entries.extend(
@@ -295,33 +317,3 @@ def swatch_html(entry: LegendEntry) -> str:
         f'<svg width="26" height="18" aria-hidden="true"><line x1="1" y1="9" x2="25" y2="9" '
         f'stroke="{style.get("color", colour)}" stroke-width="{min(float(style.get("weight", 3)), 5)}"{dash_attr}/></svg>'
     )
-
-
-def legend_html(
-    entries: Sequence[LegendEntry], tr: Translator | Lang = "ja", *, title: str | None = None
-) -> str:
-    """The legend as an HTML fragment (every label escaped), used by the Folium export."""
-    tr = translator(tr)
-    rows: list[str] = []
-    sections = (
-        ("project", "priority_projects"),
-        ("category", "categories"),
-        ("reference", "reference_layers"),
-    )
-    for kind, heading in sections:
-        group = [e for e in entries if e.kind == kind or (kind == "category" and e.kind == "line")]
-        if not group:
-            continue
-        rows.append(f'<div class="soja-legend-heading">{escape(tr(heading))}</div>')
-        for e in group:
-            count = (
-                f' <span class="soja-legend-count">({tr.number(e.count)})</span>'
-                if e.count is not None
-                else ""
-            )
-            rows.append(
-                f'<div class="soja-legend-row" data-entry="{escape(e.kind)}:{escape(e.id)}">'
-                f"{swatch_html(e)}<span>{escape(e.label)}</span>{count}</div>"
-            )
-    heading = escape(title if title is not None else tr("legend"))
-    return f'<div class="soja-legend"><div class="soja-legend-title">{heading}</div>{"".join(rows)}</div>'

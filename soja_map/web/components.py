@@ -254,9 +254,10 @@ def legend(
     references: Iterable[str],
     tr: Translator,
     drawn_line_colours: Mapping[str, Sequence[str]] | None = None,
+    partial: Container[str] = (),
 ) -> html.Div:
-    """The legend of exactly what the map draws: shown projects, categories with counts, overlays
-    (lines in the colour they are drawn in)."""
+    """The legend of exactly what the map draws: shown projects, categories with counts (saying
+    which are known to be incomplete), overlays (lines in the colour they are drawn in)."""
     refs = list(dict.fromkeys(REFERENCE_STYLE_OF[r] for r in references if r in REFERENCE_STYLE_OF))
     entries = legend_entries(
         plan,
@@ -266,6 +267,7 @@ def legend(
         counts=shown.by_category,
         references=refs,
         drawn_line_colours=drawn_line_colours,
+        partial=partial,
     )
     sections = (
         ("project", "priority_projects"),
@@ -289,8 +291,8 @@ def legend(
                             html.Span(
                                 [
                                     e.label,
-                                    html.Span(f" ({tr.number(e.count)})", className="soja-count")
-                                    if e.count is not None
+                                    html.Span(f" {e.count_text}", className="soja-count")
+                                    if e.count_text is not None
                                     else None,
                                 ]
                             ),

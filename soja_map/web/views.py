@@ -18,7 +18,6 @@ from markupsafe import escape
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from soja_map.data.facts import category_completeness
 from soja_map.data.plan import Plan
 from soja_map.data.readings import romaji_title
 from soja_map.i18n import Lang, Translator, translator
@@ -96,19 +95,6 @@ def shown_places(ctx: AppContext, flt: Filter) -> gpd.GeoDataFrame:
     return select(ctx.data.places, flt)
 
 
-_PARTIAL: dict[int, tuple[Any, frozenset[str]]] = {}
-
-
-def partial_categories(data: Any) -> frozenset[str]:
-    """The categories known to be incomplete (data.facts.category_completeness), once per data."""
-    hit = _PARTIAL.get(id(data.layers))
-    if hit is None or hit[0] is not data.layers:
-        found = category_completeness(data.layers)
-        hit = (data.layers, frozenset(k for k, v in found.items() if not v.complete))
-        _PARTIAL[id(data.layers)] = hit
-    return hit[1]
-
-
 def filter_view(
     ctx: AppContext, flt: Filter, references: Sequence[str], tr: Translator
 ) -> FilterView:
@@ -128,7 +114,7 @@ def filter_view(
             plan, flt.projects, flt.policies, flt.measures, ctx.measure_counts, tr
         ),
         category_options=c.category_options(
-            [*all_categories, *flt.categories], all_categories, tr, partial_categories(data)
+            [*all_categories, *flt.categories], all_categories, tr, data.partial_categories
         ),
         measure_note=c.measure_note(data, flt, ctx.measure_counts, tr),
         city_wide=c.city_wide_section(data, flt, selected, tr),
@@ -140,6 +126,7 @@ def filter_view(
             references,
             tr,
             line_colours(located, plan, flt.projects),
+            data.partial_categories,
         ),
         shown=shown,
     )
