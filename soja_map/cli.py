@@ -11,6 +11,7 @@ import click
 
 from soja_map import __version__
 from soja_map.config import BASEMAPS, SETTINGS_DOC, Settings
+from soja_map.data.facts import SHELTER_LAYER_CHOICES
 from soja_map.data.schema import PLACE_CATEGORIES
 from soja_map.errors import ConfigError, SojaMapError, ValidationError
 
@@ -655,6 +656,12 @@ def _write_access(result: Any, by: str, fmt: str | None, output: Path | None, tr
 @click.option("--lang", type=click.Choice(["ja", "en"]), help="Language of the map (default ja).")
 @click.option("--school-districts", is_flag=True, help="Draw the (indicative) school districts.")
 @click.option(
+    "--shelters",
+    type=click.Choice(SHELTER_LAYER_CHOICES),
+    help="Show the 避難場所・避難所 layer: all sites, the evacuation shelters (shelter), or the sites "
+    "designated for one hazard (flood, landslide, earthquake, fire, inland_flood...).",
+)
+@click.option(
     "--no-rail-lines", is_flag=True, help="Leave out the railway lines drawn for context."
 )
 @click.option(
@@ -716,6 +723,7 @@ def export(
     basemap: str | None,
     lang: str | None,
     school_districts: bool,
+    shelters: str | None,
     no_rail_lines: bool,
     each_project: bool,
     png: Path | None,
@@ -772,6 +780,7 @@ def export(
         basemap=basemap or (settings.basemap if settings.tiles else "none"),
         lang="en" if (lang or settings.language) == "en" else "ja",
         school_districts=school_districts,
+        shelters=shelters,
         rail_lines=not no_rail_lines,
         view=api.View.parse(bounds) if bounds else None,
         tile_mirror=tile_mirror or settings.tile_mirror,

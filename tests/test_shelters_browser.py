@@ -19,6 +19,7 @@ from tests.test_app_browser import (
     open_app,
     text_of,
     wait_counts,
+    wait_query,
     wait_until,
 )
 
@@ -54,6 +55,24 @@ def test_the_shelter_layer_shows_only_the_sites_for_floods(dash_duo, settings, d
     assert len(rings) == len(on_places)
     # the layer is safety information, not a plan measure: the plan's counts do not change
     wait_counts(dash_duo, *expected(dataset, Filter()))
+    assert dash_duo.get_logs() == []
+
+
+def test_a_shared_link_opens_the_flood_sites_and_the_language_switch_keeps_them(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset, search="?shelters=flood")
+    flood = rule.site_ids(dataset, "flood")
+    wait_until(lambda: len(shelter_marks(dash_duo)) == len(flood), what="the flood sites")
+    dash_duo.wait_for_text_to_equal(f"#{ids.SHELTER_COUNT}", f"洪水: {len(flood)} か所を表示")
+    dash_duo.find_element(f"#{ids.LANG_TOGGLE}").click()
+    dash_duo.wait_for_text_to_equal(f"#{ids.SHELTER_COUNT}", f"Flood: {len(flood)} sites shown")
+    assert len(shelter_marks(dash_duo)) == len(flood)
+    wait_query(dash_duo, "shelters", "flood")
+    # turning the layer off takes it out of the address
+    dash_duo.find_element(f"#{ids.SHELTER_SHOW} input").click()
+    wait_until(lambda: shelter_marks(dash_duo) == [], what="the layer off")
+    wait_query(dash_duo, "shelters", None)
     assert dash_duo.get_logs() == []
 
 

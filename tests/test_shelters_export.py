@@ -3,6 +3,8 @@ same choice, on both faces."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from soja_map.data.dataset import Dataset
@@ -10,7 +12,9 @@ from soja_map.errors import ExportError
 from soja_map.i18n import translator
 from soja_map.maps.api import ExportOptions, build_map
 from soja_map.query import shelters as rule
-from soja_map.web.shelters import shelter_layer
+from soja_map.web.export_button import export_download
+from soja_map.web.shelters import shelter_layer, shown_choice
+from tests.test_export_cli import export
 
 
 def export_layers(dataset: Dataset, options: ExportOptions) -> dict[str, tuple[list[str], bool]]:
@@ -21,6 +25,14 @@ def export_layers(dataset: Dataset, options: ExportOptions) -> dict[str, tuple[l
         for child in m._children.values()
         if hasattr(child, "shelter_choice")
     }
+
+
+def flood_tip(dataset: Dataset) -> str:
+    """The tooltip of a shelter-only flood site, as the exported page carries it (JSON text)."""
+    site = next(
+        s for s in rule.points(rule.select(rule.sites(dataset), "flood")) if s["shelter_only"]
+    )
+    return json.dumps(rule.site_tip(site, translator("ja")))
 
 
 def test_no_shelter_layer_unless_asked(dataset: Dataset) -> None:
@@ -56,3 +68,37 @@ def test_the_exported_page_names_the_layer_in_both_languages(dataset: Dataset) -
             build_map(dataset, None, ExportOptions(shelters="flood", lang=lang)).get_root().render()
         )
         assert label.encode("unicode_escape").decode() in html or label in html
+
+
+def test_the_app_export_button_exports_the_shelter_layer_the_screen_shows(dataset: Dataset) -> None:
+    assert shown_choice([], "flood") is None  # layer off: no shelter layer in the file
+    assert shown_choice(["on"], "flood") == "flood"
+    assert shown_choice(["on"], "<b>") == "all"
+    flood = export_download(dataset, None, None, "ja", "html", shelters="flood")["content"]
+    none = export_download(dataset, None, None, "ja", "html")["content"]
+    tip = flood_tip(dataset)
+    assert tip in flood
+    assert tip not in none
+
+
+def test_the_cli_exports_the_shelter_layer_on_request(tmp_path, dataset: Dataset) -> None:
+    result = export("-o", "flood.html", "--shelters", "flood", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert flood_tip(dataset) in (tmp_path / "flood.html").read_text(encoding="utf-8")
+    refused = export("-o", "x.html", "--shelters", "tsunami-ish", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "Invalid value for '--shelters'" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_a_site_says_the_same_on_both_maps(dataset: Dataset) -> None:
+    """The export's tooltip of a site is the app's: its name and what it is designated for."""
+    tr = translator("en")
+    app_markers, _ = shelter_layer(dataset, ["on"], "flood", tr)
+    app_tips = {m.id["place"]: m.children.children for m in app_markers}
+    m = build_map(dataset, None, ExportOptions(shelters="flood", lang="en", print_mode=True))
+    layer = next(c for c in m._children.values() if getattr(c, "shelter_choice", None) == "flood")
+    export_tips = {f["id"]: f["properties"]["tip"] for f in layer.data["features"]}
+    assert export_tips == app_tips
+    assert any("Evacuation shelter" in t or "Flood" in t for t in export_tips.values())

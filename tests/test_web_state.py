@@ -37,6 +37,8 @@ STATES = [
         lang="en",
     ),
     AppState(references=(), view="planner", basemap="none"),
+    AppState(shelters="flood", view="nearby"),
+    AppState(shelters="all"),
 ]
 
 
@@ -141,3 +143,10 @@ def test_current_state_reads_the_stores() -> None:
 def test_view_of_a_store() -> None:
     assert view_of(None) == (None, None, None)
     assert view_of({"center": [34.5, 133.5], "zoom": 11.6}) == (34.5, 133.5, 12)
+
+
+def test_the_shelter_layer_is_in_the_link_and_odd_choices_are_dropped(dataset: Dataset) -> None:
+    assert encode_search(AppState(shelters="shelter")) == "?shelters=shelter"
+    assert parse_search("?shelters=flood", dataset.plan).shelters == "flood"
+    assert parse_search("?shelters=<script>", dataset.plan).shelters is None
+    assert parse_search("?shelters=", dataset.plan).shelters is None

@@ -37,6 +37,11 @@ class Hazard(StrEnum):
     VOLCANO = "volcano"  # 火山現象
 
 
+# the shelter layer's choices (query.shelters): every site, the 指定避難所, or the 指定緊急避難場所
+# designated for one hazard; here so the CLI can offer them without loading geopandas
+SHELTER_LAYER_CHOICES: tuple[str, ...] = ("all", "shelter", *(h.value for h in Hazard))
+
+
 class ChildcareType(StrEnum):
     LICENSED_NURSERY = "licensed_nursery"  # 認可保育所
     SMALL_SCALE = "small_scale"  # 小規模保育 (地域型保育)

@@ -30,10 +30,10 @@ def shelter_geojson(data: Dataset, choice: str, tr: Translator) -> dict[str, Any
             {
                 "type": "Feature",
                 "id": site["id"],
-                # the name only (the overlay's label says what the sites are designated for);
+                # the app's tooltip (name and designations, plain text: BIND_TIP escapes it);
                 # ``only``: a site with no other role (a dot; others are rings around their marker)
                 "properties": {
-                    "tip": tr.pick(site["name_ja"], site["name_en"]),
+                    "tip": shelters.site_tip(site, tr),
                     "only": site["shelter_only"],
                 },
                 "geometry": geometry_json(chosen.geometry[site["id"]], REFERENCE_DECIMALS + 1),

@@ -15,11 +15,17 @@ from typing import Any
 import geopandas as gpd
 
 from soja_map.data.dataset import Dataset
-from soja_map.data.facts import HAZARD_MESSAGE, SHELTER_MESSAGE, Hazard, shelter_sites
+from soja_map.data.facts import (
+    HAZARD_MESSAGE,
+    SHELTER_LAYER_CHOICES,
+    SHELTER_MESSAGE,
+    Hazard,
+    shelter_sites,
+)
+from soja_map.i18n import Translator
 
-ALL = "all"
-SHELTER = "shelter"  # 指定避難所
-CHOICES: tuple[str, ...] = (ALL, SHELTER, *(h.value for h in Hazard))
+CHOICES: tuple[str, ...] = SHELTER_LAYER_CHOICES
+ALL, SHELTER = CHOICES[:2]  # every site; 指定避難所
 DEFAULT_CHOICE = ALL
 
 # the message key naming each choice (tr(CHOICE_MESSAGE[choice]))
@@ -91,3 +97,21 @@ def points(frame: gpd.GeoDataFrame) -> list[Mapping[str, Any]]:
         }
         for place_id, row in frame.iterrows()
     ]
+
+
+def role_text(site: Mapping[str, Any], tr: Translator) -> str:
+    """What a site is designated as: "指定緊急避難場所（洪水・地震）・指定避難所"."""
+    parts = []
+    if site["hazards"]:
+        hazards = tr.join(tr(CHOICE_MESSAGE[h]) for h in site["hazards"])
+        parts.append(
+            tr("dataui_card_emergency_site", role=tr("hazard_emergency_site"), hazards=hazards)
+        )
+    if site["evacuation_shelter"]:
+        parts.append(tr("hazard_evacuation_shelter"))
+    return tr.join(parts)
+
+
+def site_tip(site: Mapping[str, Any], tr: Translator) -> str:
+    """A site's tooltip on both maps: its name and what it is designated as (plain text)."""
+    return f"{tr.pick(site['name_ja'], site['name_en'])}: {role_text(site, tr)}"

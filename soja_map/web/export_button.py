@@ -35,6 +35,7 @@ from soja_map.maps.api import (
 )
 from soja_map.query.filters import Filter
 from soja_map.web import ids
+from soja_map.web.shelters import shown_choice
 
 HTML_BUTTON = "export-html-button"
 PNG_BUTTON = "export-png-button"
@@ -136,6 +137,7 @@ def export_download(
     kind: Kind = "html",
     *,
     references: Sequence[str] | None = None,
+    shelters: str | None = None,
     basemap: str = "none",
     tile_mirror: str | None = None,
     renderer: Renderer | None = None,
@@ -156,6 +158,7 @@ def export_download(
         print_mode=kind == "png",
         generated=today,
         tile_mirror=tile_mirror,
+        shelters=shelters,
     )
     options = layer_options(options, references)
     if kind == "html":
@@ -205,6 +208,7 @@ def register_callbacks(
                 tr.lang,
                 kind,
                 references=states["references"],
+                shelters=shown_choice(states["shelter_show"], states["shelter_choice"]),
                 basemap=basemap,
                 tile_mirror=tile_mirror,
                 renderer=renderer,
@@ -233,6 +237,8 @@ def register_callbacks(
                 "view": State(ids.VIEW_STORE, "data"),
                 "lang": State(ids.LANG_STORE, "data"),
                 "references": State(ids.REFERENCES, "value"),
+                "shelter_show": State(ids.SHELTER_SHOW, "value"),
+                "shelter_choice": State(ids.SHELTER_CHOICE, "value"),
                 "data_format": State(DATA_FORMAT, "value"),
             },
         },

@@ -220,7 +220,7 @@ def _filter_pane(
                 ],
                 className="soja-block",
             ),
-            shelter_ui.shelter_controls(ctx, tr),
+            shelter_ui.shelter_controls(ctx, tr, state.shelters),
             shelter_ui.hazard_controls(ctx, tr),
         ],
         className="soja-pane soja-pane-filter",

@@ -71,15 +71,24 @@ def choice_options(data: Dataset, tr: Translator) -> list[dict[str, Any]]:
     ]
 
 
-def shelter_controls(ctx: AppContext, tr: Translator) -> html.Fieldset:
-    """Show the layer, choose a hazard; says the layer is safety information, not a plan measure."""
+def shown_choice(show: Sequence[str] | None, choice: str | None) -> str | None:
+    """The shelter layer as the URL and the export keep it: ``None`` when it is off, else the
+    chosen sites (query.shelters.CHOICES)."""
+    if SHOW not in (show or ()):
+        return None
+    return shelters.check_choice(choice)
+
+
+def shelter_controls(ctx: AppContext, tr: Translator, shown: str | None = None) -> html.Fieldset:
+    """Show the layer, choose a hazard; says the layer is safety information, not a plan measure.
+    ``shown``: the layer as a shared link restores it (``AppState.shelters``)."""
     return html.Fieldset(
         [
             html.Legend(tr("dataui_shelters_legend")),
             dcc.Checklist(
                 id=ids.SHELTER_SHOW,
                 options=[{"label": tr("dataui_shelters_show"), "value": SHOW}],
-                value=[],
+                value=[SHOW] if shown else [],
                 className="soja-shelter-show",
             ),
             html.Label(
@@ -88,7 +97,7 @@ def shelter_controls(ctx: AppContext, tr: Translator) -> html.Fieldset:
             dcc.Dropdown(
                 id=ids.SHELTER_CHOICE,
                 options=choice_options(ctx.data, tr),
-                value=shelters.DEFAULT_CHOICE,
+                value=shown or shelters.DEFAULT_CHOICE,
                 clearable=False,
                 searchable=False,
             ),
@@ -97,18 +106,6 @@ def shelter_controls(ctx: AppContext, tr: Translator) -> html.Fieldset:
         ],
         className="soja-block soja-shelters",
     )
-
-
-def _role_text(site: dict[str, Any], tr: Translator) -> str:
-    parts = []
-    if site["hazards"]:
-        hazards = tr.join(tr(shelters.CHOICE_MESSAGE[h]) for h in site["hazards"])
-        parts.append(
-            tr("dataui_card_emergency_site", role=tr("hazard_emergency_site"), hazards=hazards)
-        )
-    if site["evacuation_shelter"]:
-        parts.append(tr("hazard_evacuation_shelter"))
-    return tr.join(parts)
 
 
 def shelter_marker(site: dict[str, Any], tr: Translator) -> dl.CircleMarker:
@@ -124,14 +121,13 @@ def shelter_marker(site: dict[str, Any], tr: Translator) -> dl.CircleMarker:
         if only
         else {"radius": RING_RADIUS, "color": SHELTER_COLOUR, "weight": 3, "fill": False}
     )
-    name = tr.pick(site["name_ja"], site["name_en"])
     return dl.CircleMarker(
         center=[site["lat"], site["lon"]],
         id={"type": ids.SHELTER_MARK, "place": site["id"]},
         n_clicks=0,
         bubblingMouseEvents=False,
         className="soja-shelter " + ("soja-shelter-site" if only else "soja-shelter-ring"),
-        children=dl.Tooltip(f"{name}: {_role_text(site, tr)}"),
+        children=dl.Tooltip(shelters.site_tip(site, tr)),
         **style,
     )
 

@@ -13,6 +13,7 @@ from soja_map.data.plan import Plan
 from soja_map.data.schema import PLACE_CATEGORIES
 from soja_map.i18n import Lang, as_lang
 from soja_map.query.filters import Filter
+from soja_map.query.shelters import CHOICES as SHELTER_CHOICES
 
 REFERENCE_KEYS = ("boundary", "rail", "towns", "elementary", "junior_high")
 DEFAULT_REFERENCES = ("boundary", "rail")
@@ -35,6 +36,7 @@ PARAMS = (
     "near",
     "layers",
     "base",
+    "shelters",
     "view",
     "lang",
 )
@@ -52,6 +54,7 @@ class AppState:
     near: tuple[float, float] | None = None  # (lat, lon) origin of the nearby search
     references: tuple[str, ...] = DEFAULT_REFERENCES
     basemap: str | None = None  # None: the setting's basemap
+    shelters: str | None = None  # the shelter layer: None (off) or a query.shelters choice
     view: str = "filter"
     lang: Lang = "ja"
 
@@ -128,6 +131,7 @@ def parse_search(
         near=_latlon(query.get("near")),
         references=references,
         basemap=query["base"] if query.get("base") in BASEMAPS else None,
+        shelters=query["shelters"] if query.get("shelters") in SHELTER_CHOICES else None,
         view=query["view"] if query.get("view") in VIEWS else "filter",
         lang=as_lang(query["lang"]) if "lang" in query else lang,
     )
@@ -167,6 +171,8 @@ def encode_search(state: AppState, *, lang: Lang = "ja") -> str:
         pairs.append(("layers", ",".join(state.references)))
     if state.basemap:
         pairs.append(("base", state.basemap))
+    if state.shelters:
+        pairs.append(("shelters", state.shelters))
     if state.view != "filter":
         pairs.append(("view", state.view))
     if state.lang != lang:
@@ -192,6 +198,7 @@ def current_state(
     basemap: str | None,
     view: str | None,
     lang: str | None,
+    shelters: str | None = None,
 ) -> AppState:
     """The state from the app's stores and controls (what the URL is rewritten to)."""
     lat, lon, zoom = view_of(view_store)
@@ -204,6 +211,7 @@ def current_state(
         near=(float(near["lat"]), float(near["lon"])) if near else None,
         references=tuple(k for k in REFERENCE_KEYS if k in (references or ())),
         basemap=basemap if basemap in BASEMAPS else None,
+        shelters=shelters if shelters in SHELTER_CHOICES else None,
         view=view if view in VIEWS else "filter",
         lang=as_lang(lang),
     )

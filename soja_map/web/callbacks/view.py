@@ -12,6 +12,7 @@ from soja_map.i18n import LANGS, as_lang, translator
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
+from soja_map.web.shelters import shown_choice
 from soja_map.web.state import current_state, encode_search
 
 
@@ -50,13 +51,15 @@ def register(app: Dash, ctx: AppContext) -> None:
         Input(ids.NEAR_STORE, "data"),
         Input(ids.REFERENCES, "value"),
         Input(ids.VIEW_TABS, "value"),
+        Input(ids.SHELTER_SHOW, "value"),
+        Input(ids.SHELTER_CHOICE, "value"),
         *base_input,
         State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
     )
     def url_target(*args: Any) -> str:
-        flt, place, view, near, refs, tab = args[:6]
-        basemap = basemap_key(args[6]) if ctx.settings.tiles else None
+        flt, place, view, near, refs, tab, show, choice = args[:8]
+        basemap = basemap_key(args[8]) if ctx.settings.tiles else None
         state = current_state(
             filter_data=flt,
             place=place,
@@ -66,6 +69,7 @@ def register(app: Dash, ctx: AppContext) -> None:
             basemap=basemap,
             view=tab,
             lang=args[-1],
+            shelters=shown_choice(show, choice),
         )
         return encode_search(state, lang=default_lang)
 
