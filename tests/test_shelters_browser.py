@@ -156,3 +156,31 @@ def test_the_hazard_overlay_toggles_without_console_errors_when_unreachable(
     boxes[0].click()
     dash_duo.wait_for_text_to_equal(f"#{ids.HAZARD_NOTICE}", "")
     assert dash_duo.get_logs() == []
+
+
+def test_places_that_share_a_town_point_open_apart_and_each_has_its_card(
+    dash_duo, settings, dataset
+) -> None:
+    """Many places are known only by their 大字/町丁目 (address_town) and so share its point; at
+    the closest zoom their cluster spreads out on a click, and each marker opens its own card."""
+    located = dataset.located
+    points = located[located.geometry.geom_type == "Point"]
+    key = points.geometry.apply(lambda g: (round(g.y, 6), round(g.x, 6)))
+    (lat, lon), group = max(points.groupby(key), key=lambda kv: len(kv[1]))
+    names = sorted(group["name_ja"])
+    assert len(names) >= 4
+    open_app(dash_duo, settings, dataset, search=f"?lat={lat}&lon={lon}&z=18")
+    cluster = dash_duo.wait_for_element(f'.soja-cluster[title="{len(names)} 件"]')
+    assert not dash_duo.find_elements(".leaflet-marker-icon:not(.soja-cluster)")
+
+    def markers() -> list[str]:
+        return sorted(
+            m.get_attribute("title")
+            for m in dash_duo.find_elements(".leaflet-marker-icon:not(.soja-cluster)")
+        )
+
+    cluster.click()
+    wait_until(lambda: markers() == names, what="the stacked places spread out")
+    dash_duo.find_element(f'.leaflet-marker-icon[title="{names[0]}"]').click()
+    wait_until(lambda: names[0] in text_of(dash_duo, f"#{ids.DETAILS}"), what="its card")
+    assert dash_duo.get_logs() == []
