@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     plan = load_catalogue(REPO / "geodata" / "plan.json").plan()
     cw = json.loads(CROSSWALK.read_text(encoding="utf-8"))
-    town_feats, towns = load_towns(shared)
+    town_feats, towns = load_towns(shared, cw["population_statistics"])
     ctx = Context(shared=shared, cw=cw, plan=plan, towns=towns)
     layers, unlocated = build_layers(ctx)
     layers["towns"] = town_feats

@@ -31,7 +31,7 @@ def crosswalk() -> dict[str, Any]:
 
 
 def context(cw: dict[str, Any]) -> common.Context:
-    _, towns = load_towns(SHARED)
+    _, towns = load_towns(SHARED, cw["population_statistics"])
     plan = load_catalogue(REPO / "geodata" / "plan.json").plan()
     return common.Context(shared=SHARED, cw=cw, plan=plan, towns=towns)
 

@@ -119,6 +119,21 @@ def test_layer_notes_are_for_the_public(dataset: Dataset) -> None:
     assert problems == []
 
 
+def test_population_sources_read_by_planners_are_for_the_public(dataset: Dataset) -> None:
+    """Every coverage output names its population figures (analysis.population.bundled_sources
+    reads them from the towns' and the boundary's population_statistic)."""
+    frames = [dataset.towns, dataset.references["city_boundary"]]
+    statistics = {
+        str(attrs["population_statistic"])
+        for frame in frames
+        for attrs in frame["attributes"]
+        if isinstance(attrs, dict) and attrs.get("population_statistic")
+    }
+    assert len(statistics) >= 3  # the city total, the census small areas, the resident register
+    problems = [p for text in sorted(statistics) for p in problems_in("statistic", text, "ja")]
+    assert problems == []
+
+
 def test_sources_that_are_not_the_publishers_own_say_so(dataset: Dataset) -> None:
     places = dataset.places
     for pid in ("medical.7441f6e0", "nursery.c0b915d9", "line.kibi-line"):

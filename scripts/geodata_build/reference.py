@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,16 @@ def build_boundary(ctx: Context) -> list[dict[str, Any]]:
     return [feature(props, f["geometry"])]
 
 
-def load_towns(shared: Path) -> tuple[list[dict[str, Any]], TownIndex]:
+def load_towns(
+    shared: Path, statistics: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], TownIndex]:
+    """The town points, with the published population of the towns that have one.
+    ``statistics``: the crosswalk's public name of each statistic the bundle's table cites."""
+    unknown = sorted(
+        {r["statistic"] for r in read_csv(shared / "soja_town_population.csv")} - set(statistics)
+    )
+    if unknown:
+        raise SystemExit(f"population statistics with no public name in the crosswalk: {unknown}")
     population = {row["town"]: row for row in read_csv(shared / "soja_town_population.csv")}
     postal_of_point: dict[str, dict[str, str]] = {}
     for row in population.values():
@@ -92,8 +102,10 @@ def load_towns(shared: Path) -> tuple[list[dict[str, Any]], TownIndex]:
         fid = make_id("town", f"{name}|{koaza}")
         attributes: dict[str, Any] = {"koaza": koaza}
         row = postal_of_point.get(name) if not koaza else None
+        note = None
         if row is not None:
-            attributes.update(town_population(name, row))
+            attributes.update(town_population(name, row, statistics[row["statistic"]]))
+            note = f"population statistic as cited by the bundle: {row['statistic']}"
         props = place(
             id=fid,
             name_ja=f"{name} {koaza}".strip(),
@@ -115,6 +127,7 @@ def load_towns(shared: Path) -> tuple[list[dict[str, Any]], TownIndex]:
             town=name,
             attribution=GEOLONIA,
             attributes=attributes,
+            internal_note=note,
         )
         feats.append(feature(props, f["geometry"]))
         lon, lat = f["geometry"]["coordinates"]
@@ -122,12 +135,12 @@ def load_towns(shared: Path) -> tuple[list[dict[str, Any]], TownIndex]:
     return feats, TownIndex(towns)
 
 
-def town_population(name: str, row: dict[str, str]) -> dict[str, Any]:
+def town_population(name: str, row: dict[str, str], statistic: str) -> dict[str, Any]:
     one_to_one = row["matched_town_point"] == name
     out: dict[str, Any] = {
         "population" if one_to_one else "postal_area_population": int(row["population"]),
         "population_as_of": row["as_of"],
-        "population_statistic": row["statistic"],
+        "population_statistic": statistic,
         "population_source": row["source_url"],
         "postal_area": row["town"],
     }
