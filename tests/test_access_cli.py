@@ -98,6 +98,12 @@ def test_shelters_by_hazard_match_the_pure_coverage(run, dataset):
     assert doc["radius_m"] == 1000
     assert len(doc["facilities"]) == len(sites)
     assert doc["city"]["covered"] == pytest.approx(round(expected.covered_population), abs=1)
+    # a reader of the file can tell these are the flood sites only, not every site
+    assert doc["selection"]["hazards"] == ["flood"]
+    assert "洪水に指定された場所のみ" in doc["selection"]["text"]
+    status, out, _ = run("coverage", "--hazard", "flood", "--by", "city")
+    assert status == 0
+    assert "対象: 分類: 避難場所・避難所（洪水に指定された場所のみ）" in out
 
 
 def test_the_shelter_category_selects_every_site(dataset):

@@ -87,6 +87,7 @@ def test_json_keeps_english_keys_and_structured_metadata(result, plan):
     assert doc["radius_m"] == 600
     assert doc["selection"] == {
         "filter": NURSERIES.to_dict(),
+        "hazards": [],
         "text": describe_filter(NURSERIES, plan, translator("en")),
     }
     prov = doc["provenance"]

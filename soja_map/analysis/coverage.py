@@ -471,6 +471,7 @@ class CoverageResult:
     method: DistanceMethod
     preset: Preset | None = None
     selection: Filter | None = None  # what was asked for (the edges describe it)
+    hazards: tuple[str, ...] = ()  # shelters: only the sites designated for these hazards
 
     @property
     def population(self) -> float:
@@ -533,8 +534,10 @@ def coverage(
     split_gaps_by_town: bool = True,
     preset: Preset | None = None,
     selection: Filter | None = None,
+    hazards: Sequence[str] = (),
 ) -> CoverageResult:
-    """Who lives within ``radius_m`` of ``facilities``: per cell, per zone and city-wide, with gaps."""
+    """Who lives within ``radius_m`` of ``facilities``: per cell, per zone and city-wide, with gaps.
+    ``selection`` and ``hazards`` only describe what was asked for (the outputs say it)."""
     radius = check_radius(radius_m)
     dist, nearest, town_dist = ctx.nearest(facilities)
     covered = dist <= radius
@@ -565,6 +568,7 @@ def coverage(
         method=ctx.method,
         preset=preset if preset is not None else preset_matching(radius),
         selection=selection,
+        hazards=tuple(hazards),
     )
 
 
@@ -719,6 +723,7 @@ def what_if(
     gaps: bool = True,
     preset: Preset | None = None,
     selection: Filter | None = None,
+    hazards: Sequence[str] = (),
 ) -> WhatIf:
     """Coverage with ``facilities`` and with the change: points added at (lon, lat), ids removed."""
     changed = facilities.without(remove)
@@ -726,7 +731,7 @@ def what_if(
         lon, lat = np.asarray(add_lonlat, dtype=float).reshape(-1, 2).T
         x, y = to_metric_xy(lon, lat)
         changed = changed.plus(x, y)
-    common: dict[str, Any] = {"preset": preset, "selection": selection}
+    common: dict[str, Any] = {"preset": preset, "selection": selection, "hazards": hazards}
     before = coverage(ctx, facilities, radius_m, gaps=False, **common)
     after = coverage(ctx, changed, radius_m, gaps=gaps, **common)
     return WhatIf(

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -31,6 +31,7 @@ from soja_map.analysis.provenance import (
     PopulationModel,
     SourceRef,
 )
+from soja_map.data.facts import HAZARD_MESSAGE, Hazard
 from soja_map.data.io import (
     atomic_write_bytes,
     atomic_write_text,
@@ -134,11 +135,18 @@ def signed(value: float, tr: Translator) -> str:
     return ("+" if value >= 0 else "") + tr.number(value)
 
 
-def describe_selection(flt: Filter | None, plan: Plan | None, tr: Translator) -> str:
-    """What was asked for, in words ("-" when unknown)."""
+def describe_selection(
+    flt: Filter | None, plan: Plan | None, tr: Translator, hazards: Sequence[str] = ()
+) -> str:
+    """What was asked for, in words ("-" when unknown); shelters narrowed to the sites designated
+    for some hazards say so ("避難場所・避難所（洪水に指定された場所のみ）")."""
     if flt is None or plan is None:
         return "-"
-    return describe_filter(flt, plan, tr)
+    text = describe_filter(flt, plan, tr)
+    if hazards:
+        names = tr.join(tr(HAZARD_MESSAGE[Hazard(h)]) for h in hazards)
+        text = tr("report_hazards_only", selection=text, hazards=names)
+    return text
 
 
 def distance_text(method: DistanceMethod, tr: Translator) -> str:
@@ -350,7 +358,7 @@ def _summary_rows(report: Report, tr: Translator) -> list[tuple[str, str]]:
 def metadata_rows(report: Report, tr: Translator, *, plan: Plan | None = None) -> list[Row]:
     """Every metadata row, in order: the title, the coverage, the what-if, the city totals."""
     city = report.before if isinstance(report, WhatIf) else report
-    selection = describe_selection(city.selection, plan, tr)
+    selection = describe_selection(city.selection, plan, tr, city.hazards)
     pairs = result_rows(city, tr, selection)
     if isinstance(report, WhatIf):
         pairs += _what_if_rows(report)
@@ -458,7 +466,8 @@ def to_json(report: Report, by: str, tr: Translator, *, plan: Plan | None = None
         "provenance": result.provenance.to_dict(),
         "selection": {
             "filter": None if city.selection is None else city.selection.to_dict(),
-            "text": describe_selection(city.selection, plan, tr),
+            "hazards": list(city.hazards),
+            "text": describe_selection(city.selection, plan, tr, city.hazards),
         },
         "facilities": _facilities_doc(result),
         "excluded_city_wide": list(result.facilities.excluded),

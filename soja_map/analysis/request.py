@@ -155,6 +155,10 @@ def run_coverage(
     facilities = facilities_for(data, request, flt)
     radius_m = request.radius(flt.categories)
     chosen = request.chosen_preset(flt.categories)
+    hazards = resolve_hazards(request.hazards)
+    if hazards and SHELTER_CATEGORY not in flt.categories:
+        # `--hazard flood` alone asks for the shelter sites: say so, not "every place"
+        flt = replace(flt, categories=(*flt.categories, SHELTER_CATEGORY))
     if request.added or request.removed:
         return cov.what_if(
             context,
@@ -164,8 +168,11 @@ def run_coverage(
             remove=request.removed,
             preset=chosen,
             selection=flt,
+            hazards=hazards,
         )
-    return cov.coverage(context, facilities, radius_m, preset=chosen, selection=flt)
+    return cov.coverage(
+        context, facilities, radius_m, preset=chosen, selection=flt, hazards=hazards
+    )
 
 
 def shelter_frame(data: Dataset, hazards: Sequence[str] = ()) -> gpd.GeoDataFrame:
