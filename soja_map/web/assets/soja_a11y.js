@@ -45,6 +45,7 @@
     // -- focus ------------------------------------------------------------------------------------
 
     var rowOpener = null;       // id of the list row whose card is open
+    var returnTo = null, returnUntil = 0;  // a row that gets focus back, and until when
     var dialogOpener = null;    // element that opened the credits
     var cardShown = false, creditsShown = false;
 
@@ -71,9 +72,21 @@
             }
         }
         if (!shown && cardShown && rowOpener) {
-            var back = document.getElementById(rowOpener);
-            if (back) { back.focus(); }
+            // the list is drawn again when the card closes (the row loses its highlight), and the
+            // new row replaces the focused one: keep giving focus back for a moment
+            returnTo = rowOpener;
+            returnUntil = Date.now() + 3000;
             rowOpener = null;
+        }
+        if (returnTo && !shown) {
+            var back = document.getElementById(returnTo);
+            var lost = document.activeElement === document.body || !document.activeElement;
+            if (back && (lost || document.activeElement === back)) {
+                if (document.activeElement !== back) { back.focus(); }
+            } else if (!lost) {
+                returnTo = null;  // the person has moved on
+            }
+            if (Date.now() > returnUntil) { returnTo = null; }
         }
         cardShown = shown;
     }
