@@ -16,7 +16,7 @@ from PIL import Image
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset
-from soja_map.web import ids, pwa
+from soja_map.web import ids, perf, pwa
 from soja_map.web.app import create_app
 from soja_map.web.context import build_context
 from soja_map.web.markdown_html import markdown_components
@@ -282,3 +282,37 @@ def test_a_proxy_that_strips_the_sub_path(settings: Settings, dataset: Dataset) 
     layout = get(client, "/_dash-layout", {"Referer": "https://example.org/soja/?lang=en"})
     by_id = {c["props"].get("id"): c for c in layout.get_json()["props"]["children"]}
     assert by_id[ids.PAGE]["props"]["children"]["props"]["lang"] == "en"
+
+
+def test_a_layout_is_built_once_per_address_and_the_cache_stays_small(
+    settings: Settings, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building a first layout takes ~170 ms of Python: a worker keeps the last few (by the page's
+    query string), so a busy day's common links cost a lookup. Vary: Referer keeps caches apart."""
+    import soja_map.web.app as web_app  # noqa: PLC0415 - the name the layout function looks up
+
+    built: list[str | None] = []
+    real = web_app.first_layout
+
+    def counting(ctx: Any, search: str | None) -> Any:
+        built.append(search)
+        return real(ctx, search)
+
+    monkeypatch.setattr(web_app, "first_layout", counting)
+    client = create_app(settings, dataset).server.test_client()
+    get(client, "/_dash-layout", {"Referer": "http://localhost/?view=list"})
+    built.clear()  # Dash also builds one on its first request, to check it
+    ja = get(client, "/_dash-layout", {"Referer": "http://localhost/"})
+    again = get(client, "/_dash-layout", {"Referer": "http://localhost/"})
+    en = get(client, "/_dash-layout", {"Referer": "http://localhost/?lang=en"})
+    assert again.get_data() == ja.get_data()
+    assert en.get_json()["props"]["children"] != ja.get_json()["props"]["children"]
+    assert built == ["", "lang=en"]
+    assert again.mimetype == "application/json"
+    assert "Referer" in again.headers["Vary"]
+    # a flood of odd addresses evicts, it does not grow without bound
+    for i in range(perf.LAYOUT_CACHE_SIZE + 5):
+        get(client, "/_dash-layout", {"Referer": f"http://localhost/?q=x{i}"})
+    built.clear()
+    get(client, "/_dash-layout", {"Referer": "http://localhost/"})
+    assert built == [""]  # the bare map was evicted, and built again

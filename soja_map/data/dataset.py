@@ -85,11 +85,13 @@ class Dataset:
 
     @property
     def towns(self) -> gpd.GeoDataFrame:
-        return self.references.get("town", _empty_frame())
+        found = self.references.get("town")
+        return _empty_frame() if found is None else found
 
     @property
     def school_districts(self) -> gpd.GeoDataFrame:
-        return self.references.get("school_district", _empty_frame())
+        found = self.references.get("school_district")
+        return _empty_frame() if found is None else found
 
     @property
     def located(self) -> gpd.GeoDataFrame:
