@@ -291,3 +291,26 @@ def test_the_list_puts_places_outside_the_city_last(dataset: Dataset) -> None:
     flags = [v is False or v is np.False_ for v in rows["in_city"]]
     assert any(flags)
     assert flags == sorted(flags)  # all of Soja's own places, then those outside
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_technical_reference_is_folded_on_both_faces(dataset: Dataset, lang: Lang) -> None:
+    """Publisher and dataset are read first; a repository address or file stays in a disclosure."""
+    pid = _place(dataset, "ひかり保育園")
+    reference = dataset.places.loc[pid, "source"]["reference"]
+    assert "github.com" in reference
+    tr = translator(lang)
+    card = c.details(dataset, pid, Filter(), {pid}, tr)
+    folded = [d for d in dash_walk(card) if isinstance(d, html.Details)]
+    assert len(folded) == 1
+    assert dash_texts(folded[0])[0] == tr("source_details")
+    assert reference in dash_texts(folded[0])
+    source_row = [x for x in dash_walk(card) if props(x).get("data-field") == "source"][-1]
+    assert reference not in dash_texts(
+        [x for x in source_row.children if not isinstance(x, html.Details)]
+    )
+    popup = parse(popup_html(dataset, pid, tr))
+    details = popup.find_all(lambda n: n.tag == "details")
+    assert len(details) == 1
+    assert tr("source_details") in details[0].text()
+    assert reference in details[0].text()

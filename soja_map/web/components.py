@@ -313,19 +313,25 @@ def legend(
 # -- details --------------------------------------------------------------------------------------
 
 
-def _source(card: PlaceCard) -> list[Any]:
+def _source(card: PlaceCard, tr: Translator) -> list[Any]:
+    """Publisher / dataset, how it reached us; the technical reference (an address, a repository
+    and commit) folded into a disclosure, as the export's popup does."""
     parts: list[Any] = [card_words.source_line(card)]
-    reference = card.source.reference
-    if reference:
-        parts.append(html.Br())
-        if card.source.reference_is_link:
-            parts.append(
-                html.A(reference, href=reference, target="_blank", rel="noopener noreferrer")
-            )
-        else:
-            parts.append(reference)
     if card.source.via:
         parts += [html.Br(), html.Small(card.source.via)]
+    reference = card.source.reference
+    if reference:
+        shown: Any = (
+            html.A(reference, href=reference, target="_blank", rel="noopener noreferrer")
+            if card.source.reference_is_link
+            else reference
+        )
+        parts.append(
+            html.Details(
+                [html.Summary(tr("source_details")), html.Small(shown)],
+                className="soja-source-details",
+            )
+        )
     return parts
 
 
@@ -394,7 +400,7 @@ def card_fields(card: PlaceCard, tr: Translator) -> list[Any]:
         fields += _field("town", tr("town"), card.town)
     if card.description:
         fields += _field("description", tr("description"), card.description)
-    fields += _field("source", tr("source"), _source(card))
+    fields += _field("source", tr("source"), _source(card, tr))
     fields += _field("licence", tr("licence"), card.licence)
     if card.attribution:
         fields += _field("attribution", tr("attribution"), card.attribution)
