@@ -17,6 +17,7 @@ from soja_map.analysis.coverage import CoverageResult, WhatIf
 Report = CoverageResult | WhatIf
 
 COLUMNS: Final = ("population", "covered_a", "share_a", "covered_b", "share_b", "difference")
+PEOPLE: Final = frozenset({"population", "covered_a", "covered_b", "difference"})  # not shares
 
 
 def outcome(report: Report) -> CoverageResult:

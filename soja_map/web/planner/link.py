@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from soja_map.analysis.presets import DEFAULT_PRESET, PRESETS, preset_matching
 from soja_map.data.plan import Plan
 from soja_map.data.schema import PLACE_CATEGORIES
+from soja_map.web.planner import ids
 from soja_map.web.planner.model import (
     BY_CHOICES,
     CUSTOM,
@@ -61,7 +62,11 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """The form the scenario stores hold (JSON)."""
-        return {"name": self.name, "add": [list(p) for p in self.added], "remove": list(self.removed)}
+        return {
+            "name": self.name,
+            "add": [list(p) for p in self.added],
+            "remove": list(self.removed),
+        }
 
 
 @dataclass(frozen=True)
@@ -244,9 +249,7 @@ def _points_text(points: Sequence[Point]) -> str:
 
 def scenario_text(scenario: Scenario) -> str:
     """``name~lon,lat,lon,lat~id,id`` (the name may hold the separator: it is read from the right)."""
-    return FIELD_SEP.join(
-        (scenario.name, _points_text(scenario.added), ",".join(scenario.removed))
-    )
+    return FIELD_SEP.join((scenario.name, _points_text(scenario.added), ",".join(scenario.removed)))
 
 
 def scenario_from_text(text: str, known: Container[str] | None) -> dict[str, Any]:
@@ -318,7 +321,6 @@ class ScenarioList:
     active: str | None = None
     vs: str | None = None
     problem: str | None = None
-    changed: bool = field(default=True, compare=False)
 
     def names(self) -> list[str]:
         return [s.name for s in self.scenarios]
@@ -327,9 +329,7 @@ class ScenarioList:
         return [s.to_dict() for s in self.scenarios]
 
 
-def merged(
-    shown: Sequence[Scenario], kept: Sequence[Scenario]
-) -> tuple[Scenario, ...]:
+def merged(shown: Sequence[Scenario], kept: Sequence[Scenario]) -> tuple[Scenario, ...]:
     """The link's scenarios first (what was shared), then the browser's others, at most MAX_SCENARIOS."""
     out = list(shown)
     out += [s for s in kept if scenario_named(out, s.name) is None]
@@ -342,11 +342,11 @@ def saved(
     """Keep ``scenario`` (replacing one of the same name) and show it; a new name when
     MAX_SCENARIOS are kept is refused (``planner_scenario_full``)."""
     if not scenario.name:
-        return ScenarioList(tuple(scenarios), active, vs, "planner_scenario_unnamed", changed=False)
+        return ScenarioList(tuple(scenarios), active, vs, "planner_scenario_unnamed")
     if scenario_named(scenarios, scenario.name) is not None:
         kept = tuple(scenario if s.name == scenario.name else s for s in scenarios)
     elif len(scenarios) >= MAX_SCENARIOS:
-        return ScenarioList(tuple(scenarios), active, vs, "planner_scenario_full", changed=False)
+        return ScenarioList(tuple(scenarios), active, vs, "planner_scenario_full")
     else:
         kept = (*scenarios, scenario)
     # the one saved becomes the active scenario; the one it was compared with stays, or the one
@@ -359,3 +359,31 @@ def deleted(scenarios: Sequence[Scenario], name: str | None, vs: str | None) -> 
     """Forget the scenario ``name`` (the active one); the comparison stays if it still exists."""
     kept = tuple(s for s in scenarios if s.name != name)
     return ScenarioList(kept, None, vs if scenario_named(kept, vs) else None)
+
+
+def after_event(
+    trigger: Any,
+    *,
+    scenarios: Any,
+    local: Any,
+    name: Any,
+    whatif: Any,
+    removed: Any,
+    active: Any,
+    vs: Any,
+) -> tuple[ScenarioList, bool]:
+    """The scenario list after a press of save or delete, or after the browser's copy is read
+    (any other trigger): the link's first, then the browser's. The flag says whether the
+    browser's copy is to be written (only on save or delete, so a page that opens before the
+    copy is read never overwrites it)."""
+    shown, kept = scenarios_of(scenarios), scenarios_of(local)
+    active_name = active if scenario_named(shown, active) else None
+    vs_name = vs if scenario_named(shown, vs) else None
+    if trigger == ids.SCENARIO_SAVE:
+        add = (whatif or {}).get("add") if isinstance(whatif, Mapping) else None
+        scenario = Scenario(name_of(name), points_of(add), ids_of(removed, None))
+        result = saved(shown, scenario, active_name, vs_name)
+        return result, result.problem is None
+    if trigger == ids.SCENARIO_DELETE:
+        return deleted(shown, active_name, vs_name), True
+    return ScenarioList(merged(shown, kept), active_name, vs_name), False
