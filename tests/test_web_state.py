@@ -186,7 +186,9 @@ PLANNER_STATES = [
         ),
     ),
     AppState(planner=PlannerLink(source="filter", preset="bus_stop", layers=())),
-    AppState(planner=PlannerLink(source="measure:sasaeru.disability", preset="custom", radius=1200.0)),
+    AppState(
+        planner=PlannerLink(source="measure:sasaeru.disability", preset="custom", radius=1200.0)
+    ),
 ]
 
 
