@@ -26,7 +26,9 @@ FIRST = "駅北に1か所"
 
 
 def label_of(dataset, lang: str, value: str) -> str:
-    return next(o["label"] for o in source_options(dataset, translator(lang)) if o["value"] == value)
+    return next(
+        o["label"] for o in source_options(dataset, translator(lang)) if o["value"] == value
+    )
 
 
 def the_link(removed: str) -> str:

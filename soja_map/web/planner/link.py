@@ -31,6 +31,7 @@ from soja_map.web.planner.model import (
 
 MAX_SCENARIOS: Final = 4  # kept side by side in the browser and the link: enough to compare plans
 MAX_NAME: Final = 40  # characters of a scenario's name
+MAX_READ: Final = 4 * MAX_SCENARIOS  # scenarios looked at (odd and repeated ones are dropped)
 LONLAT_DIGITS: Final = 6  # the what-if's own rounding (next_whatif): the link loses nothing
 DEFAULT_RADIUS: Final = PRESETS[DEFAULT_PRESET].radius_m
 FIELD_SEP: Final = "~"  # name~lon,lat,lon,lat~id,id (unreserved in a URL, rare in a name)
@@ -110,7 +111,7 @@ def points_of(raw: Any) -> tuple[Point, ...]:
     """At most MAX_WHATIF_POINTS (lon, lat) pairs of degrees from ``[[lon, lat], ...]`` or a flat
     ``lon,lat,lon,lat`` text; anything else is dropped."""
     if isinstance(raw, str):
-        flat = [_number(x) for x in raw.split(",") if x]
+        flat = [_number(x) for x in raw.split(",", 4 * MAX_WHATIF_POINTS) if x]  # bounded
         pairs: list[Any] = [flat[i : i + 2] for i in range(0, len(flat) - 1, 2)]
     else:
         pairs = list(raw) if isinstance(raw, list | tuple) else []
@@ -130,7 +131,9 @@ def points_of(raw: Any) -> tuple[Point, ...]:
 def ids_of(raw: Any, known: Container[str] | None) -> tuple[str, ...]:
     """Facility ids from a list or a comma list: known ones (any when ``known`` is None), once,
     at most MAX_REMOVED."""
-    items = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list | tuple) else []
+    if isinstance(raw, str):
+        raw = raw.split(",", 2 * MAX_REMOVED)
+    items = raw[: 2 * MAX_REMOVED] if isinstance(raw, list | tuple) else []
     kept = (str(x) for x in items if isinstance(x, str) and x)
     return tuple(dict.fromkeys(x for x in kept if known is None or x in known))[:MAX_REMOVED]
 
@@ -155,7 +158,7 @@ def scenario_of(raw: Any, known: Container[str] | None = None) -> Scenario | Non
 def scenarios_of(raw: Any, known: Container[str] | None = None) -> tuple[Scenario, ...]:
     """The scenarios of a store (a list of dicts): named ones, first of each name, at most
     MAX_SCENARIOS."""
-    items = raw if isinstance(raw, list | tuple) else []
+    items = raw[:MAX_READ] if isinstance(raw, list | tuple) else []
     out: list[Scenario] = []
     for item in items:
         scenario = scenario_of(item, known)
@@ -302,7 +305,7 @@ def parse_link(
         layers=None if layers is None else layers.split(","),
         whatif=last("add") or "",
         removed=last("remove") or "",
-        scenarios=[scenario_from_text(t, known) for t in query.get("scenario", ())],
+        scenarios=[scenario_from_text(t, known) for t in query.get("scenario", ())[:MAX_READ]],
         active=last("active"),
         vs=last("vs"),
         plan=plan,
