@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from soja_map.analysis.presets import DEFAULT_PRESET, PRESETS
@@ -17,6 +19,7 @@ from soja_map.web.planner.link import (
 from soja_map.web.planner.model import MAX_WHATIF_POINTS
 from soja_map.web.state import (
     DEFAULT_REFERENCES,
+    PARAMS,
     AppState,
     current_state,
     encode_search,
@@ -305,3 +308,8 @@ def test_the_panel_values_become_a_checked_link(dataset: Dataset) -> None:
         scenarios=(Scenario("A"),),
         active="A",
     )
+
+
+def test_every_link_parameter_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert [p for p in PARAMS if f"`{p}" not in readme] == []
