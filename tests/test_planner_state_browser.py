@@ -102,4 +102,10 @@ def test_a_planner_link_is_restored_kept_across_languages_and_compares_scenarios
         f"return JSON.parse(window.localStorage.getItem('{pid.SCENARIOS_LOCAL}'))"
     )
     assert [s["name"] for s in kept] == [FIRST, "today"]
+
+    # showing the first scenario again brings its what-if back
+    dash_duo.select_dcc_dropdown(f"#{pid.SCENARIO_ACTIVE}", FIRST)
+    dash_duo.wait_for_element(".cov-added-point", timeout=30)
+    assert removed_name in text_of(dash_duo, ".cov-removed-item")
+    wait_until(lambda: query(dash_duo).get("add") == f"{POINT[0]},{POINT[1]}", what="add=")
     assert dash_duo.get_logs() == []
