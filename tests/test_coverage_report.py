@@ -206,7 +206,10 @@ def test_every_metadata_row_has_a_stable_key_and_words_in_both_languages(change)
     assert expected <= set(keys)
     assert all(r.label for r in ja[1:])
     assert all(r.label for r in en[1:])
-    assert set(keys) >= report_io.HEADLINE_KEYS
+    assert set(keys) >= report_io.HEADLINE_KEYS - {"scenario"}  # a planner's named what-if only
+    named = [r.key for r in report_io.metadata_rows(change, JA, scenario="A")]
+    assert named[:3] == ["title", "scenario", "selection"]
+    assert set(named) >= report_io.HEADLINE_KEYS
 
 
 def test_the_radius_source_of_a_preset():

@@ -60,6 +60,7 @@ MAX_NAMES: Final = 12  # facility names listed in the metadata
 # the rows of the xlsx sheet's short header, and the rows the planner's method note shows
 # every key a metadata row may have (each has a report_meta_<key> message)
 META_KEYS: Final = (
+    "scenario",
     "selection",
     "facility_count",
     "hypothetical_added",
@@ -80,7 +81,9 @@ META_KEYS: Final = (
     "city_covered",
     "after",
 )
-HEADLINE_KEYS: Final = frozenset({"selection", "radius", "distance", "city_covered", "after"})
+HEADLINE_KEYS: Final = frozenset(
+    {"scenario", "selection", "radius", "distance", "city_covered", "after"}
+)
 METHOD_KEYS: Final = frozenset(
     {
         "radius_source",
@@ -355,11 +358,15 @@ def _summary_rows(report: Report, tr: Translator) -> list[tuple[str, str]]:
     return rows
 
 
-def metadata_rows(report: Report, tr: Translator, *, plan: Plan | None = None) -> list[Row]:
-    """Every metadata row, in order: the title, the coverage, the what-if, the city totals."""
+def metadata_rows(
+    report: Report, tr: Translator, *, plan: Plan | None = None, scenario: str | None = None
+) -> list[Row]:
+    """Every metadata row, in order: the title, the scenario's name (a planner's named what-if),
+    the coverage, the what-if, the city totals."""
     city = report.before if isinstance(report, WhatIf) else report
     selection = describe_selection(city.selection, plan, tr, city.hazards)
-    pairs = result_rows(city, tr, selection)
+    pairs = [("scenario", scenario)] if scenario else []
+    pairs += result_rows(city, tr, selection)
     if isinstance(report, WhatIf):
         pairs += _what_if_rows(report)
     pairs += _summary_rows(report, tr)
@@ -368,10 +375,10 @@ def metadata_rows(report: Report, tr: Translator, *, plan: Plan | None = None) -
 
 
 def metadata_lines(
-    report: Report, tr: Translator, *, plan: Plan | None = None
+    report: Report, tr: Translator, *, plan: Plan | None = None, scenario: str | None = None
 ) -> list[tuple[str, str]]:
     """(label, value) pairs for people (the title first, with an empty label)."""
-    return [(r.label, r.value) for r in metadata_rows(report, tr, plan=plan)]
+    return [(r.label, r.value) for r in metadata_rows(report, tr, plan=plan, scenario=scenario)]
 
 
 # -- tables ---------------------------------------------------------------------------------------
@@ -420,18 +427,25 @@ def csv_table_rows(report: Report, by: str, tr: Translator) -> list[list[Any]]:
 
 
 def csv_metadata_rows(
-    report: Report, tr: Translator, *, plan: Plan | None = None
+    report: Report, tr: Translator, *, plan: Plan | None = None, scenario: str | None = None
 ) -> list[list[str]]:
     """The metadata as two-cell rows after the table: ``# label`` and the value. The csv writer
     quotes values holding commas (69,030), so Excel keeps each in one cell; pandas skips them with
     ``comment="#"``."""
     return [
         [f"# {label}" if label else "#", " ".join(value.splitlines())]
-        for label, value in metadata_lines(report, tr, plan=plan)
+        for label, value in metadata_lines(report, tr, plan=plan, scenario=scenario)
     ]
 
 
-def to_csv(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> str:
+def to_csv(
+    report: Report,
+    by: str,
+    tr: Translator,
+    *,
+    plan: Plan | None = None,
+    scenario: str | None = None,
+) -> str:
     """CSV text with a BOM (so Excel in Japan opens it as UTF-8): the table from row 1, an empty
     row, then the metadata rows (``csv_metadata_rows``)."""
     buffer = io.StringIO()
@@ -439,7 +453,8 @@ def to_csv(report: Report, by: str, tr: Translator, *, plan: Plan | None = None)
     writer.writerows([safe_cell(c) for c in row] for row in csv_table_rows(report, by, tr))
     writer.writerow([])
     writer.writerows(
-        [safe_cell(c) for c in row] for row in csv_metadata_rows(report, tr, plan=plan)
+        [safe_cell(c) for c in row]
+        for row in csv_metadata_rows(report, tr, plan=plan, scenario=scenario)
     )
     return "\ufeff" + buffer.getvalue()
 
@@ -452,7 +467,14 @@ def _facilities_doc(result: CoverageResult) -> list[dict[str, Any]]:
     ]
 
 
-def to_json(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> str:
+def to_json(
+    report: Report,
+    by: str,
+    tr: Translator,
+    *,
+    plan: Plan | None = None,
+    scenario: str | None = None,
+) -> str:
     """JSON: the provenance with stable keys, the metadata as lines for people, the table with
     English keys, city totals and gaps."""
     result = result_of(report)
@@ -461,6 +483,7 @@ def to_json(report: Report, by: str, tr: Translator, *, plan: Plan | None = None
     doc: dict[str, Any] = {
         "soja_map_version": __version__,
         "kind": "what_if" if isinstance(report, WhatIf) else "coverage",
+        "scenario": scenario or None,
         "by": by,
         "radius_m": result.radius_m,
         "provenance": result.provenance.to_dict(),
@@ -471,7 +494,10 @@ def to_json(report: Report, by: str, tr: Translator, *, plan: Plan | None = None
         },
         "facilities": _facilities_doc(result),
         "excluded_city_wide": list(result.facilities.excluded),
-        "metadata": [[r.key, r.label, r.value] for r in metadata_rows(report, tr, plan=plan)],
+        "metadata": [
+            [r.key, r.label, r.value]
+            for r in metadata_rows(report, tr, plan=plan, scenario=scenario)
+        ],
         "columns": {c: column_label(c, tr) for c in table.columns},
         "rows": [
             {"name": str(name), **{k: cell_value(v) for k, v in row.items()}}
@@ -541,7 +567,14 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def to_xlsx(report: Report, by: str, tr: Translator, *, plan: Plan | None = None) -> bytes:
+def to_xlsx(
+    report: Report,
+    by: str,
+    tr: Translator,
+    *,
+    plan: Plan | None = None,
+    scenario: str | None = None,
+) -> bytes:
     """An Excel workbook: the table under a short header, the full metadata, and the gaps."""
     from openpyxl import Workbook  # noqa: PLC0415 - only when writing xlsx
     from openpyxl.styles import Font  # noqa: PLC0415
@@ -549,7 +582,7 @@ def to_xlsx(report: Report, by: str, tr: Translator, *, plan: Plan | None = None
     book = Workbook()
     sheet = book.active
     sheet.title = tr("report_sheet_coverage")
-    rows = metadata_rows(report, tr, plan=plan)
+    rows = metadata_rows(report, tr, plan=plan, scenario=scenario)
     model = result_of(report).grid.model
     header = [
         rows[0].value,
@@ -599,14 +632,22 @@ def gaps_geojson(report: Report, tr: Translator, *, plan: Plan | None = None) ->
 # -- files ----------------------------------------------------------------------------------------
 
 
-def render(report: Report, by: str, fmt: str, tr: Translator, *, plan: Plan | None = None) -> bytes:
-    """The file content for ``fmt`` (csv, xlsx, json)."""
+def render(
+    report: Report,
+    by: str,
+    fmt: str,
+    tr: Translator,
+    *,
+    plan: Plan | None = None,
+    scenario: str | None = None,
+) -> bytes:
+    """The file content for ``fmt`` (csv, xlsx, json); ``scenario`` names the planner's what-if."""
     if fmt == "csv":
-        return to_csv(report, by, tr, plan=plan).encode("utf-8")
+        return to_csv(report, by, tr, plan=plan, scenario=scenario).encode("utf-8")
     if fmt == "json":
-        return to_json(report, by, tr, plan=plan).encode("utf-8")
+        return to_json(report, by, tr, plan=plan, scenario=scenario).encode("utf-8")
     if fmt == "xlsx":
-        return to_xlsx(report, by, tr, plan=plan)
+        return to_xlsx(report, by, tr, plan=plan, scenario=scenario)
     raise ConfigError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
 
 

@@ -284,7 +284,7 @@ def _nearby_pane(
 
 
 def _planner_pane(ctx: AppContext, state: AppState, tr: Translator) -> html.Section:
-    panel = planner_panel.layout(ctx.data, state.lang)
+    panel = planner_panel.layout(ctx.data, state.lang, state.planner, state.filter.to_dict())
     return html.Section(
         [
             html.P(tr("planner_intro"), className="soja-help"),

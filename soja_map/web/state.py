@@ -14,6 +14,8 @@ from soja_map.data.schema import PLACE_CATEGORIES
 from soja_map.i18n import Lang, as_lang
 from soja_map.query.filters import Filter
 from soja_map.query.shelters import CHOICES as SHELTER_CHOICES
+from soja_map.web.planner.link import PARAMS as PLANNER_PARAMS
+from soja_map.web.planner.link import PlannerLink, link_pairs, parse_link
 
 REFERENCE_KEYS = ("boundary", "rail", "towns", "elementary", "junior_high")
 DEFAULT_REFERENCES = ("boundary", "rail")
@@ -39,6 +41,7 @@ PARAMS = (
     "shelters",
     "view",
     "lang",
+    *PLANNER_PARAMS,
 )
 
 
@@ -57,6 +60,7 @@ class AppState:
     shelters: str | None = None  # the shelter layer: None (off) or a query.shelters choice
     view: str = "filter"
     lang: Lang = "ja"
+    planner: PlannerLink = field(default_factory=PlannerLink)  # the planner's settings and what-ifs
 
     @property
     def has_view(self) -> bool:
@@ -98,9 +102,8 @@ def parse_search(
     Forgiving: unknown ids, bad numbers and unknown values are dropped, never an error, so an old
     or hand-edited link still opens the map. ``lang`` is the language when the link names none.
     """
-    query = {
-        k: v[-1] for k, v in parse_qs((search or "").lstrip("?"), keep_blank_values=True).items()
-    }
+    every = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+    query = {k: v[-1] for k, v in every.items()}
     projects: tuple[str, ...] | None = None
     if "projects" in query:
         projects = _ids(query["projects"], plan.project_by_id)
@@ -134,6 +137,7 @@ def parse_search(
         shelters=query["shelters"] if query.get("shelters") in SHELTER_CHOICES else None,
         view=query["view"] if query.get("view") in VIEWS else "filter",
         lang=as_lang(query["lang"]) if "lang" in query else lang,
+        planner=parse_link(every, plan, place_ids),
     )
 
 
@@ -175,6 +179,7 @@ def encode_search(state: AppState, *, lang: Lang = "ja") -> str:
         pairs.append(("shelters", state.shelters))
     if state.view != "filter":
         pairs.append(("view", state.view))
+    pairs += link_pairs(state.planner)
     if state.lang != lang:
         pairs.append(("lang", state.lang))
     return "?" + urlencode(pairs, safe=",", quote_via=quote) if pairs else ""
@@ -199,6 +204,7 @@ def current_state(
     view: str | None,
     lang: str | None,
     shelters: str | None = None,
+    planner: PlannerLink | None = None,
 ) -> AppState:
     """The state from the app's stores and controls (what the URL is rewritten to)."""
     lat, lon, zoom = view_of(view_store)
@@ -214,4 +220,5 @@ def current_state(
         shelters=shelters if shelters in SHELTER_CHOICES else None,
         view=view if view in VIEWS else "filter",
         lang=as_lang(lang),
+        planner=planner or PlannerLink(),
     )

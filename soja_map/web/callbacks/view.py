@@ -12,6 +12,8 @@ from soja_map.i18n import LANGS, as_lang, translator
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
+from soja_map.web.planner.callbacks import LINK as PLANNER_LINK
+from soja_map.web.planner.link import PlannerLink, link_of
 from soja_map.web.shelters import shown_choice
 from soja_map.web.state import current_state, encode_search
 
@@ -22,6 +24,12 @@ def basemap_key(name: str | None) -> str | None:
         if any(name == translator(lang)(f"basemap_{key}") for lang in LANGS):
             return key
     return None
+
+
+def planner_link(ctx: AppContext, values: Any) -> PlannerLink:
+    """The planner's part of the link from its components' values (in the order of PLANNER_LINK)."""
+    named = dict(zip(PLANNER_LINK, values, strict=True))
+    return link_of(**named, plan=ctx.data.plan, known=ctx.data.places.index)
 
 
 def credits_hidden(trigger: Any) -> bool:
@@ -54,12 +62,14 @@ def register(app: Dash, ctx: AppContext) -> None:
         Input(ids.SHELTER_SHOW, "value"),
         Input(ids.SHELTER_CHOICE, "value"),
         *base_input,
+        *(Input(*prop) for prop in PLANNER_LINK.values()),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
     )
     def url_target(*args: Any) -> str:
         flt, place, view, near, refs, tab, show, choice = args[:8]
         basemap = basemap_key(args[8]) if ctx.settings.tiles else None
+        planner = planner_link(ctx, args[8 + len(base_input) : -1])
         state = current_state(
             filter_data=flt,
             place=place,
@@ -70,6 +80,7 @@ def register(app: Dash, ctx: AppContext) -> None:
             view=tab,
             lang=args[-1],
             shelters=shown_choice(show, choice),
+            planner=planner,
         )
         return encode_search(state, lang=default_lang)
 

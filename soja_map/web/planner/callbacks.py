@@ -12,7 +12,14 @@ from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
 from soja_map.web import ids as app_ids
 from soja_map.web.planner import ids
+from soja_map.web.planner.link import MAX_SCENARIOS, after_event, scenario_named, scenarios_of
 from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
+from soja_map.web.planner.scenarios import (
+    comparison_view,
+    download_name,
+    scenario_options,
+    status_view,
+)
 from soja_map.web.planner.views import (
     download,
     labels,
@@ -48,6 +55,19 @@ LANGUAGE_OUTPUTS: Final = (
     Output(ids.LEGEND, "children"),
     Output(ids.DOWNLOAD_LABEL, "children"),
 )  # in the order of views.labels()
+# what the shared link holds of the panel, by the name planner.link.link_of() takes it
+LINK: Final[dict[str, tuple[str, str]]] = {
+    "source": (ids.SOURCE, "value"),
+    "preset": (ids.PRESET, "value"),
+    "radius": (ids.RADIUS, "value"),
+    "by": (ids.BY, "value"),
+    "layers": (ids.LAYERS, "value"),
+    "whatif": (ids.WHATIF_STORE, "data"),
+    "removed": (ids.REMOVE, "value"),
+    "scenarios": (ids.SCENARIOS, "data"),
+    "active": (ids.SCENARIO_ACTIVE, "value"),
+    "vs": (ids.SCENARIO_VS, "value"),
+}
 
 
 def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
@@ -139,13 +159,86 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         Output(ids.DOWNLOAD, "data"),
         inputs={
             "_clicks": [Input(i, "n_clicks") for i in ids.DOWNLOAD_FORMATS],
+            "scenarios": State(ids.SCENARIOS, "data"),
+            "active": State(ids.SCENARIO_ACTIVE, "value"),
             **{name: State(*prop) for name, prop in STATE.items()},
         },
         prevent_initial_call=True,
     )
-    def _download(_clicks: Any, **values: Any) -> Any:
+    def _download(_clicks: Any, scenarios: Any, active: Any, **values: Any) -> Any:
         state, fmt = state_from(**values), ids.DOWNLOAD_FORMATS[str(dash.ctx.triggered_id)]
-        tr = translator(state.lang)
-        return download(model.report(state), state.by, fmt, tr, model.data)
+        tr, name = translator(state.lang), download_name(scenarios_of(scenarios), active, state)
+        return download(model.report(state), state.by, fmt, tr, model.data, scenario=name)
 
+    register_scenario_callbacks(app, model)
     return model
+
+
+def register_scenario_callbacks(app: dash.Dash, model: PanelModel) -> None:
+    """Named what-ifs: the list (the link's, then this browser's), showing one, comparing two."""
+
+    @app.callback(
+        output={
+            "scenarios": Output(ids.SCENARIOS, "data"),
+            "local": Output(ids.SCENARIOS_LOCAL, "data"),
+            "active_options": Output(ids.SCENARIO_ACTIVE, "options"),
+            "vs_options": Output(ids.SCENARIO_VS, "options"),
+            "active": Output(ids.SCENARIO_ACTIVE, "value"),
+            "vs": Output(ids.SCENARIO_VS, "value"),
+            "status": Output(ids.SCENARIO_STATUS, "children"),
+        },
+        inputs={
+            "_save": Input(ids.SCENARIO_SAVE, "n_clicks"),
+            "_delete": Input(ids.SCENARIO_DELETE, "n_clicks"),
+            "_read": Input(ids.SCENARIOS_LOCAL, "modified_timestamp"),
+            "scenarios": State(ids.SCENARIOS, "data"),
+            "local": State(ids.SCENARIOS_LOCAL, "data"),
+            "name": State(ids.SCENARIO_NAME, "value"),
+            "whatif": State(ids.WHATIF_STORE, "data"),
+            "removed": State(ids.REMOVE, "value"),
+            "active": State(ids.SCENARIO_ACTIVE, "value"),
+            "vs": State(ids.SCENARIO_VS, "value"),
+            "lang": State(app_ids.LANG_STORE, "data"),
+        },
+    )
+    def _scenario_list(_save: Any, _delete: Any, _read: Any, **values: Any) -> dict[str, Any]:
+        lang = values.pop("lang")
+        result, write = after_event(dash.ctx.triggered_id, **values)
+        if not write and result.to_store() == values["scenarios"] and result.problem is None:
+            raise PreventUpdate  # nothing new in the browser's copy
+        options = scenario_options(result.scenarios)
+        return {
+            "scenarios": result.to_store(),
+            "local": result.to_store() if write else dash.no_update,
+            "active_options": options,
+            "vs_options": options,
+            "active": result.active,
+            "vs": result.vs,
+            "status": status_view(result, translator(lang), MAX_SCENARIOS),
+        }
+
+    @app.callback(
+        Output(ids.WHATIF_STORE, "data", allow_duplicate=True),
+        Output(ids.REMOVE, "value", allow_duplicate=True),
+        Input(ids.SCENARIO_ACTIVE, "value"),
+        State(ids.SCENARIOS, "data"),
+        prevent_initial_call=True,
+    )
+    def _show_scenario(active: Any, scenarios: Any) -> Any:
+        scenario = scenario_named(scenarios_of(scenarios), active)
+        if scenario is None:
+            raise PreventUpdate
+        return {"add": [list(p) for p in scenario.added]}, list(scenario.removed)
+
+    @app.callback(
+        Output(ids.COMPARISON, "children"),
+        inputs={
+            "names": [Input(ids.SCENARIO_ACTIVE, "value"), Input(ids.SCENARIO_VS, "value")],
+            "scenarios": Input(ids.SCENARIOS, "data"),
+            **{n: Input(*STATE[n]) for n in ("source", "radius", "preset", "by", "filter_data")},
+            "lang": Input(app_ids.LANG_STORE, "data"),
+        },
+    )
+    def _compare(names: Any, scenarios: Any, **values: Any) -> Any:
+        state, pair = state_from(**values), (names[0], names[1])
+        return comparison_view(model, state, scenarios_of(scenarios), pair, translator(state.lang))

@@ -45,3 +45,14 @@ LABELS: Final = {
     "cov-label-whatif-limit": "planner_whatif_limit",
 }
 LABEL_IDS: Final = tuple(LABELS)
+
+# -- scenarios: named what-ifs kept in the browser and the link, two compared side by side --------
+SCENARIOS: Final = "cov-scenarios"  # dcc.Store: the saved scenarios (from the link, then kept)
+SCENARIOS_LOCAL: Final = "cov-scenarios-local"  # dcc.Store(storage_type="local"): this browser's
+SCENARIO_NAME: Final = "cov-scenario-name"
+SCENARIO_SAVE: Final = "cov-scenario-save"
+SCENARIO_DELETE: Final = "cov-scenario-delete"
+SCENARIO_ACTIVE: Final = "cov-scenario-active"  # the scenario shown (its what-if is loaded)
+SCENARIO_VS: Final = "cov-scenario-vs"  # the scenario compared with the active one
+SCENARIO_STATUS: Final = "cov-scenario-status"
+COMPARISON: Final = "cov-comparison"

@@ -6,25 +6,27 @@ from typing import Any, Final
 
 from dash import dcc, html
 
-from soja_map.analysis.presets import DEFAULT_PRESET, PRESETS
+from soja_map.analysis import coverage as cov
 from soja_map.data.dataset import Dataset
-from soja_map.i18n import translator
+from soja_map.i18n import Translator, translator
 from soja_map.web.planner import ids
-from soja_map.web.planner.model import LAYER_CHOICES, RADIUS_MAX_M, RADIUS_MIN_M
-from soja_map.web.planner.views import labels
+from soja_map.web.planner.link import MAX_NAME, MAX_SCENARIOS, PlannerLink
+from soja_map.web.planner.model import RADIUS_MAX_M, RADIUS_MIN_M, filter_for
+from soja_map.web.planner.scenarios import scenario_options
+from soja_map.web.planner.views import labels, removal_options
 
 _ARIA_LIVE: Final[dict[str, Any]] = {"aria-live": "polite"}  # screen readers announce new totals
 
 
-def _radius(label: str, presets: list[dict[str, str]]) -> html.Div:
+def _radius(label: str, presets: list[dict[str, str]], link: PlannerLink) -> html.Div:
     return html.Div(
         [
             html.Label(label, id="cov-label-radius", htmlFor=ids.RADIUS),
-            dcc.Dropdown(id=ids.PRESET, options=presets, value=DEFAULT_PRESET, clearable=False),
+            dcc.Dropdown(id=ids.PRESET, options=presets, value=link.preset, clearable=False),
             dcc.Input(
                 id=ids.RADIUS,
                 type="number",
-                value=PRESETS[DEFAULT_PRESET].radius_m,
+                value=link.radius,
                 min=RADIUS_MIN_M,
                 max=RADIUS_MAX_M,
                 step=10,
@@ -50,8 +52,57 @@ def _downloads(text: str) -> html.Div:
     )
 
 
-def layout(data: Dataset, lang: str) -> Any:
-    """The panel (its container is ids.COVERAGE_PANEL, provided by the app)."""
+def _scenarios(link: PlannerLink, tr: Translator) -> html.Fieldset:
+    """Named what-ifs: save the current one, show one, compare it with another (the list is kept
+    in this browser's storage and in the link)."""
+    options = scenario_options(link.scenarios)
+    return html.Fieldset(
+        [
+            html.Legend(tr("planner_label_scenarios"), id="cov-label-scenarios"),
+            html.P(
+                tr("planner_scenario_limit", max=MAX_SCENARIOS),
+                id="cov-label-scenario-limit",
+                className="cov-hint",
+            ),
+            html.Label(tr("planner_scenario_name"), htmlFor=ids.SCENARIO_NAME),
+            dcc.Input(id=ids.SCENARIO_NAME, type="text", value="", maxLength=MAX_NAME),
+            html.Button(
+                tr("planner_scenario_save"), id=ids.SCENARIO_SAVE, n_clicks=0, type="button"
+            ),
+            html.Div(id=ids.SCENARIO_STATUS, role="status", **_ARIA_LIVE),
+            html.Label(tr("planner_scenario_active"), htmlFor=ids.SCENARIO_ACTIVE),
+            dcc.Dropdown(id=ids.SCENARIO_ACTIVE, options=options, value=link.active),
+            html.Button(
+                tr("planner_scenario_delete"), id=ids.SCENARIO_DELETE, n_clicks=0, type="button"
+            ),
+            html.Label(tr("planner_scenario_vs"), htmlFor=ids.SCENARIO_VS),
+            dcc.Dropdown(id=ids.SCENARIO_VS, options=options, value=link.vs),
+            html.Div(id=ids.COMPARISON, className="cov-table-wrap", **_ARIA_LIVE),
+            dcc.Store(id=ids.SCENARIOS, data=[s.to_dict() for s in link.scenarios]),
+            dcc.Store(id=ids.SCENARIOS_LOCAL, storage_type="local", data=[]),
+        ],
+        className="cov-scenarios",
+    )
+
+
+def _removal(data: Dataset, link: PlannerLink, filter_data: dict[str, Any] | None) -> Any:
+    """The removal list with its options already there, so that a link's removals are shown."""
+    flt = filter_for(link.source, filter_data)
+    facilities = None if flt is None else cov.select_facilities(data.places, flt)
+    return dcc.Dropdown(
+        id=ids.REMOVE, options=removal_options(facilities), value=list(link.removed), multi=True
+    )
+
+
+def layout(
+    data: Dataset,
+    lang: str,
+    link: PlannerLink | None = None,
+    filter_data: dict[str, Any] | None = None,
+) -> Any:
+    """The panel (its container is ids.COVERAGE_PANEL, provided by the app), showing ``link``
+    (a shared link's settings, what-if and scenarios; the first screen's by default)."""
+    link = link or PlannerLink()
     texts = labels(data, translator(lang))
     title, *label_texts = texts[: 1 + len(ids.LABEL_IDS)]
     (
@@ -72,12 +123,14 @@ def layout(data: Dataset, lang: str) -> Any:
         children=[
             html.H2(title, id=ids.TITLE),
             html.Label(label["cov-label-source"], id="cov-label-source", htmlFor=ids.SOURCE),
-            dcc.Dropdown(id=ids.SOURCE, options=sources, value=None, placeholder=placeholder),
-            _radius(label["cov-label-radius"], presets),
+            dcc.Dropdown(
+                id=ids.SOURCE, options=sources, value=link.source, placeholder=placeholder
+            ),
+            _radius(label["cov-label-radius"], presets, link),
             html.Fieldset(
                 [
                     html.Legend(label["cov-label-by"], id="cov-label-by"),
-                    dcc.RadioItems(id=ids.BY, options=by_options, value="town", inline=True),
+                    dcc.RadioItems(id=ids.BY, options=by_options, value=link.by, inline=True),
                 ]
             ),
             html.Fieldset(
@@ -86,7 +139,7 @@ def layout(data: Dataset, lang: str) -> Any:
                     dcc.Checklist(
                         id=ids.LAYERS,
                         options=layer_options,
-                        value=list(LAYER_CHOICES),
+                        value=list(link.layers),
                         inline=True,
                     ),
                 ]
@@ -103,11 +156,12 @@ def layout(data: Dataset, lang: str) -> Any:
                     html.Label(
                         label["cov-label-remove"], id="cov-label-remove", htmlFor=ids.REMOVE
                     ),
-                    dcc.Dropdown(id=ids.REMOVE, options=[], value=[], multi=True),
+                    _removal(data, link, filter_data),
                     html.Button(reset, id=ids.RESET, n_clicks=0, type="button"),
                 ]
             ),
-            dcc.Store(id=ids.WHATIF_STORE, data={"add": []}),
+            _scenarios(link, translator(lang)),
+            dcc.Store(id=ids.WHATIF_STORE, data={"add": [list(p) for p in link.added]}),
             dcc.Store(id=ids.ZONES_KIND, data=""),
             html.Div(id=ids.SUMMARY, role="status", **_ARIA_LIVE),
             html.Div(legend, id=ids.LEGEND),

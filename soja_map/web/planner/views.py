@@ -587,13 +587,19 @@ def map_layers(
 
 
 def download(
-    report: Report | None, by: str, fmt: str, tr: Translator, data: Dataset | None = None
+    report: Report | None,
+    by: str,
+    fmt: str,
+    tr: Translator,
+    data: Dataset | None = None,
+    scenario: str | None = None,
 ) -> dict[str, Any] | None:
-    """A dcc.Download payload of the table (csv with BOM, xlsx, json), or None."""
+    """A dcc.Download payload of the table (csv with BOM, xlsx, json), or None; ``scenario`` (the
+    name of the planner's what-if) goes into the file's metadata."""
     if report is None:
         return None
     plan = data.plan if data is not None else None
-    content = report_io.render(report, by, fmt, tr, plan=plan)
+    content = report_io.render(report, by, fmt, tr, plan=plan, scenario=scenario)
     payload: dict[str, Any] = send_bytes(content, f"soja-coverage-{by}.{fmt}")  # type: ignore[no-untyped-call]
     return payload
 
