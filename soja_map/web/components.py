@@ -107,12 +107,15 @@ def project_name(plan: Plan, project_id: str, tr: Translator) -> str:
     return tr.pick(project.name_ja, project.name_en)
 
 
-def category_icon(category: str, colours: Sequence[str] = (NEUTRAL,), size: int = 20) -> html.Img:
-    """The category's marker (or a line swatch for line categories), decorative."""
+def category_icon(
+    category: str, colours: Sequence[str] = (NEUTRAL,), size: int = 20, lang: Lang = "ja"
+) -> html.Img:
+    """The category's marker as the map draws it in ``lang`` (or a line swatch for line
+    categories), decorative."""
     if CATEGORIES[category].geometry_types == LINES:
         svg = swatch_html(LegendEntry("line", category, "", NEUTRAL, style={"color": colours[0]}))
     else:
-        svg = marker_svg(category, tuple(colours))
+        svg = marker_svg(category, tuple(colours), lang=lang)
     return html.Img(src=svg_src(svg), alt="", width=size, height=size, className="soja-icon")
 
 
@@ -467,7 +470,12 @@ def details(
         [
             html.Div(
                 [
-                    category_icon(card.category, colours_for(card.projects, data.plan), size=26),
+                    category_icon(
+                        card.category,
+                        colours_for(card.projects, data.plan),
+                        size=26,
+                        lang=tr.lang,
+                    ),
                     html.H2(
                         card_words.title(card, tr),
                         id="details-title",
@@ -673,7 +681,10 @@ def search_hits(data: Dataset, hits: Sequence[SearchHit], query: str, tr: Transl
                 html.Button(
                     [
                         category_icon(
-                            str(row["category"]), colours_for(row["projects"], data.plan), 16
+                            str(row["category"]),
+                            colours_for(row["projects"], data.plan),
+                            16,
+                            lang=tr.lang,
                         ),
                         html.Span(name_of(row, tr), className="soja-hit-name"),
                         html.Small(f"{category_label(str(row['category']), tr)} {where}".strip()),
@@ -699,7 +710,7 @@ def nearby_results(nearest: pd.DataFrame, origin_label: str, tr: Translator) -> 
         items.append(
             html.Li(
                 [
-                    category_icon(str(category), size=18),
+                    category_icon(str(category), size=18, lang=tr.lang),
                     html.Span(category_label(str(category), tr), className="soja-near-category"),
                     html.Button(
                         name_of(row, tr),

@@ -120,8 +120,10 @@
 
     var iconCache = {};
 
+    // keyed by language too: the glyphs differ (styling.GLYPHS_BY_LANG), the style key does not
     function iconFor(key, h) {
-        var icon = iconCache[key];
+        var cacheKey = (h.lang || "") + "|" + key;
+        var icon = iconCache[cacheKey];
         if (icon) { return icon; }
         var parts = key.split("|");
         var projects = [];
@@ -136,7 +138,7 @@
             iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -13], tooltipAnchor: [13, 0],
             className: "soja-pt soja-cat-" + parts[0] + " " + projects.join(" ")
         });
-        iconCache[key] = icon;
+        iconCache[cacheKey] = icon;
         return icon;
     }
 
