@@ -11,6 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from soja_map.query.filters import Filter, select
+from soja_map.query.nearby import nearest_by_category
 from soja_map.web import ids
 from soja_map.web.app import create_app
 from tests.test_app_browser import (
@@ -428,4 +429,54 @@ def test_in_english_markers_and_legend_read_latin_letters_and_switch_with_the_la
         what="the Japanese symbols",
     )
     assert not [g for g in ja if re.fullmatch(r"[A-Za-z]+", g)], ja
+    assert dash_duo.get_logs() == []
+
+
+# -- 周辺: each line ends at a marker of its place ------------------------------------------------------
+
+LINE_ENDS_JS = """
+return Array.from(document.querySelectorAll('path.soja-near-line')).map(path => {
+    const category = (path.getAttribute('class').match(/soja-near-(?!line\\b)(\\w+)/) || [])[1];
+    const end = path.getPointAtLength(path.getTotalLength()).matrixTransform(path.getScreenCTM());
+    const marker = document.querySelector('.leaflet-marker-pane .soja-near-end-' + category);
+    if (!marker) { return {category: category, marker: null}; }
+    const r = marker.getBoundingClientRect();
+    let seen = 0;  // how much of the marker is on top (a 7 x 7 grid of points over it)
+    for (let i = 0; i < 7; i++) {
+        for (let j = 0; j < 7; j++) {
+            const top = document.elementFromPoint(r.left + (i + 0.5) * r.width / 7, r.top + (j + 0.5) * r.height / 7);
+            if (top && top.closest('.soja-near-end') === marker) { seen++; }
+        }
+    }
+    const dx = Math.max(r.left - end.x, 0, end.x - r.right), dy = Math.max(r.top - end.y, 0, end.y - r.bottom);
+    return {category: category, marker: marker.getAttribute('title'), seen: seen / 49, off: Math.hypot(dx, dy)};
+});
+"""
+
+
+def test_each_nearby_line_ends_at_a_visible_marker_of_its_place_which_opens_its_card(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset, "?view=nearby")
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    dash_duo.select_dcc_dropdown(f"#{ids.NEAR_TOWN}", "中央一丁目")
+    dash_duo.wait_for_contains_text(f"#{ids.NEAR_RESULTS}", "中央一丁目")
+    town = dataset.towns[dataset.towns["town"] == "中央一丁目"].iloc[0]
+    nearest = nearest_by_category(dataset.places, town.geometry.x, town.geometry.y)
+    wait_until(lambda: len(dash_duo.find_elements("path.soja-near-line")) == len(nearest))
+    settle(dash_duo)
+    # places this close to the centre are clustered at this zoom: the lines used to end on nothing
+    assert dash_duo.find_elements(".leaflet-marker-pane .soja-cluster")
+    ends = dash_duo.driver.execute_script(LINE_ENDS_JS)
+    assert [e["category"] for e in ends] == list(nearest.index)
+    for end in ends:  # each line ends on a marker of that very place, in sight
+        assert end["marker"] == nearest.loc[end["category"], "name_ja"], end
+        assert end["off"] < 1.5, end  # its centre, or its edge when places share a site
+        # never under a cluster; places at one site side by side; other ends nearby may overlap
+        # it at the zoom that fits them all (as here, in the town centre), never hide it
+        assert end["seen"] >= 0.2, end
+    # the marker is the place: pressing it opens its card
+    station = nearest.loc["rail_station"]
+    dash_duo.find_element(".soja-near-end-rail_station").click()
+    dash_duo.wait_for_text_to_equal("#details-title", station["name_ja"])
     assert dash_duo.get_logs() == []

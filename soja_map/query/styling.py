@@ -194,6 +194,15 @@ def marker_svg(
     )
 
 
+def line_point_svg(colour: str, size: int = 12) -> str:
+    """A point on a line place (the nearest point of a railway line, say): a dot in its colour."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 12 12" '
+        f'aria-hidden="true"><circle cx="6" cy="6" r="4.6" fill="{colour}" stroke="{INK}" '
+        f'stroke-width="1.8"/></svg>'
+    )
+
+
 def path_style(category: str, colours: Sequence[str]) -> dict[str, Any]:
     """Leaflet path options for a line or area place."""
     colour = colours[0] if colours else NEUTRAL
