@@ -95,6 +95,14 @@ def text_of(dash_duo, selector: str) -> str:
     return dash_duo.find_element(selector).text
 
 
+def legend_text(dash_duo) -> str:
+    """Everything the legend says, in its open and its folded sections alike."""
+    text: str = dash_duo.driver.execute_script(
+        "return document.getElementById(arguments[0]).textContent", ids.LEGEND
+    )
+    return text
+
+
 def query(dash_duo) -> dict[str, str]:
     url = dash_duo.driver.execute_script("return window.location.href")
     return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
@@ -139,7 +147,7 @@ def test_the_map_opens_with_every_place_and_no_console_error(dash_duo, settings,
     assert "雪舟くん（総社市新生活交通）" in text_of(dash_duo, f"#{ids.CITY_WIDE}")
     assert not dash_duo.find_elements('.leaflet-marker-icon[title^="雪舟くん"]')
     # the legend names every category drawn, with its count, and the overlays shown
-    legend = text_of(dash_duo, f"#{ids.LEGEND}")
+    legend = legend_text(dash_duo)
     for label in ("ささえる", "はぐくむ", "鉄道駅 (15)", "学校 (19)", "鉄道路線 (6)", "市域"):
         assert label in legend
     assert dash_duo.find_elements("path.soja-ref-boundary")
@@ -176,7 +184,7 @@ def test_turning_a_project_off_and_on_redraws_the_map_and_the_counts(
     )
     # nothing drawn in the project's colour, and the legend follows
     assert not dash_duo.find_elements(".leaflet-marker-pane .soja-proj-hagukumu")
-    legend = text_of(dash_duo, f"#{ids.LEGEND}")
+    legend = legend_text(dash_duo)
     assert "はぐくむ" not in legend
     assert "保育所・地域型保育" not in legend  # nurseries only serve はぐくむ
     # clusters are rebuilt from the places shown (dash-leaflet #274): still exact after zooming
@@ -301,7 +309,7 @@ def test_a_shared_link_restores_filters_place_view_and_language(
     ]
     assert ticked == ["hagukumu", "uruou"]
     dash_duo.wait_for_text_to_equal("#details-title", "Bitchu Kokubunji Temple")
-    assert "Priority projects" in text_of(dash_duo, f"#{ids.LEGEND}")
+    assert "Priority projects" in legend_text(dash_duo)
     # the list view is open and mirrors the map
     table = dash_duo.find_element(f"#{ids.PLACE_LIST}")
     assert table.is_displayed()
@@ -326,7 +334,7 @@ def test_the_language_toggle_switches_every_label(dash_duo, settings, dataset) -
         f"#{ids.SUMMARY}", "Showing 169 of 169 places (168 on the map, 1 city-wide)"
     )
     assert "Support" in text_of(dash_duo, f"#{ids.PROJECTS}")
-    assert "Railway station (15)" in text_of(dash_duo, f"#{ids.LEGEND}")
+    assert "Railway station (15)" in legend_text(dash_duo)
     wait_until(lambda: dash_duo.find_elements('.soja-cluster[title$=" places"]'))
     wait_until(lambda: dash_duo.driver.title == "Soja City priority projects map")
     wait_query(dash_duo, "lang", "en")
@@ -587,10 +595,10 @@ def test_the_reference_layers_load_on_demand(dash_duo, settings, dataset) -> Non
     assert not dash_duo.find_elements("path.soja-ref-elementary")
     dash_duo.find_element(f'#{ids.REFERENCES} input[value="elementary"]').click()
     wait_until(lambda: len(dash_duo.find_elements("path.soja-ref-elementary")) == 15)
-    dash_duo.wait_for_contains_text(f"#{ids.LEGEND}", "小学校区（参考）")
+    wait_until(lambda: "小学校区（参考）" in legend_text(dash_duo), what="the districts' legend")
     dash_duo.find_element(f'#{ids.REFERENCES} input[value="boundary"]').click()
     wait_until(lambda: not dash_duo.find_elements("path.soja-ref-boundary"))
-    assert "市域" not in text_of(dash_duo, f"#{ids.LEGEND}").split("参考レイヤー")[-1]
+    assert "市域" not in legend_text(dash_duo).split("参考レイヤー")[-1]
     wait_query(dash_duo, "layers", "rail,elementary")
     loaded = dash_duo.driver.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"

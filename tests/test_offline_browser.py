@@ -18,7 +18,7 @@ from soja_map.data.dataset import Dataset
 from soja_map.query.filters import Filter
 from soja_map.web import ids
 from soja_map.web.app import create_app
-from tests.test_app_browser import choose_view, expected, wait_counts, wait_until
+from tests.test_app_browser import choose_view, expected, legend_text, wait_counts, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +87,7 @@ def test_the_map_opens_again_with_no_network_and_says_it_is_a_cached_copy(
     assert (
         notice.text == f"通信できないため、保存済みのコピーを表示しています（データ: {end} 時点）。"
     )
-    legend = dash_duo.find_element(f"#{ids.LEGEND}").text
+    legend = legend_text(dash_duo)
     for label in ("ささえる", "はぐくむ", "鉄道駅 (15)", "学校 (19)"):
         assert label in legend
     assert dash_duo.find_elements("path.soja-ref-boundary")

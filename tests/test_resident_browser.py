@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import unquote
 
@@ -10,12 +11,14 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from soja_map.query.filters import Filter, select
+from soja_map.query.nearby import nearest_by_category
 from soja_map.web import ids
 from soja_map.web.app import create_app
 from tests.test_app_browser import (
     expected,
     open_app,
     query,
+    settle,
     text_of,
     wait_counts,
     wait_query,
@@ -332,4 +335,148 @@ def test_clusters_show_the_projects_inside_them(dash_duo, settings, dataset) -> 
     wait_counts(dash_duo, *expected(dataset, Filter(projects=("sasaeru", "uruou", "tsuchikau"))))
     for cluster in dash_duo.driver.execute_script(RINGS_JS):
         assert "hagukumu" not in cluster["projects"]
+    assert dash_duo.get_logs() == []
+
+
+# -- the legend on a desktop: small, folded by section, hiding no place -------------------------------
+
+OVERLAP_JS = """
+const box = document.getElementById(arguments[0]).getBoundingClientRect();
+const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+const hidden = Array.from(document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon'))
+    .map(e => [e.getAttribute('title') || '', e.getBoundingClientRect()])
+    .filter(([, r]) => r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom)
+    .map(([t]) => t);
+return {share: (box.width * box.height) / (map.width * map.height), hidden: hidden,
+        markers: document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').length};
+"""
+
+
+def is_open(dash_duo, element_id: str) -> bool:
+    return bool(
+        dash_duo.driver.execute_script(
+            "return document.getElementById(arguments[0]).open", element_id
+        )
+    )
+
+
+def test_on_a_desktop_the_legend_is_small_hides_no_place_and_opens_by_section(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset)
+    dash_duo.driver.set_window_size(1280, 800)
+    dash_duo.driver.get(dash_duo.server_url + "/")
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    settle(dash_duo)
+    seen = dash_duo.driver.execute_script(OVERLAP_JS, ids.LEGEND_BOX)
+    assert is_open(dash_duo, ids.LEGEND_BOX)  # the legend is there, open...
+    assert seen["share"] < 0.12, seen  # ...but covers little of the map
+    assert seen["markers"], seen
+    assert seen["hidden"] == [], seen  # and no place is under it at the first view
+    # the project colours are open; the long sections open on demand, by mouse or keyboard
+    assert is_open(dash_duo, f"{ids.LEGEND}-project")
+    assert dash_duo.find_element(f'#{ids.LEGEND} [data-entry="project:sasaeru"]').is_displayed()
+    station = dash_duo.find_element(f'#{ids.LEGEND} [data-entry="category:rail_station"]')
+    assert not is_open(dash_duo, f"{ids.LEGEND}-category")
+    assert not station.is_displayed()
+    dash_duo.find_element(f"#{ids.LEGEND}-category > summary").click()
+    wait_until(station.is_displayed, what="the categories to open")
+    assert "鉄道駅 (15)" in station.text
+    summary = dash_duo.find_element(f"#{ids.LEGEND}-reference > summary")
+    dash_duo.driver.execute_script("arguments[0].focus()", summary)
+    assert dash_duo.driver.switch_to.active_element == summary
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    wait_until(lambda: is_open(dash_duo, f"{ids.LEGEND}-reference"), what="Enter to open it")
+    assert dash_duo.find_element(
+        f'#{ids.LEGEND} [data-entry="reference:city_boundary"]'
+    ).is_displayed()
+    ActionChains(dash_duo.driver).send_keys(Keys.SPACE).perform()
+    wait_until(lambda: not is_open(dash_duo, f"{ids.LEGEND}-reference"), what="Space to close it")
+    dash_duo.find_element(f"#{ids.LEGEND}-project > summary").click()
+    wait_until(lambda: not is_open(dash_duo, f"{ids.LEGEND}-project"), what="projects to fold")
+    # a new filter redraws the legend's entries but keeps the sections as the person left them
+    dash_duo.find_element(f'#{ids.PROJECTS} input[value="hagukumu"]').click()
+    wait_counts(dash_duo, *expected(dataset, Filter(projects=("sasaeru", "uruou", "tsuchikau"))))
+    assert is_open(dash_duo, f"{ids.LEGEND}-category")
+    assert not is_open(dash_duo, f"{ids.LEGEND}-reference")
+    assert not is_open(dash_duo, f"{ids.LEGEND}-project")
+    assert dash_duo.get_logs() == []
+
+
+# -- English map symbols --------------------------------------------------------------------------------
+
+GLYPHS_JS = """
+return Array.from(document.querySelectorAll('.leaflet-marker-pane img.soja-pt, #' + arguments[0] + ' img'))
+    .map(e => decodeURIComponent(e.getAttribute('src')).match(/<text[^>]*>([^<]*)<\\/text>/))
+    .filter(m => m).map(m => m[1]);
+"""
+
+
+def test_in_english_markers_and_legend_read_latin_letters_and_switch_with_the_language(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset, "?lang=en")
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    en = wait_until(
+        lambda: dash_duo.driver.execute_script(GLYPHS_JS, ids.LEGEND), what="markers with a symbol"
+    )
+    assert "St" in en
+    assert all(re.fullmatch(r"[A-Z][A-Za-z]?", g) for g in en), en
+    dash_duo.find_element(f"#{ids.LANG_TOGGLE}").click()
+    dash_duo.wait_for_text_to_equal(f"#{ids.LANG_TOGGLE}", "English")
+    ja = wait_until(
+        lambda: "駅" in (g := dash_duo.driver.execute_script(GLYPHS_JS, ids.LEGEND)) and g,
+        what="the Japanese symbols",
+    )
+    assert not [g for g in ja if re.fullmatch(r"[A-Za-z]+", g)], ja
+    assert dash_duo.get_logs() == []
+
+
+# -- 周辺: each line ends at a marker of its place ------------------------------------------------------
+
+LINE_ENDS_JS = """
+return Array.from(document.querySelectorAll('path.soja-near-line')).map(path => {
+    const category = (path.getAttribute('class').match(/soja-near-(?!line\\b)(\\w+)/) || [])[1];
+    const end = path.getPointAtLength(path.getTotalLength()).matrixTransform(path.getScreenCTM());
+    const marker = document.querySelector('.leaflet-marker-pane .soja-near-end-' + category);
+    if (!marker) { return {category: category, marker: null}; }
+    const r = marker.getBoundingClientRect();
+    let seen = 0;  // how much of the marker is on top (a 7 x 7 grid of points over it)
+    for (let i = 0; i < 7; i++) {
+        for (let j = 0; j < 7; j++) {
+            const top = document.elementFromPoint(r.left + (i + 0.5) * r.width / 7, r.top + (j + 0.5) * r.height / 7);
+            if (top && top.closest('.soja-near-end') === marker) { seen++; }
+        }
+    }
+    const dx = Math.max(r.left - end.x, 0, end.x - r.right), dy = Math.max(r.top - end.y, 0, end.y - r.bottom);
+    return {category: category, marker: marker.getAttribute('title'), seen: seen / 49, off: Math.hypot(dx, dy)};
+});
+"""
+
+
+def test_each_nearby_line_ends_at_a_visible_marker_of_its_place_which_opens_its_card(
+    dash_duo, settings, dataset
+) -> None:
+    open_app(dash_duo, settings, dataset, "?view=nearby")
+    wait_counts(dash_duo, *expected(dataset, Filter()))
+    dash_duo.select_dcc_dropdown(f"#{ids.NEAR_TOWN}", "中央一丁目")
+    dash_duo.wait_for_contains_text(f"#{ids.NEAR_RESULTS}", "中央一丁目")
+    town = dataset.towns[dataset.towns["town"] == "中央一丁目"].iloc[0]
+    nearest = nearest_by_category(dataset.places, town.geometry.x, town.geometry.y)
+    wait_until(lambda: len(dash_duo.find_elements("path.soja-near-line")) == len(nearest))
+    settle(dash_duo)
+    # places this close to the centre are clustered at this zoom: the lines used to end on nothing
+    assert dash_duo.find_elements(".leaflet-marker-pane .soja-cluster")
+    ends = dash_duo.driver.execute_script(LINE_ENDS_JS)
+    assert [e["category"] for e in ends] == list(nearest.index)
+    for end in ends:  # each line ends on a marker of that very place, in sight
+        assert end["marker"] == nearest.loc[end["category"], "name_ja"], end
+        assert end["off"] < 1.5, end  # its centre, or its edge when places share a site
+        # never under a cluster; places at one site side by side; other ends nearby may overlap
+        # it at the zoom that fits them all (as here, in the town centre), never hide it
+        assert end["seen"] >= 0.2, end
+    # the marker is the place: pressing it opens its card
+    station = nearest.loc["rail_station"]
+    dash_duo.find_element(".soja-near-end-rail_station").click()
+    dash_duo.wait_for_text_to_equal("#details-title", station["name_ja"])
     assert dash_duo.get_logs() == []

@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
+
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import PLACE_CATEGORIES
-from soja_map.i18n import translator
+from soja_map.i18n import Lang, translator
 from soja_map.maps.panels import legend_html
 from soja_map.query.styling import (
     GLYPHS,
+    GLYPHS_EN,
     colours_for,
     feature_style,
+    glyph_of,
     icon_table,
     legend_entries,
     marker_svg,
@@ -28,11 +32,22 @@ def test_project_colours_are_from_the_colour_blind_safe_palette(dataset: Dataset
     assert len(set(colours)) == 4
 
 
-def test_every_category_has_its_own_shape_and_glyph_combination() -> None:
-    combos = {
-        (shape_of(c), GLYPHS[c]) for c in PLACE_CATEGORIES if c not in {"rail_line", "bus_route"}
-    }
-    assert len(combos) == len(PLACE_CATEGORIES) - 2
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_category_has_its_own_shape_and_glyph_combination(lang: Lang) -> None:
+    points = [c for c in PLACE_CATEGORIES if c not in {"rail_line", "bus_route"}]
+    combos = {(shape_of(c), glyph_of(c, lang)) for c in points}
+    assert len(combos) == len(points)
+    # each glyph alone tells a category apart too (the legend's swatch shows shape and glyph)
+    assert len({glyph_of(c, lang) for c in points}) == len(points)
+
+
+def test_english_glyphs_are_one_or_two_latin_letters_and_japanese_ones_unchanged() -> None:
+    for category in PLACE_CATEGORIES:
+        if category in GLYPHS:
+            assert re.fullmatch(r"[A-Z][A-Za-z]?", GLYPHS_EN[category]), category
+            assert glyph_of(category, "ja") == GLYPHS[category]
+    assert ">St</text>" in marker_svg("rail_station", ("#0072B2",), lang="en")
+    assert ">駅</text>" in marker_svg("rail_station", ("#0072B2",))
 
 
 def test_a_place_serving_two_projects_shows_both_colours(dataset: Dataset) -> None:

@@ -75,10 +75,10 @@ def test_the_style_tables_have_a_style_for_every_subset_of_a_places_projects(
         for size in range(1, len(row.projects) + 1):
             for active in itertools.combinations(row.projects, size):
                 key = style_key(row.category, row.projects, plan, active)
-                table = mapdata.icons if row.geometry.geom_type == "Point" else mapdata.paths
+                table = mapdata.icons["ja"] if row.geometry.geom_type == "Point" else mapdata.paths
                 assert key in table, (row.Index, active)
     school = dataset.places.loc["school.es.soja"]
-    assert mapdata.icons[icon_key("school", ("#0072B2", "#E69F00"))] == marker_svg(
+    assert mapdata.icons["ja"][icon_key("school", ("#0072B2", "#E69F00"))] == marker_svg(
         "school", ("#0072B2", "#E69F00")
     )
     assert style_key(school.category, school.projects, plan, None) == "school|#0072B2|#E69F00"
@@ -86,7 +86,7 @@ def test_the_style_tables_have_a_style_for_every_subset_of_a_places_projects(
     icons, paths = style_tables(dataset.places, plan)
     assert set(paths) == {"rail_line|#0072B2", "rail_line|#6E6E6E"}
     assert paths["rail_line|#0072B2"]["color"] == "#0072B2"
-    assert len(icons) == len(mapdata.icons)
+    assert len(icons) == len(mapdata.icons["ja"]) == len(mapdata.icons["en"])
 
 
 def test_school_districts_are_simplified_as_a_coverage(dataset: Dataset) -> None:
@@ -184,4 +184,8 @@ def test_the_point_layer_carries_the_words_of_its_language(
     assert ja["words"]["cluster_title"] == "{n} 件"
     assert en["words"]["cluster_title"] == "{n} places"
     assert set(ja["words"]) == set(en["words"])
+    # and the symbols of its language: kanji in Japanese, letters in English
+    key = icon_key("school", ("#0072B2",))
+    assert ">学</text>" in ja["icons"][key]
+    assert ">Sc</text>" in en["icons"][key]
     json.dumps(en)  # a Dash prop: JSON only

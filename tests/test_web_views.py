@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 import dash_leaflet as dl
+import numpy as np
 import pytest
 from dash import html, no_update
 
@@ -420,3 +421,21 @@ def test_hazard_overlays_fail_quietly_when_unreachable(ctx: AppContext) -> None:
         JA("dataui_hazard_offline"),
     )
     assert asked == []
+
+
+def test_nearby_ends_at_one_site_are_laid_side_by_side_and_others_stay_put() -> None:
+    x = np.array([0.0, 5.0, 1000.0, 2.0, 3.0, 4.0])
+    y = np.array([0.0, 0.0, 0.0, 1.0, 2.0, 0.0])
+    fixed = [False, False, False, False, False, True]  # a dot on a railway line
+    offsets = views.end_offsets(x, y, fixed)
+    step = views.NEAR_END_SIZE
+    # four at one site: a 2 x 2 square centred on it, each touching the site with a corner
+    assert sorted(offsets[i] for i in (0, 1, 3, 4)) == sorted(
+        (sx * step // 2, sy * step // 2) for sx in (-1, 1) for sy in (-1, 1)
+    )
+    assert offsets[2] == (0, 0)  # alone at its site
+    assert offsets[5] == (0, 0)  # fixed
+    assert views.end_offsets(np.array([0.0, 10.0]), np.array([0.0, 0.0])) == [
+        (-step // 2, 0),
+        (step // 2, 0),
+    ]

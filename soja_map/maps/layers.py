@@ -100,7 +100,7 @@ def place_layer_data(
         popups[pid] = (popup_html(data, pid, tr), tr.pick(row["name_ja"], row["name_en"]))
     return PlaceLayerData(
         geojson={"type": "FeatureCollection", "features": features},
-        icons=icon_table(keys),
+        icons=icon_table(keys, tr.lang),
         popups=popups,
     )
 

@@ -65,6 +65,31 @@ GLYPHS: dict[str, str] = {
     "shop": "商",
     "industrial_site": "工",
 }
+# The English map draws Latin letters (one or two, distinct together with the shape), so a reader
+# who cannot read kanji still tells the categories apart and finds them in the legend.
+GLYPHS_EN: dict[str, str] = {
+    "rail_station": "St",
+    "bus_stop": "B",
+    "demand_transport": "DR",
+    "tourism_site": "T",
+    "heritage_site": "H",
+    "park": "P",
+    "nursery": "N",
+    "unlicensed_childcare": "UC",
+    "kodomo_en": "KE",
+    "kindergarten": "K",
+    "child_support_centre": "CS",
+    "after_school_club": "AS",
+    "school": "Sc",
+    "welfare_facility": "W",
+    "medical_facility": "M",
+    "community_centre": "CC",
+    "city_office": "CO",
+    "evacuation_shelter": "E",
+    "shop": "Sh",
+    "industrial_site": "I",
+}
+GLYPHS_BY_LANG: dict[Lang, dict[str, str]] = {"ja": GLYPHS, "en": GLYPHS_EN}
 LINE_DASH: dict[str, str | None] = {"rail_line": None, "bus_route": "8 6"}
 
 # Reference overlays (Leaflet path options), drawn under the places.
@@ -135,11 +160,21 @@ def icon_key(category: str, colours: Sequence[str]) -> str:
     return "|".join([category, *colours])
 
 
+def glyph_of(category: str, lang: Lang = "ja") -> str:
+    """The category's symbol on the map and in the legend: a kanji or kana in Japanese, letters in English."""
+    return GLYPHS_BY_LANG[lang].get(category, "")
+
+
 @cache
-def marker_svg(category: str, colours: tuple[str, ...], size: int = MARKER_SIZE) -> str:
-    """An SVG marker: the category's shape, split into vertical bands of the project colours, and its glyph."""
+def marker_svg(
+    category: str, colours: tuple[str, ...], size: int = MARKER_SIZE, lang: Lang = "ja"
+) -> str:
+    """An SVG marker: the category's shape, split into vertical bands of the project colours, and
+    its glyph in ``lang``."""
     shape = SHAPES[shape_of(category)]
-    glyph = escape(GLYPHS.get(category, ""))
+    text = glyph_of(category, lang)
+    glyph = escape(text)
+    font_size = 12 if len(text) < 2 else 10  # two letters fit inside the narrowest shape
     # a deterministic id (not hash(), which changes per process) keeps exports and app workers identical
     clip = f"c{zlib.crc32('|'.join((category, *colours)).encode()):08x}"
     n = len(colours)
@@ -152,9 +187,19 @@ def marker_svg(category: str, colours: tuple[str, ...], size: int = MARKER_SIZE)
         f'aria-hidden="true"><defs><clipPath id="{clip}">{shape}</clipPath></defs>'
         f'<g clip-path="url(#{clip})">{bands}</g>'
         f'<g fill="none" stroke="{INK}" stroke-width="1.4">{shape}</g>'
-        f'<text x="12" y="16.5" text-anchor="middle" font-size="12" font-weight="700" '
+        f'<text x="12" y="{16.5 if font_size == 12 else 15.6}" text-anchor="middle" '
+        f'font-size="{font_size}" font-weight="700" '
         f'font-family="\'Noto Sans CJK JP\',\'Noto Sans JP\',sans-serif" fill="{INK}" stroke="{HALO}" '
         f'stroke-width="2.6" paint-order="stroke">{glyph}</text></svg>'
+    )
+
+
+def line_point_svg(colour: str, size: int = 12) -> str:
+    """A point on a line place (the nearest point of a railway line, say): a dot in its colour."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 12 12" '
+        f'aria-hidden="true"><circle cx="6" cy="6" r="4.6" fill="{colour}" stroke="{INK}" '
+        f'stroke-width="1.8"/></svg>'
     )
 
 
@@ -183,12 +228,12 @@ def feature_style(
     return {"colour": colours[0], "colours": list(colours), "path": path_style(category, colours)}
 
 
-def icon_table(keys: Iterable[str]) -> dict[str, str]:
-    """icon key -> SVG, for the icons a map needs (sent once, not per feature)."""
+def icon_table(keys: Iterable[str], lang: Lang = "ja") -> dict[str, str]:
+    """icon key -> SVG in ``lang``, for the icons a map needs (sent once, not per feature)."""
     out = {}
     for key in sorted(set(keys)):
         category, *colours = key.split("|")
-        out[key] = marker_svg(category, tuple(colours))
+        out[key] = marker_svg(category, tuple(colours), lang=lang)
     return out
 
 
@@ -286,7 +331,7 @@ def legend_entries(
                     cat,
                     label,
                     NEUTRAL,
-                    svg=marker_svg(cat, (NEUTRAL,)),
+                    svg=marker_svg(cat, (NEUTRAL,), lang=tr.lang),
                     count=count,
                     count_text=count_text,
                 )

@@ -107,12 +107,15 @@ def project_name(plan: Plan, project_id: str, tr: Translator) -> str:
     return tr.pick(project.name_ja, project.name_en)
 
 
-def category_icon(category: str, colours: Sequence[str] = (NEUTRAL,), size: int = 20) -> html.Img:
-    """The category's marker (or a line swatch for line categories), decorative."""
+def category_icon(
+    category: str, colours: Sequence[str] = (NEUTRAL,), size: int = 20, lang: Lang = "ja"
+) -> html.Img:
+    """The category's marker as the map draws it in ``lang`` (or a line swatch for line
+    categories), decorative."""
     if CATEGORIES[category].geometry_types == LINES:
         svg = swatch_html(LegendEntry("line", category, "", NEUTRAL, style={"color": colours[0]}))
     else:
-        svg = marker_svg(category, tuple(colours))
+        svg = marker_svg(category, tuple(colours), lang=lang)
     return html.Img(src=svg_src(svg), alt="", width=size, height=size, className="soja-icon")
 
 
@@ -246,6 +249,36 @@ def summary_text(shown: Counts, total: int, tr: Translator) -> str:
 # -- legend ---------------------------------------------------------------------------------------
 
 
+# The legend's sections, in order, with their heading; only the short one (the project colours)
+# starts open, so the legend stays small over the map and the long ones open on demand.
+LEGEND_SECTIONS = (
+    ("project", "priority_projects"),
+    ("category", "categories"),
+    ("reference", "reference_layers"),
+)
+LEGEND_OPEN = frozenset({"project"})
+
+
+def _legend_row(entry: LegendEntry) -> html.Li:
+    return html.Li(
+        [
+            html.Img(src=svg_src(swatch_html(entry)), alt="", className="soja-legend-swatch"),
+            html.Span(
+                [
+                    entry.label,
+                    html.Span(f" {entry.count_text}", className="soja-count")
+                    if entry.count_text is not None
+                    else None,
+                ],
+                className="soja-legend-label",
+            ),
+        ],
+        className="soja-legend-row",
+        title=entry.label,  # the full label, when a narrow legend cuts it short
+        **attrs({"data-entry": f"{entry.kind}:{entry.id}"}),
+    )
+
+
 def legend(
     plan: Plan,
     flt: Filter,
@@ -269,39 +302,21 @@ def legend(
         drawn_line_colours=drawn_line_colours,
         partial=partial,
     )
-    sections = (
-        ("project", "priority_projects"),
-        ("category", "categories"),
-        ("reference", "reference_layers"),
-    )
-    rows: list[Any] = [html.H2(tr("legend"), className="soja-legend-title")]
-    for kind, heading in sections:
+    rows: list[Any] = []
+    for kind, heading in LEGEND_SECTIONS:
         group = [e for e in entries if e.kind == kind or (kind == "category" and e.kind == "line")]
-        if not group:
-            continue
-        rows.append(html.H3(tr(heading), className="soja-legend-heading"))
+        # every section is always there (hidden when empty), so a re-render after a filter change
+        # keeps the sections a person opened or closed
         rows.append(
-            html.Ul(
+            html.Details(
                 [
-                    html.Li(
-                        [
-                            html.Img(
-                                src=svg_src(swatch_html(e)), alt="", className="soja-legend-swatch"
-                            ),
-                            html.Span(
-                                [
-                                    e.label,
-                                    html.Span(f" {e.count_text}", className="soja-count")
-                                    if e.count_text is not None
-                                    else None,
-                                ]
-                            ),
-                        ],
-                        className="soja-legend-row",
-                        **attrs({"data-entry": f"{e.kind}:{e.id}"}),
-                    )
-                    for e in group
-                ]
+                    html.Summary(tr(heading), className="soja-legend-heading"),
+                    html.Ul([_legend_row(e) for e in group]),
+                ],
+                id=f"{ids.LEGEND}-{kind}",
+                open=kind in LEGEND_OPEN,
+                hidden=not group,
+                className="soja-legend-section",
             )
         )
     city = shown.total - shown.located
@@ -473,7 +488,12 @@ def details(
         [
             html.Div(
                 [
-                    category_icon(card.category, colours_for(card.projects, data.plan), size=26),
+                    category_icon(
+                        card.category,
+                        colours_for(card.projects, data.plan),
+                        size=26,
+                        lang=tr.lang,
+                    ),
                     html.H2(
                         card_words.title(card, tr),
                         id="details-title",
@@ -679,7 +699,10 @@ def search_hits(data: Dataset, hits: Sequence[SearchHit], query: str, tr: Transl
                 html.Button(
                     [
                         category_icon(
-                            str(row["category"]), colours_for(row["projects"], data.plan), 16
+                            str(row["category"]),
+                            colours_for(row["projects"], data.plan),
+                            16,
+                            lang=tr.lang,
                         ),
                         html.Span(name_of(row, tr), className="soja-hit-name"),
                         html.Small(f"{category_label(str(row['category']), tr)} {where}".strip()),
@@ -705,7 +728,7 @@ def nearby_results(nearest: pd.DataFrame, origin_label: str, tr: Translator) -> 
         items.append(
             html.Li(
                 [
-                    category_icon(str(category), size=18),
+                    category_icon(str(category), size=18, lang=tr.lang),
                     html.Span(category_label(str(category), tr), className="soja-near-category"),
                     html.Button(
                         name_of(row, tr),

@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from soja_map.data.dataset import Dataset
 from soja_map.data.plan import Plan
 from soja_map.data.schema import METRIC_CRS, POINT
-from soja_map.i18n import Translator
+from soja_map.i18n import LANGS, Lang, Translator
 from soja_map.query.styling import (
     CLUSTER_STYLE,
     NEUTRAL,
@@ -116,9 +116,12 @@ def place_features(places: gpd.GeoDataFrame, plan: Plan) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def style_tables(places: gpd.GeoDataFrame, plan: Plan) -> tuple[dict[str, str], dict[str, Any]]:
+def style_tables(
+    places: gpd.GeoDataFrame, plan: Plan, lang: Lang = "ja"
+) -> tuple[dict[str, str], dict[str, Any]]:
     """Every style key a place can be drawn with (one per subset of its projects): icon SVGs for
-    points, Leaflet path options for lines and areas. Sent once, in the layers' hideout."""
+    points (their glyphs in ``lang``), Leaflet path options for lines and areas. Sent once, in
+    the layers' hideout."""
     located = places[places.geometry.notna()]
     is_point = (located.geom_type == POINT).to_numpy()
     combos = set(zip(located["category"], located["projects"], is_point, strict=True))
@@ -134,7 +137,7 @@ def style_tables(places: gpd.GeoDataFrame, plan: Plan) -> tuple[dict[str, str], 
                 paths[key] = {
                     k: v for k, v in path_style(category, colours).items() if v is not None
                 }
-    return icon_table(point_keys), dict(sorted(paths.items()))
+    return icon_table(point_keys, lang), dict(sorted(paths.items()))
 
 
 def _simplified(
@@ -238,14 +241,14 @@ class MapData:
 
     places: Payload
     references: dict[str, Payload]
-    icons: dict[str, str]
+    icons: dict[Lang, dict[str, str]]  # per language: the glyphs differ (styling.GLYPHS_BY_LANG)
     paths: dict[str, Any]
     city_bounds: list[list[float]]
 
     def points_hideout(self, plan: Plan, tr: Translator) -> dict[str, Any]:
         """What the point layer's JS draws with: icons, colours, the language and its words."""
         return {
-            "icons": self.icons,
+            "icons": self.icons[tr.lang],
             "order": [p.id for p in plan.projects],
             "colours": {p.id: p.colour for p in plan.projects},
             "neutral": NEUTRAL,
@@ -265,7 +268,8 @@ class MapData:
 
 
 def prepare(data: Dataset) -> MapData:
-    icons, paths = style_tables(data.places, data.plan)
+    icons = {lang: style_tables(data.places, data.plan, lang)[0] for lang in LANGS}
+    paths = style_tables(data.places, data.plan)[1]
     places = place_features(data.places, data.plan)
     # what the JS needs to compute style keys for a subset of projects (a GeoJSON foreign member)
     places["soja"] = {

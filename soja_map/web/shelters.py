@@ -187,7 +187,8 @@ def nearby_shelters(nearest: pd.DataFrame, tr: Translator) -> Any:
     ]
     return html.Div(
         [
-            html.H3(tr("dataui_near_shelters")),
+            # a section of the panel, like 市全域 in the filter view: an h2 under the page's h1
+            html.H2(tr("dataui_near_shelters"), className="soja-section-title"),
             html.Ul(items, className="soja-near-list soja-near-shelters"),
             html.P(tr("dataui_near_shelters_note"), className="soja-note"),
         ],

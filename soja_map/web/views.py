@@ -6,6 +6,7 @@ props, so tests call them directly without a browser.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -13,19 +14,23 @@ from typing import Any
 
 import dash_leaflet as dl
 import geopandas as gpd
+import numpy as np
 from dash_extensions.javascript import Namespace
 from markupsafe import escape
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from soja_map.data.geo import to_metric_xy
 from soja_map.data.plan import Plan
 from soja_map.data.readings import romaji_title
+from soja_map.data.schema import CATEGORIES, LINES
 from soja_map.i18n import Lang, Translator, translator
 from soja_map.query.card import card_frame
 from soja_map.query.filters import Counts, Filter, counts, search, select
 from soja_map.query.nearby import nearest_by_category, nearest_shelters
-from soja_map.query.styling import line_colours
+from soja_map.query.styling import colours_for, line_colours, line_point_svg, marker_svg
 from soja_map.web import components as c
+from soja_map.web import ids
 from soja_map.web import shelters as shelter_ui
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import bounds_of, reference_style
@@ -372,6 +377,89 @@ def geolocation_error(geo: Mapping[str, Any] | None, tr: Translator) -> Any:
     return tr("locate_failed", reason=tr(f"locate_error_{reason}"))
 
 
+NEAR_END_SIZE = 22  # a little smaller than the map's markers (26): the same place, pointed at
+NEAR_END_Z = 1000  # above the clusters and single markers of the place layer
+NEAR_SAME_SITE_M = 30.0  # ends this close share a site (a station and the shops in it)
+
+
+def end_offsets(
+    x: np.ndarray,
+    y: np.ndarray,
+    fixed: Sequence[bool] = (),
+    *,
+    same_site_m: float = NEAR_SAME_SITE_M,
+) -> list[tuple[int, int]]:
+    """Screen offsets (px) of the nearby ends' markers, from their positions in metres: ends at
+    one site are laid out in a small grid centred on it (two side by side, up to four in a 2 x 2
+    square...), so each stays in sight and each line still ends at its marker's edge or centre.
+    ``fixed`` ends (the small dots on lines, drawn over the rest) stay where they are."""
+    groups: list[list[int]] = []
+    for i in range(len(x)):
+        if i < len(fixed) and fixed[i]:
+            continue
+        for group in groups:
+            j = group[0]
+            if math.hypot(x[i] - x[j], y[i] - y[j]) <= same_site_m:
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    out = [(0, 0)] * len(x)
+    for group in groups:
+        cols = math.ceil(math.sqrt(len(group)))
+        rows = math.ceil(len(group) / cols)
+        for k, i in enumerate(group):
+            col, row = k % cols, k // cols
+            out[i] = (
+                round((col - (cols - 1) / 2) * NEAR_END_SIZE),
+                round((row - (rows - 1) / 2) * NEAR_END_SIZE),
+            )
+    return out
+
+
+def nearby_end(
+    ctx: AppContext,
+    flt: Filter,
+    category: str,
+    row: Any,
+    tr: Translator,
+    offset: tuple[int, int] = (0, 0),
+) -> Any:
+    """The place a nearby line points to, drawn where the line ends: its own marker (category
+    and the colours of its projects shown, in the page's language), even when the place layer
+    has it inside a cluster; ``offset`` (px, ``end_offsets``) moves it aside of the others at
+    its site. Pressing it opens the place's card, like its name in the list."""
+    place = str(row["place_id"])
+    colours = colours_for(ctx.data.places.loc[place, "projects"], ctx.data.plan, flt.projects)
+    name = c.name_of(row, tr)
+    position = [float(row["lat"]), float(row["lon"])]
+    link = {"type": ids.PLACE_LINK, "place": place, "src": "nearmap"}
+    if CATEGORIES[category].geometry_types == LINES:  # the nearest point of a railway or route
+        # a small dot: drawn over the other ends, so one lying on a marker still shows
+        svg, size, z = line_point_svg(colours[0], 12), 12, NEAR_END_Z * 2
+    else:
+        svg, size, z = (
+            marker_svg(category, colours, NEAR_END_SIZE, tr.lang),
+            NEAR_END_SIZE,
+            NEAR_END_Z,
+        )
+    return dl.Marker(
+        position=position,
+        icon={
+            "iconUrl": c.svg_src(svg),
+            "iconSize": [size, size],
+            "iconAnchor": [size // 2 - offset[0], size // 2 - offset[1]],
+            "className": f"soja-near-end soja-near-end-{category}",
+        },
+        title=name,
+        alt=name,
+        keyboard=True,
+        zIndexOffset=z,
+        id=link,
+        n_clicks=0,
+    )
+
+
 @dataclass(frozen=True)
 class NearbyView:
     results: Any
@@ -391,7 +479,13 @@ def nearby_view(
     nearest = nearest_by_category(shown_places(ctx, flt), lon, lat, metric=ctx.metric)
     label = str(near.get("label") or tr("origin_click"))
     layer: list[Any] = []
-    for category, row in nearest.iterrows():
+    ends: list[Any] = []
+    offsets = end_offsets(
+        *to_metric_xy(nearest["lon"].to_numpy(), nearest["lat"].to_numpy()),
+        [CATEGORIES[str(cat)].geometry_types == LINES for cat in nearest.index],
+    )
+    for (category, row), offset in zip(nearest.iterrows(), offsets, strict=True):
+        ends.append(nearby_end(ctx, flt, str(category), row, tr, offset))
         layer.append(
             dl.Polyline(
                 positions=[[lat, lon], [float(row["lat"]), float(row["lon"])]],
@@ -416,6 +510,7 @@ def nearby_view(
             children=dl.Tooltip(label),
         )
     )
+    layer.extend(ends)  # after the lines, so each line ends under its place's marker
     lats = [lat, *nearest["lat"].tolist()]
     lons = [lon, *nearest["lon"].tolist()]
     bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]

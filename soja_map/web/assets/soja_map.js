@@ -120,8 +120,10 @@
 
     var iconCache = {};
 
+    // keyed by language too: the glyphs differ (styling.GLYPHS_BY_LANG), the style key does not
     function iconFor(key, h) {
-        var icon = iconCache[key];
+        var cacheKey = (h.lang || "") + "|" + key;
+        var icon = iconCache[cacheKey];
         if (icon) { return icon; }
         var parts = key.split("|");
         var projects = [];
@@ -136,7 +138,7 @@
             iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -13], tooltipAnchor: [13, 0],
             className: "soja-pt soja-cat-" + parts[0] + " " + projects.join(" ")
         });
-        iconCache[key] = icon;
+        iconCache[cacheKey] = icon;
         return icon;
     }
 
@@ -324,6 +326,17 @@
 
     function noUpdate() { return window.dash_clientside.no_update; }
 
+    // which legend sections a person opened or closed: a click on a section's summary (Enter and
+    // Space on it click too) toggles it next, so it will be the opposite of what it is now
+    var legendOpen = {};
+    document.addEventListener("click", function (event) {
+        var summary = event.target && event.target.closest && event.target.closest("summary");
+        var section = summary && summary.parentElement;
+        if (section && section.classList.contains("soja-legend-section") && section.id && !event.defaultPrevented) {
+            legendOpen[section.id] = !section.open;
+        }
+    });
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         sojaMap: {
             // FILTER_STORE -> [points GeoJSON.data, shapes GeoJSON.data]
@@ -379,6 +392,16 @@
             // on a phone the legend starts folded, so the map is not hidden behind it
             foldOnPhones: function () {
                 return window.matchMedia("(max-width: 760px)").matches ? false : noUpdate();
+            },
+            // the legend is drawn again after each filter change: its sections stay as the person
+            // left them (React would otherwise show each one as the server first rendered it)
+            keepLegendSections: function () {
+                window.requestAnimationFrame(function () {
+                    Object.keys(legendOpen).forEach(function (id) {
+                        var section = document.getElementById(id);
+                        if (section && section.open !== legendOpen[id]) { section.open = legendOpen[id]; }
+                    });
+                });
             },
             // phone layout: the menu button opens the panel; choosing a place closes it
             shellClass: function (nToggle, selected, view, current) {

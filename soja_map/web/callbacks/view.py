@@ -106,6 +106,12 @@ def register(app: Dash, ctx: AppContext) -> None:
     )
     clientside(
         app,
+        "keepLegendSections",
+        Input(ids.LEGEND, "children"),
+        prevent_initial_call=True,
+    )
+    clientside(
+        app,
         "shellClass",
         Output(ids.SHELL, "className"),
         Output(ids.PANEL_TOGGLE, "aria-expanded"),
