@@ -163,6 +163,12 @@ class Pdf:
                 lines.append((y, [(x, text)]))
         return ["".join(t for _x, t in sorted(parts)) for _y, parts in lines]
 
+    def page_images(self, page: int) -> int:
+        """How many images the page draws (its XObjects of subtype Image)."""
+        resources = self.sub_dictionary(self.dictionary(page), "Resources")
+        xobjects = self.named_refs(self.sub_dictionary(resources, "XObject"))
+        return sum(b"/Image" in self.dictionary(num) for num in xobjects.values())
+
     def text(self) -> list[list[str]]:
         return [self.page_lines(p) for p in self.pages()]
 

@@ -133,7 +133,7 @@ def legend_rows(coverage: CoverageSummary, tr: Translator) -> list[LegendRow]:
     rows.append(LegendRow("no-people", tr("planner_no_people"), NO_PEOPLE_COLOUR))
     if coverage.gaps:
         rows.append(
-            LegendRow("gaps", tr("planner_layer_gaps"), GAP_COLOUR, "box", 0.35, GAP_COLOUR)
+            LegendRow("gaps", tr("planner_layer_gaps"), "#FFFFFF", "box", 1.0, GAP_COLOUR, 2.0)
         )
     rows.append(LegendRow("facilities", tr("export_coverage_facilities"), FACILITY_COLOUR, "dot"))
     if coverage.added:
