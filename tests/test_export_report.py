@@ -70,9 +70,13 @@ def test_the_coverage_map_colours_each_zone_by_the_planners_class(dataset, what_
     after = {r["name"]: r["share_after"] for r in doc["rows"]}  # a what-if shows the result
     for feature in zones:
         share = after[feature["id"]]
-        expected = SHARE_COLOURS[share_classes.share_class(share)]
+        expected = (
+            NO_PEOPLE_COLOUR if share is None else SHARE_COLOURS[share_classes.share_class(share)]
+        )
         assert feature["properties"]["style"]["fillColor"] == expected, feature["id"]
-    assert len(layers["coverage_gaps"]["features"]) == len(doc["gaps"]) > 0
+    # the gaps (split by town in the file) as one outline
+    assert len(doc["gaps"]) > 1
+    assert len(layers["coverage_gaps"]["features"]) == 1
     points = layers["coverage_facilities"]["features"]
     hypothetical = [
         p for p in points if p["properties"]["style"]["fillColor"] == HYPOTHETICAL_COLOUR
@@ -88,9 +92,10 @@ def test_the_legend_has_the_classes_and_says_what_the_map_draws(what_if_json) ->
     assert [r.colour for r in rows[:5]] == list(SHARE_COLOURS)
     assert [r.label for r in rows[:5]] == ["0%–20%", "20%–40%", "40%–60%", "60%–80%", "80%–100%"]
     keys = [r.key for r in rows]
-    assert {"no-people", "gaps", "facilities", "hypothetical"} <= set(keys)
+    assert {"gaps", "facilities", "hypothetical"} <= set(keys)
     assert "town-estimate" not in keys  # districts are real boundaries
-    assert rows[keys.index("no-people")].colour == NO_PEOPLE_COLOUR
+    assert ("no-people" in keys) == (None in summary.shares)
+    assert [r.column_break for r in rows].index(True) == 5  # the classes in a column of their own
 
 
 def test_the_planner_and_the_report_share_one_rule_for_classes() -> None:

@@ -49,6 +49,7 @@ from soja_map.query.styling import (
     INK,
     NO_PEOPLE_COLOUR,
     REFERENCE_STYLES,
+    SHARE_COLOURS,
 )
 
 ZONE_OPACITY = 0.8
@@ -68,6 +69,7 @@ class LegendRow:
     opacity: float = 1.0
     stroke: str = "#666666"
     stroke_width: float = 1.0
+    column_break: bool = False
 
 
 def _feature(fid: str, geom: Any, style: dict[str, Any], tip: str) -> dict[str, Any]:
@@ -100,6 +102,13 @@ def zone_features(data: Dataset, coverage: CoverageSummary, tr: Translator) -> l
     return features
 
 
+def gap_feature(coverage: CoverageSummary) -> dict[str, Any]:
+    """The gaps as one outline: the file splits them by town, and the town lines would read as
+    more boundaries."""
+    merged = shapely.union_all([shapely.geometry.shape(g) for g in coverage.gaps])
+    return _feature("gaps", merged, GAP_STYLE, "")
+
+
 def facility_frame(data: Dataset, coverage: CoverageSummary) -> gpd.GeoDataFrame:
     """The result's real facilities that are places of the bundle, with a geometry."""
     ids = [fid for fid, hypothetical in coverage.facilities if not hypothetical]
@@ -130,7 +139,8 @@ def legend_rows(coverage: CoverageSummary, tr: Translator) -> list[LegendRow]:
         )
         for i, (lo, hi, colour) in enumerate(class_bounds())
     ]
-    rows.append(LegendRow("no-people", tr("planner_no_people"), NO_PEOPLE_COLOUR))
+    if any(share is None for share in coverage.shares):
+        rows.append(LegendRow("no-people", tr("planner_no_people"), NO_PEOPLE_COLOUR))
     if coverage.gaps:
         rows.append(
             LegendRow("gaps", tr("planner_layer_gaps"), "#FFFFFF", "box", 1.0, GAP_COLOUR, 2.0)
@@ -142,6 +152,8 @@ def legend_rows(coverage: CoverageSummary, tr: Translator) -> list[LegendRow]:
         )
     if coverage.by == "town":
         rows.append(LegendRow("town-estimate", tr("planner_town_estimate"), "#555555", "dash"))
+    # the classes in the legend's first column, what else the map draws in the second
+    rows[len(SHARE_COLOURS)] = replace(rows[len(SHARE_COLOURS)], column_break=True)
     return rows
 
 
@@ -175,14 +187,8 @@ def build_coverage_map(
     figure.add_child(m)
     zones = {"type": "FeatureCollection", "features": zone_features(data, coverage, tr)}
     ReferenceLayer(zones, name="coverage_zones", on_each_feature=BIND_TIP).add_to(m)
-    gaps = {
-        "type": "FeatureCollection",
-        "features": [
-            _feature(f"gap-{i}", shapely.geometry.shape(g), GAP_STYLE, "")
-            for i, g in enumerate(coverage.gaps, start=1)
-        ],
-    }
-    if gaps["features"]:
+    if coverage.gaps:
+        gaps = {"type": "FeatureCollection", "features": [gap_feature(coverage)]}
         ReferenceLayer(gaps, name="coverage_gaps", interactive=False).add_to(m)
     boundary = data.references.get("city_boundary")
     if boundary is not None and len(boundary):
