@@ -16,9 +16,12 @@ fonts-noto-cjk are needed; without either the pages fall back to the system font
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import shutil
 import subprocess
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,7 +81,14 @@ def font_source(weight: int) -> FontSource | None:
     return FontSource(path, 0) if path.is_file() else None
 
 
-def _quadratic_outlines(font: Any, names: list[str]) -> dict[str, Any]:
+# Glyphs already converted, per face: most of a report's characters (kana, digits, common kanji)
+# recur in the next one, and the conversion is most of the time a report's font takes.
+_GLYPHS: OrderedDict[tuple[FontSource, str], Any] = OrderedDict()
+MAX_CACHED_GLYPHS = 20_000  # a few MB
+_GLYPHS_LOCK = threading.Lock()
+
+
+def _quadratic_outlines(font: Any, source: FontSource, names: list[str]) -> dict[str, Any]:
     """The glyphs ``names`` of a CFF font as TrueType glyphs (quadratic curves)."""
     from fontTools.pens.cu2quPen import Cu2QuPen  # noqa: PLC0415 - only when a report is made
     from fontTools.pens.ttGlyphPen import TTGlyphPen  # noqa: PLC0415
@@ -87,10 +97,18 @@ def _quadratic_outlines(font: Any, names: list[str]) -> dict[str, Any]:
     max_err = MAX_ERROR_EM * font["head"].unitsPerEm
     out = {}
     for name in names:
-        pen = TTGlyphPen(None)  # CFF glyphs have no components
-        # CFF contours run counter-clockwise, TrueType's clockwise
-        glyphs[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
-        out[name] = pen.glyph()
+        with _GLYPHS_LOCK:
+            cached = _GLYPHS.get((source, name))
+        if cached is None:
+            pen = TTGlyphPen(None)  # CFF glyphs have no components
+            # CFF contours run counter-clockwise, TrueType's clockwise
+            glyphs[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
+            cached = pen.glyph()
+            with _GLYPHS_LOCK:
+                _GLYPHS[(source, name)] = cached
+                while len(_GLYPHS) > MAX_CACHED_GLYPHS:
+                    _GLYPHS.popitem(last=False)
+        out[name] = copy.deepcopy(cached)  # compiling a font changes its glyphs
     return out
 
 
@@ -136,7 +154,7 @@ def truetype_subset(source: FontSource, characters: frozenset[str]) -> bytes:
         builder = FontBuilder(head.unitsPerEm, isTTF=True)
         builder.setupGlyphOrder(order)
         builder.setupCharacterMap(cmap)
-        builder.setupGlyf(_quadratic_outlines(font, order))
+        builder.setupGlyf(_quadratic_outlines(font, source, order))
         builder.setupHorizontalMetrics({name: hmtx[name] for name in order})
         builder.setupHorizontalHeader(
             ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap
