@@ -186,9 +186,10 @@ def test_the_coverage_table_and_map_come_after_the_list(report_pdf: Pdf, coverag
     # then the map: one image, the footer, nothing else
     assert report_pdf.page_images(pages[-1]) == 1
     assert report_pdf.page_images(pages[start]) == 0
-    footer = text[-1][-1]
-    assert footer.endswith(f"ページ{len(pages)}/{len(pages)}")
-    assert "データの時点" in footer
+    # every page ends with its footer, on a line of its own (no row runs into it)
+    for n, lines in enumerate(text, start=1):
+        assert lines[-1].startswith("総社市重点プロジェクトマップ／データの時点"), (n, lines[-1])
+        assert lines[-1].endswith(f"ページ{n}/{len(pages)}"), (n, lines[-1])
 
 
 @pytest.mark.browser
