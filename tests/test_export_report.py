@@ -125,6 +125,10 @@ def test_the_coverage_map_page_follows_the_table_in_the_ui_language(dataset, cov
     document = report_document(dataset, Filter(), options, b"\x89PNG", summary, b"\x89PNG")
     table = document.index('class="soja-report-zones"')
     assert document.index('alt="Coverage map"', table) > table
+    # the file was written in Japanese: its labels come in English, its values as written
+    assert "<th>Population</th>" in document
+    assert "<tr><th>Radius</th><td>800 m（一般的な徒歩圏 800 m）</td></tr>" in document
+    assert f"<td>{summary.rows[0][0]}</td>" in document
     # without a map image (rendering not asked for) the table stands alone
     assert 'alt="Coverage map"' not in report_document(
         dataset, Filter(), options, b"\x89PNG", summary

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from soja_map.errors import ExportError
+from soja_map.i18n import Translator
 
 MAX_BYTES = 20_000_000
 KINDS = ("coverage", "what_if")
@@ -38,6 +39,23 @@ class CoverageSummary:
     gaps: tuple[dict[str, Any], ...] = ()  # GeoJSON polygons in EPSG:4326
     title: str = ""
     subtitle: str = ""  # what was asked for and how far, as the file says it
+    metadata_keys: tuple[str, ...] = ()  # the stable key of each metadata row
+
+    def in_language(self, tr: Translator) -> CoverageSummary:
+        """The labels (column headings, metadata names) in ``tr``'s language where the
+        catalogue knows their key (analysis/report.py's report_col_* / report_meta_*); the
+        values stay as the file wrote them."""
+        keys = self.metadata_keys or ("",) * len(self.metadata)
+        return replace(
+            self,
+            columns=tuple(
+                (k, tr.get(f"report_col_{k}", label) or label) for k, label in self.columns
+            ),
+            metadata=tuple(
+                (tr.get(f"report_meta_{key}", label) or label if key and label else label, value)
+                for key, (label, value) in zip(keys, self.metadata, strict=True)
+            ),
+        )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -176,4 +194,5 @@ def read_coverage(path: Path) -> CoverageSummary:
         gaps=tuple(g["geometry"] for g in doc.get("gaps", []) if g.get("geometry")),
         title=metadata.get("title", ""),
         subtitle=" / ".join(metadata[k] for k in SUBTITLE_KEYS if metadata.get(k)),
+        metadata_keys=tuple(key for key, _label, _value in doc["metadata"]),
     )

@@ -125,7 +125,7 @@ def report_document(
             count=tr("export_report_count", n=tr.number(len(selected))),
             headings=column_headings(tr, LIST_PAGE_COLUMNS),
             groups=groups,
-            coverage=coverage,
+            coverage=coverage.in_language(tr) if coverage is not None else None,
             coverage_src=_png_src(coverage_png) if coverage is not None else None,
         )
     ).replace("<html ", '<html data-map-ready="ok" ', 1)
