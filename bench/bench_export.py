@@ -49,11 +49,12 @@ BEFORE = {
     "pdf": "0.50 s",
 }
 TARGET_BYTES = 3_000_000
-# `bench/bench_export.py --render` at 16e94a2 (report without coverage map; fonts as Type 3)
+# `bench/bench_export.py --render` at 16e94a2 (report without coverage map; fonts as Type 3), run
+# right before the figures of this branch on the same shared 2 cores (load average 5-6)
 BEFORE_REPORT = {
-    "all places": "7.01 s, 1.74 MB, 11 pages, 183 Type 3",
-    "one project (はぐくむ)": "4.45 s, 1.17 MB, 6 pages, 132 Type 3",
-    "all places + coverage": "5.06 s, 2.00 MB, 13 pages, 190 Type 3 (table, no map)",
+    "all places": "2.80 s, 1.74 MB, 11 pages, 183 Type 3",
+    "one project (はぐくむ)": "2.23 s, 1.17 MB, 6 pages, 132 Type 3",
+    "all places + coverage": "4.95 s, 2.00 MB, 13 pages, 190 Type 3 (table, no map)",
 }
 
 
