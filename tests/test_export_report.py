@@ -3,6 +3,7 @@ planner's share classes; and fonts that are TrueType (never Type 3) and searchab
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def test_the_font_is_cut_to_the_text_with_truetype_outlines() -> None:
     assert face.count("@font-face") == len(fonts.WEIGHTS)
     source = fonts.font_source(400)
     assert source is not None
-    font = TTFont(__import__("io").BytesIO(fonts.truetype_subset(source, frozenset("日付"))))
+    font = TTFont(io.BytesIO(fonts.truetype_subset(source, frozenset("日付"))))
     assert "glyf" in font
     assert "CFF " not in font
     cmap = set(font.getBestCmap())
