@@ -11,8 +11,10 @@ popups; for the peer: its GeoJson layer and tooltip). Reference overlays (bounda
 districts, railway context) are reported separately: the peer has none.
 
 With ``--render``: PNG A4/A3 and the one-page PDF of the print layout, and the report PDF (map
-page + list pages) for all places and for one project (seconds, MB), each printed next to the
-figure recorded on main before issue 13's print layout (same machine, same command).
+page + list pages) for all places, for one project and with a coverage result (its table and map
+pages): seconds, MB, pages and the font types Chromium embedded. Each is printed next to the
+figure recorded before (PNG/PDF: main before issue 13's print layout; reports: the branch before
+the coverage map and the TrueType font, commit 16e94a2), same machine, same command.
 
 Usage: python bench/bench_export.py [--repeat 5] [--render]
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
 import statistics
 import sys
 import time
@@ -46,6 +49,13 @@ BEFORE = {
     "pdf": "0.50 s",
 }
 TARGET_BYTES = 3_000_000
+# `bench/bench_export.py --render` at 16e94a2 (report without coverage map; fonts as Type 3), run
+# right before the figures of this branch on the same shared 2 cores (load average 5-6)
+BEFORE_REPORT = {
+    "all places": "2.80 s, 1.74 MB, 11 pages, 183 Type 3",
+    "one project (はぐくむ)": "2.23 s, 1.17 MB, 6 pages, 132 Type 3",
+    "all places + coverage": "4.95 s, 2.00 MB, 13 pages, 190 Type 3 (table, no map)",
+}
 
 
 def kb(n: int) -> str:
@@ -143,9 +153,62 @@ def main() -> int:
     return 0
 
 
+def font_types(pdf: bytes) -> str:
+    """The PDF's fonts by type, e.g. "2 CID TrueType" or "190 Type 3"."""
+    kinds = {
+        "Type 3": len(re.findall(rb"/Subtype\s*/Type3\b", pdf)),
+        "CID TrueType": len(re.findall(rb"/Subtype\s*/CIDFontType2\b", pdf)),
+        "CID CFF": len(re.findall(rb"/Subtype\s*/CIDFontType0\b", pdf)),
+        "TrueType": len(re.findall(rb"/Subtype\s*/TrueType\b", pdf)),
+    }
+    return ", ".join(f"{n} {kind}" for kind, n in kinds.items() if n) or "no fonts"
+
+
+def coverage_summary(data, tmp: Path):
+    """`soja-map coverage --category nursery --radius 800 --format json` read back for the report."""
+    from soja_map.analysis import report as report_io
+    from soja_map.analysis.request import CoverageRequest, run_coverage
+    from soja_map.i18n import translator
+
+    try:
+        from soja_map.maps.coverage_page import read_coverage
+    except ImportError:  # before the report took coverage
+        return None
+    result = run_coverage(data, CoverageRequest(categories=("nursery",), radius_m=800))
+    path = tmp / "soja-bench-coverage.json"
+    path.write_text(
+        report_io.to_json(result, "town", translator("ja"), plan=data.plan), encoding="utf-8"
+    )
+    return read_coverage(path)
+
+
+def report_bench(data, renderer, out: Path) -> None:
+    from soja_map.maps.report import write_report
+
+    coverage = coverage_summary(data, out)
+    runs = [
+        ("all places", Filter(), None),
+        ("one project (はぐくむ)", Filter(("hagukumu",)), None),
+        ("all places + coverage", Filter(), coverage),
+    ]
+    for label, flt, summary in runs:
+        if summary is None and "coverage" in label:
+            continue
+        path = out / "soja-bench-report.pdf"
+        t1 = time.perf_counter()
+        extra = {"coverage": summary} if summary is not None else {}
+        write_report(data, flt, ExportOptions(), path, Page("A4", False, 150), renderer, **extra)
+        seconds = time.perf_counter() - t1
+        pdf = path.read_bytes()
+        pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+        print(
+            f"  report PDF A4, {label}: {seconds:.2f} s, {len(pdf) / 1e6:.2f} MB, {pages} pages,"
+            f" fonts {font_types(pdf)} (before: {BEFORE_REPORT.get(label, 'not measured')})"
+        )
+
+
 def render_bench(data) -> None:
     """PNG/PDF of the print layout and the report PDF, in one Chromium."""
-    from soja_map.maps.report import write_report
 
     t0 = time.perf_counter()
     printable = render_html(
@@ -175,25 +238,7 @@ def render_bench(data) -> None:
             f"  PDF A4 landscape (one page): {time.perf_counter() - t1:.2f} s"
             f" (before: {BEFORE['pdf']})"
         )
-        for label, flt in (
-            ("all places", Filter()),
-            ("one project (はぐくむ)", Filter(("hagukumu",))),
-        ):
-            path = out / "soja-bench-report.pdf"
-            t1 = time.perf_counter()
-            write_report(data, flt, ExportOptions(), path, Page("A4", False, 150), renderer)
-            seconds = time.perf_counter() - t1
-            pdf = path.read_bytes()
-            pages = (
-                pdf.count(b"/Type /Page\n")
-                + pdf.count(b"/Type /Page\r")
-                + pdf.count(b"/Type /Page ")
-                + pdf.count(b"/Type /Page>")
-            )
-            print(
-                f"  report PDF A4, {label}: {seconds:.2f} s, {len(pdf) / 1e6:.2f} MB,"
-                f" {pages} pages (new: no before figure)"
-            )
+        report_bench(data, renderer, out)
     print(f"  Chromium start {t_start:.2f} s")
 
 

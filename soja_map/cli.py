@@ -682,7 +682,7 @@ def _write_access(result: Any, by: str, fmt: str | None, output: Path | None, tr
     "--coverage",
     "coverage_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Add a coverage result to the report (a file from `soja-map coverage --format json -o FILE`).",
+    help="Add a coverage result to the report: its table and its map after the list (a file from `soja-map coverage --format json -o FILE`).",
 )
 @click.option(
     "--data",

@@ -467,6 +467,20 @@ def _facilities_doc(result: CoverageResult) -> list[dict[str, Any]]:
     ]
 
 
+GAP_DECIMALS: Final = 6  # ~0.1 m, far finer than the 100 m cells the gaps are made of
+
+
+def _lonlat_geometry(geom: Any) -> dict[str, Any] | None:
+    """A gap's polygon in EPSG:4326 as GeoJSON (the report's coverage map draws it)."""
+    if geom is None or geom.is_empty:
+        return None
+    mapped: dict[str, Any] = shapely.geometry.mapping(
+        shapely.set_precision(geom, 10.0**-GAP_DECIMALS)
+    )
+    as_lists: dict[str, Any] = json.loads(json.dumps(mapped))  # tuples -> lists, as in the file
+    return as_lists
+
+
 def to_json(
     report: Report,
     by: str,
@@ -505,8 +519,11 @@ def to_json(
         ],
         "city": {k: cell_value(v) for k, v in table_of(report, "city").iloc[0].items()},
         "gaps": [
-            {k: cell_value(v) for k, v in row.items() if k != "geometry"}
-            for _, row in result.gaps.iterrows()
+            {
+                **{k: cell_value(v) for k, v in row.items() if k != "geometry"},
+                "geometry": _lonlat_geometry(row.geometry),
+            }
+            for _, row in result.gaps.to_crs(GEOGRAPHIC_CRS).iterrows()
         ],
     }
     if isinstance(report, WhatIf):

@@ -12,4 +12,7 @@ The web app and the CLI come in through ``api`` only. Inside, by job:
 - ``offline``: the one-file page (vendored Leaflet inlined; no external reference)
 - ``files``: writing HTML, one map per project; ``job``: the whole export job
 - ``render``: PNG/PDF with headless Chromium (selenium, imported only when a browser starts)
+- ``report``: the report PDF (map page, list pages, a coverage result's table and map);
+  ``coverage_page`` reads the coverage file, ``coverage_map`` draws its map, ``fonts`` makes the
+  TrueType cut of Noto Sans CJK the pages carry (no Type 3 fonts in the PDF)
 """

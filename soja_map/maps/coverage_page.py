@@ -2,20 +2,26 @@
 
 The file is read, bounded and checked (every problem named at once) before anything is written;
 its labels and values are shown as they were written (in the language of that run), escaped.
+What the coverage map page draws is kept too: each zone's share, the facilities (by id, and the
+what-if's added points) and the gaps' polygons (files from before gaps carried geometry: none).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from soja_map.errors import ExportError
+from soja_map.i18n import Translator
 
 MAX_BYTES = 20_000_000
 KINDS = ("coverage", "what_if")
+ZONE_KINDS = ("town", "elementary", "junior_high", "city")
+SUBTITLE_KEYS = ("selection", "radius")
+SHARE_KEYS = ("share_after", "share")  # a what-if's map shows the shares after the change
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,34 @@ class CoverageSummary:
     metadata: tuple[tuple[str, str], ...]  # (label, value)
     columns: tuple[tuple[str, str], ...]  # (key, label)
     rows: tuple[tuple[str, ...], ...]  # the zone's name, then a cell per column
+    by: str = "town"
+    shares: tuple[float | None, ...] = ()  # per row, for the map's classes
+    facilities: tuple[tuple[str, bool], ...] = ()  # (id, hypothetical)
+    added: tuple[tuple[float, float], ...] = ()  # a what-if's new sites (lon, lat)
+    gaps: tuple[dict[str, Any], ...] = ()  # GeoJSON polygons in EPSG:4326
+    title: str = ""
+    subtitle: str = ""  # what was asked for and how far, as the file says it
+    metadata_keys: tuple[str, ...] = ()  # the stable key of each metadata row
+
+    def in_language(self, tr: Translator) -> CoverageSummary:
+        """The labels (column headings, metadata names) in ``tr``'s language where the
+        catalogue knows their key (analysis/report.py's report_col_* / report_meta_*); the
+        values stay as the file wrote them."""
+        keys = self.metadata_keys or ("",) * len(self.metadata)
+        return replace(
+            self,
+            columns=tuple(
+                (k, tr.get(f"report_col_{k}", label) or label) for k, label in self.columns
+            ),
+            metadata=tuple(
+                (tr.get(f"report_meta_{key}", label) or label if key and label else label, value)
+                for key, (label, value) in zip(keys, self.metadata, strict=True)
+            ),
+        )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(row[0] for row in self.rows)
 
 
 def _cell(key: str, value: Any) -> str:
@@ -63,7 +97,66 @@ def _problems(doc: Any) -> list[str]:
     rows = doc.get("rows")
     if not isinstance(rows, list) or not all(isinstance(r, dict) and "name" in r for r in rows):
         problems.append("field 'rows': expected a list of objects with a 'name'")
+    return problems + _map_problems(doc)
+
+
+def _map_problems(doc: dict[str, Any]) -> list[str]:
+    problems = []
+    if doc.get("by", "town") not in ZONE_KINDS:
+        problems.append(f"field 'by': expected one of {', '.join(ZONE_KINDS)}")
+    facilities = doc.get("facilities", [])
+    if not isinstance(facilities, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("id"), str) for f in facilities
+    ):
+        problems.append("field 'facilities': expected a list of objects with an 'id'")
+    gaps = doc.get("gaps", [])
+    if not isinstance(gaps, list) or not all(
+        isinstance(g, dict) and _is_polygon(g.get("geometry")) for g in gaps
+    ):
+        problems.append(
+            "field 'gaps': expected a list of objects with a polygon 'geometry' or none"
+        )
+    added = _added(doc)
+    if not isinstance(added, list) or not all(_is_lonlat(p) for p in added):
+        problems.append("field 'what_if.added_lonlat': expected a list of [lon, lat]")
     return problems
+
+
+def _added(doc: dict[str, Any]) -> Any:
+    what_if = doc.get("what_if")
+    return what_if.get("added_lonlat", []) if isinstance(what_if, dict) else []
+
+
+def _is_lonlat(point: Any) -> bool:
+    return (
+        isinstance(point, list)
+        and len(point) == 2
+        and all(isinstance(v, int | float) and math.isfinite(v) for v in point)
+        and -180 <= point[0] <= 180
+        and -90 <= point[1] <= 90
+    )
+
+
+def _is_polygon(geometry: Any) -> bool:
+    if geometry is None:
+        return True
+    if not isinstance(geometry, dict):
+        return False
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else None
+    return isinstance(polygons, list) and all(
+        isinstance(poly, list)
+        and all(isinstance(ring, list) and all(_is_lonlat(p) for p in ring) for ring in poly)
+        for poly in polygons
+    )
+
+
+def _share(row: dict[str, Any]) -> float | None:
+    for key in SHARE_KEYS:
+        value = row.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value) if math.isfinite(value) else None
+    return None
 
 
 def read_coverage(path: Path) -> CoverageSummary:
@@ -86,6 +179,7 @@ def read_coverage(path: Path) -> CoverageSummary:
             + "; ".join(problems)
         )
     columns = tuple((str(k), str(v)) for k, v in doc["columns"].items())
+    metadata = {key: value for key, _label, value in doc["metadata"]}
     return CoverageSummary(
         kind=str(doc["kind"]),
         metadata=tuple((label, value) for _key, label, value in doc["metadata"]),
@@ -93,4 +187,12 @@ def read_coverage(path: Path) -> CoverageSummary:
         rows=tuple(
             (str(row["name"]), *(_cell(k, row.get(k)) for k, _ in columns)) for row in doc["rows"]
         ),
+        by=str(doc.get("by", "town")),
+        shares=tuple(_share(row) for row in doc["rows"]),
+        facilities=tuple((f["id"], bool(f.get("hypothetical"))) for f in doc.get("facilities", [])),
+        added=tuple((float(p[0]), float(p[1])) for p in _added(doc)),
+        gaps=tuple(g["geometry"] for g in doc.get("gaps", []) if g.get("geometry")),
+        title=metadata.get("title", ""),
+        subtitle=" / ".join(metadata[k] for k in SUBTITLE_KEYS if metadata.get(k)),
+        metadata_keys=tuple(key for key, _label, _value in doc["metadata"]),
     )
