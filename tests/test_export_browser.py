@@ -220,6 +220,8 @@ def tiny_app(
             dcc.Store(id=ids.VIEW_STORE, data=view),
             dcc.Store(id=ids.LANG_STORE, data=lang),
             dcc.Checklist(id=ids.REFERENCES, options=["boundary", "rail", "towns"], value=refs),
+            dcc.Checklist(id=ids.SHELTER_SHOW, options=["on"], value=[]),
+            dcc.Dropdown(id=ids.SHELTER_CHOICE, options=["all", "flood"], value="all"),
             html.Div(export_button.layout(lang), id=ids.EXPORT_SLOT),
         ]
     )
