@@ -11,13 +11,12 @@ from dash.exceptions import PreventUpdate
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
 from soja_map.web import ids as app_ids
-from soja_map.web.planner import ids
+from soja_map.web.planner import access_view, ids
 from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
 from soja_map.web.planner.views import (
     download,
     labels,
     removal_options,
-    view,
     zone_collection,
     zones_to_send,
 )
@@ -34,6 +33,8 @@ STATE: Final[dict[str, tuple[str, str]]] = {
     "mode": (ids.MODE, "value"),
     "filter_data": (app_ids.FILTER_STORE, "data"),
     "lang": (app_ids.LANG_STORE, "data"),
+    "measure": (ids.MEASURE, "value"),
+    "hazard": (ids.HAZARD, "value"),
 }
 LANGUAGE_OUTPUTS: Final = (
     Output(ids.TITLE, "children"),
@@ -62,12 +63,13 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
             Output(ids.SUMMARY, "children"),
             Output(ids.TABLE, "children"),
             Output(ids.NOTE, "children"),
+            Output(ids.CHART, "children"),
         ],
         inputs={name: Input(*prop) for name, prop in STATE.items()},
     )
     def _show(**values: Any) -> tuple[Any, ...]:
         state = state_from(**values)
-        return view(model, state, translator(state.lang))
+        return access_view.show(model, state, translator(state.lang))
 
     @app.callback(
         Output(ids.ZONES, "data"),
@@ -148,4 +150,23 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         tr = translator(state.lang)
         return download(model.report(state), state.by, fmt, tr, model.data)
 
+    _register_second_edition(app, data)
     return model
+
+
+def _register_second_edition(app: dash.Dash, data: Dataset) -> None:
+    """The measure and hazard choices' words, and the hazard choice shown for shelters only."""
+
+    @app.callback(
+        Output(ids.HAZARD_BOX, "hidden"),
+        Output(ids.HAZARD, "options"),
+        Output(ids.HAZARD_POINTER, "children"),
+        Output(ids.MEASURE, "options"),
+        *(Output(i, "children") for i in ids.EXTRA_LABELS),
+        Input(ids.SOURCE, "value"),
+        Input(app_ids.LANG_STORE, "data"),
+    )
+    def _second(source: Any, lang: Any) -> tuple[Any, ...]:
+        tr = translator(lang)
+        extra = (tr(key) for key in ids.EXTRA_LABELS.values())
+        return (*access_view.hazard_view(source, data, tr), access_view.measure_options(tr), *extra)

@@ -45,3 +45,19 @@ LABELS: Final = {
     "cov-label-whatif-limit": "planner_whatif_limit",
 }
 LABEL_IDS: Final = tuple(LABELS)
+
+# -- second edition: chart, capacity against demand (2SFCA), shelters by hazard ------------------
+CHART: Final = (
+    "cov-chart"  # a Div: the dcc.Graph is put in it once there are results (plotly lazily)
+)
+CHART_GRAPH: Final = "cov-chart-graph"
+MEASURE: Final = "cov-measure"  # coverage | access (model.MEASURE_CHOICES)
+HAZARD_BOX: Final = "cov-hazard-box"  # shown when the facilities are the shelter sites
+HAZARD: Final = "cov-hazard"  # query.shelters choice: all, shelter, a hazard id
+HAZARD_POINTER: Final = "cov-hazard-pointer"
+ACCESS_TABLE: Final = "cov-access-table"  # prefix of the 2SFCA table's id (cov-access-table-<by>)
+UTILISATION: Final = "cov-utilisation"
+EXTRA_LABELS: Final = {
+    "cov-label-measure": "planner_label_measure",
+    "cov-label-hazard": "planner_label_hazard",
+}

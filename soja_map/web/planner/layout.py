@@ -10,6 +10,7 @@ from soja_map.analysis.presets import DEFAULT_PRESET, PRESETS
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
 from soja_map.web.planner import ids
+from soja_map.web.planner.access_view import extra_controls
 from soja_map.web.planner.model import LAYER_CHOICES, RADIUS_MAX_M, RADIUS_MIN_M
 from soja_map.web.planner.views import labels
 
@@ -73,6 +74,7 @@ def layout(data: Dataset, lang: str) -> Any:
             html.H2(title, id=ids.TITLE),
             html.Label(label["cov-label-source"], id="cov-label-source", htmlFor=ids.SOURCE),
             dcc.Dropdown(id=ids.SOURCE, options=sources, value=None, placeholder=placeholder),
+            *extra_controls(data, translator(lang)),
             _radius(label["cov-label-radius"], presets),
             html.Fieldset(
                 [
@@ -110,6 +112,7 @@ def layout(data: Dataset, lang: str) -> Any:
             dcc.Store(id=ids.WHATIF_STORE, data={"add": []}),
             dcc.Store(id=ids.ZONES_KIND, data=""),
             html.Div(id=ids.SUMMARY, role="status", **_ARIA_LIVE),
+            html.Div(id=ids.CHART, className="cov-chart"),  # a dcc.Graph once there are results
             html.Div(legend, id=ids.LEGEND),
             html.Div(id=ids.TABLE, className="cov-table-wrap"),
             _downloads(dl_text),

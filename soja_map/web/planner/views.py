@@ -106,6 +106,12 @@ FORMATS: Final[dict[str, Callable[[float | None, Translator], str]]] = {
 # -- controls ------------------------------------------------------------------------------------
 
 
+def shelter_options(data: Dataset, tr: Translator) -> list[dict[str, str]]:
+    from soja_map.web.planner.access_view import shelter_option  # noqa: PLC0415 - it imports views
+
+    return shelter_option(data, tr)
+
+
 def source_options(data: Dataset, tr: Translator) -> list[dict[str, str]]:
     """Dropdown options: the current filter, then categories, projects and measures with located places."""
     located = data.located
@@ -122,6 +128,7 @@ def source_options(data: Dataset, tr: Translator) -> list[dict[str, str]]:
         for c in PLACE_CATEGORIES
         if c in present
     ]
+    options += shelter_options(data, tr)
     with_projects = {p for ps in located["projects"] for p in ps}
     options += [
         {
