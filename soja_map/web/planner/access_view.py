@@ -72,7 +72,7 @@ def has_capacity(result: AccessResult) -> bool:
 # -- numbers as the panel shows them ---------------------------------------------------------------
 
 
-def _text(column: str, value: Any, tr: Translator) -> str:
+def cell_text(column: str, value: Any, tr: Translator) -> str:
     if value is None:
         return "-"
     if column in {"access_per_1000", "places_per_1000"}:
@@ -86,7 +86,7 @@ def access_rows(result: AccessResult, by: str, tr: Translator) -> tuple[list[str
     """Header keys and formatted rows (zone name first) of the CLI's rounded values."""
     columns = list(access_report.ZONE_COLUMNS)
     rows = [
-        [str(row[0]), *(_text(c, v, tr) for c, v in zip(columns, row[1:], strict=True))]
+        [str(row[0]), *(cell_text(c, v, tr) for c, v in zip(columns, row[1:], strict=True))]
         for row in access_report.zone_rows(result, by)
     ]
     return columns, rows
@@ -125,7 +125,7 @@ def utilisation_view(result: AccessResult, tr: Translator) -> Any:
         html.Tr(
             [
                 html.Th(str(row["name"]), scope="row"),
-                *(html.Td(_text(c, access_report.rounded(c, row[c]), tr)) for c in columns),
+                *(html.Td(cell_text(c, access_report.rounded(c, row[c]), tr)) for c in columns),
             ]
         )
         for _, row in stated.iterrows()
@@ -160,7 +160,7 @@ def access_summary(result: AccessResult, tr: Translator) -> list[Any]:
     city = access_report.rounded("access_per_1000", result.city_index)
     line = tr(
         "planner_access_city",
-        value=_text("access_per_1000", city, tr),
+        value=cell_text("access_per_1000", city, tr),
         radius=metres(result.radius_m, tr),
     )
     out: list[Any] = [
@@ -197,7 +197,7 @@ def access_figure(result: AccessResult, by: str, tr: Translator) -> dict[str, An
         [np.nan if v is None else float(v) for v in values],
         [r[at] for r in rows],
         float(city if city is not None else np.nan),
-        _text("access_per_1000", city, tr),
+        cell_text("access_per_1000", city, tr),
     )
     title = tr("planner_chart_access_title", by=by_label(by, tr))
     return figure(bars, title, access_report.access_label("access_per_1000", tr), tr, percent=False)

@@ -11,7 +11,9 @@ from dash.exceptions import PreventUpdate
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
 from soja_map.web import ids as app_ids
+from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.planner import access_view, ids
+from soja_map.web.planner.chart import runtime_path, with_runtime
 from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
 from soja_map.web.planner.views import (
     download,
@@ -55,6 +57,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     """Wire the panel; the model (population grid, zones) is built once, on first use or by
     ``model.warm()`` (the app registers it to run before gunicorn forks)."""
     model = PanelModel(data)
+    runtime = str(app.get_relative_path(runtime_path()))  # type: ignore[no-untyped-call]
 
     @app.callback(
         output=[
@@ -63,13 +66,14 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
             Output(ids.SUMMARY, "children"),
             Output(ids.TABLE, "children"),
             Output(ids.NOTE, "children"),
-            Output(ids.CHART, "children"),
+            Output(ids.CHART_DATA, "data"),
         ],
         inputs={name: Input(*prop) for name, prop in STATE.items()},
     )
     def _show(**values: Any) -> tuple[Any, ...]:
         state = state_from(**values)
-        return access_view.show(model, state, translator(state.lang))
+        *outputs, chart_data = access_view.show(model, state, translator(state.lang))
+        return (*outputs, with_runtime(chart_data, runtime))
 
     @app.callback(
         Output(ids.ZONES, "data"),
@@ -155,7 +159,15 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
 
 
 def _register_second_edition(app: dash.Dash, data: Dataset) -> None:
-    """The measure and hazard choices' words, and the hazard choice shown for shelters only."""
+    """The measure and hazard choices' words, the hazard choice shown for shelters only, and the
+    chart drawn in the browser from its store."""
+    clientside(
+        app,
+        "chart",
+        Output(ids.CHART, "children"),
+        Input(ids.CHART_DATA, "data"),
+        namespace="sojaPlanner",
+    )
 
     @app.callback(
         Output(ids.HAZARD_BOX, "hidden"),

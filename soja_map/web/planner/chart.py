@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
-from dash import dcc
 
 from soja_map.analysis import report as report_io
 from soja_map.i18n import Translator
@@ -126,13 +125,32 @@ def coverage_figure(report: Report, by: str, tr: Translator) -> dict[str, Any]:
     return figure(bars, title, tr("planner_chart_axis_share"), tr, percent=True)
 
 
-def graph(fig: dict[str, Any] | None) -> Any:
-    """The dcc.Graph of a figure, or nothing (no Graph, no plotly.js) when there is none."""
+def graph(fig: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the chart's store holds for a figure: the dcc.Graph's props (drawn in the browser by
+    ``dash_clientside.sojaPlanner.chart``), or None: no Graph, no plotly.js."""
     if fig is None:
         return None
-    return dcc.Graph(id=ids.CHART_GRAPH, figure=fig, config=CONFIG, className="cov-chart-graph")
+    return {"id": ids.CHART_GRAPH, "figure": fig, "config": CONFIG, "className": "cov-chart-graph"}
 
 
-def chart_view(report: Report | None, by: str, tr: Translator) -> Any:
-    """The chart's container children for a coverage report (None before results)."""
+def chart_view(report: Report | None, by: str, tr: Translator) -> dict[str, Any] | None:
+    """The chart's store data for a coverage report (None before results)."""
     return graph(None if report is None else coverage_figure(report, by, tr))
+
+
+def with_runtime(data: dict[str, Any] | None, runtime_url: str) -> dict[str, Any] | None:
+    """The store data with the URL of the Babel runtime dcc.Graph's lazy loader needs."""
+    return None if data is None else {**data, "runtime": runtime_url}
+
+
+def runtime_path() -> str:
+    """Dash's Babel polyfill below the app's prefix (the page leaves it out: ``web.perf``)."""
+    from dash import _dash_renderer  # noqa: PLC0415 - Dash's own list of its scripts
+
+    name = next(
+        str(path)
+        for d in _dash_renderer._js_dist_dependencies
+        for path in d["relative_package_path"]["prod"]
+        if "polyfill" in str(path)
+    )
+    return f"/_dash-component-suites/dash/{name}"

@@ -51,6 +51,7 @@ CHART: Final = (
     "cov-chart"  # a Div: the dcc.Graph is put in it once there are results (plotly lazily)
 )
 CHART_GRAPH: Final = "cov-chart-graph"
+CHART_DATA: Final = "cov-chart-data"  # dcc.Store: the Graph's props, drawn by planner.js
 MEASURE: Final = "cov-measure"  # coverage | access (model.MEASURE_CHOICES)
 HAZARD_BOX: Final = "cov-hazard-box"  # shown when the facilities are the shelter sites
 HAZARD: Final = "cov-hazard"  # query.shelters choice: all, shelter, a hazard id

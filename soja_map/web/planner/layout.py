@@ -113,6 +113,7 @@ def layout(data: Dataset, lang: str) -> Any:
             dcc.Store(id=ids.ZONES_KIND, data=""),
             html.Div(id=ids.SUMMARY, role="status", **_ARIA_LIVE),
             html.Div(id=ids.CHART, className="cov-chart"),  # a dcc.Graph once there are results
+            dcc.Store(id=ids.CHART_DATA, data=None),
             html.Div(legend, id=ids.LEGEND),
             html.Div(id=ids.TABLE, className="cov-table-wrap"),
             _downloads(dl_text),
