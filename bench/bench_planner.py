@@ -45,8 +45,9 @@ def compute_ms(data, added: list[tuple[float, float]], repeat: int = 7) -> tuple
     tr = translator("ja")
     for _ in range(repeat):
         t0 = time.perf_counter()
-        model.report(state)
+        model.compute(state)
         t1 = time.perf_counter()
+        model.forget()
         pv.view(model, state, tr)
         t2 = time.perf_counter()
         best_report, best_view = min(best_report, t1 - t0), min(best_view, t2 - t1)

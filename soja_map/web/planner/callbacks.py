@@ -15,6 +15,7 @@ from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.planner import access_view, ids
 from soja_map.web.planner.chart import runtime_path, with_runtime
 from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
+from soja_map.web.planner.overlays import register_route
 from soja_map.web.planner.views import (
     download,
     labels,
@@ -58,6 +59,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     ``model.warm()`` (the app registers it to run before gunicorn forks)."""
     model = PanelModel(data)
     runtime = str(app.get_relative_path(runtime_path()))  # type: ignore[no-untyped-call]
+    register_route(app, model)
 
     @app.callback(
         output=[

@@ -212,6 +212,13 @@ def state_from(
     )
 
 
+def report_key(state: PanelState) -> str:
+    """What the report depends on (not the zone kind, layers, mode, language or measure)."""
+    added = [[float(v) for v in p] for p in state.added]
+    parts = (state.source, state.radius, state.preset, state.filter_data, added)
+    return repr((*parts, list(state.removed), state.hazard))
+
+
 @dataclass
 class PanelModel:
     """The panel's data: built once per app, queried on every change (grid and zones are cached)."""
@@ -219,8 +226,10 @@ class PanelModel:
     data: Dataset
     cache: cov.ContextCache = field(init=False)
     _zones: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
-    _last: tuple[str, Report] | None = field(default=None, init=False)
+    _last: tuple[str, Report | None] | None = field(default=None, init=False)
     _sites: Any = field(default=None, init=False)
+    # where the map fetches the gaps and catchments (web.planner.overlays); "" sends them inline
+    overlay_base: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
         self.cache = cov.ContextCache(self.data)
@@ -250,13 +259,24 @@ class PanelModel:
         return self._sites
 
     def report(self, state: PanelState) -> Report | None:
-        """Coverage (or a what-if) for the state; None until facilities and a radius are chosen."""
+        """Coverage (or a what-if) for the state; None until facilities and a radius are chosen.
+        The last one is kept: the view, the chart and the overlays' URLs ask for the same."""
+        key = report_key(state)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        report = self.compute(state)
+        self._last = (key, report)
+        return report
+
+    def forget(self) -> None:
+        """Drop the kept report (benches time the computing)."""
+        self._last = None
+
+    def compute(self, state: PanelState) -> Report | None:
+        """``report`` without keeping it."""
         flt = filter_for(state.source, state.filter_data)
         if flt is None or state.radius is None or not state.radius > 0:
             return None
-        key = repr(state)
-        if self._last is not None and self._last[0] == key:
-            return self._last[1]  # the chart and the view ask for the same report
         facilities = self.facilities(state.source, state.filter_data, state.hazard)
         assert facilities is not None  # flt is not None
         ctx = self.cache.get()
@@ -275,7 +295,6 @@ class PanelModel:
             )
         else:
             report = cov.coverage(ctx, facilities, float(state.radius), **common)
-        self._last = (key, report)
         return report
 
     def report_or_none(self, state: PanelState) -> Report | None:
