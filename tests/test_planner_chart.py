@@ -3,6 +3,7 @@ is the CLI's 2SFCA, and shelters by hazard are the shelter layer's sites."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -150,3 +151,65 @@ def test_an_unknown_hazard_or_measure_falls_back():
     state = pm.state_from(source=pm.SHELTER_SOURCE, radius=1000, hazard="<b>", measure="x")
     assert state.hazard == "all"
     assert state.measure == "coverage"
+
+
+# -- the overlays the map fetches (web/planner/overlays.py) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(dataset):
+    """The panel's callbacks and overlay route in a bare Dash app, and its test client."""
+    from dash import Dash, html  # noqa: PLC0415
+
+    from soja_map.web import planner  # noqa: PLC0415
+
+    app = Dash(__name__)
+    app.layout = html.Div()
+    panel = planner.register_callbacks(app, dataset)
+    return panel, app.server.test_client()
+
+
+def test_a_what_if_sends_urls_and_the_url_answers_the_inline_geojson(served):
+    panel, client = served
+    state = nurseries(by="town", whatif={"add": [[133.70, 34.69]]})
+    state.layers = ("choropleth", "catchments", "gaps")
+    _, overlays, *_ = pv.view(panel, state, JA)
+    urls = [o.url for o in overlays if getattr(o, "url", None)]
+    assert len(urls) == 3  # gaps, catchments, the hypothetical one
+    assert all(not getattr(o, "data", None) for o in overlays if getattr(o, "url", None))
+    report = panel.report(state)
+    gaps = client.get(urls[0])
+    assert gaps.status_code == 200
+    assert gaps.headers["Content-Type"].startswith("application/geo+json")
+    assert gaps.get_json() == json.loads(json.dumps(pv.gap_collection(report.after, JA)))
+    panel.forget()  # another worker would compute it from the URL alone
+    assert client.get(urls[2]).get_json()["features"][0]["properties"]["tooltip"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?s=[1]",
+        "?s={",
+        '?s={"whatif":{"add":[[1]]}}',
+        '?s={"radius":"x"}',
+        "?s=" + "x" * 20_000,
+    ],
+)
+def test_a_malformed_overlay_request_is_a_400(served, query):
+    _, client = served
+    assert client.get(f"/_soja/planner/overlay/gaps.json{query}").status_code == 400
+
+
+def test_an_unknown_overlay_is_a_400(served):
+    _, client = served
+    assert client.get('/_soja/planner/overlay/zones.json?s={"source":null}').status_code == 400
+
+
+def test_the_what_if_table_lists_the_zones_it_changes(model):
+    report = model.report(nurseries(by="town", whatif={"add": [[133.70, 34.69]]}))
+    _, rows = pv.shown_rows(report, "town", JA)
+    changed = report.table("town")["change"]
+    assert [r[0] for r in rows] == [str(n) for n, c in changed.items() if c != 0]
+    assert 0 < len(rows) < len(pv.table_rows(report, "town", JA)[1])
