@@ -3,6 +3,7 @@ is the CLI's 2SFCA, and shelters by hazard are the shelter layer's sites."""
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 
@@ -213,3 +214,21 @@ def test_the_what_if_table_lists_the_zones_it_changes(model):
     changed = report.table("town")["change"]
     assert [r[0] for r in rows] == [str(n) for n, c in changed.items() if c != 0]
     assert 0 < len(rows) < len(pv.table_rows(report, "town", JA)[1])
+
+
+def test_zone_names_are_escaped_for_plotly():
+    bars = chart.sorted_bars(["<b>x</b>", "a&b"], [0.5, 0.2], ["50.0%", "20.0%"], 0.3, "30.0%")
+    fig = chart.figure(bars, "t", "share", JA, percent=True)
+    assert fig["data"][0]["y"] == ["&lt;b&gt;x&lt;/b&gt;", "a&amp;b"]
+    assert "<b>" not in str(fig)
+
+
+def test_the_download_in_2sfca_mode_is_the_clis_file(model, dataset):
+    state = nurseries(by="elementary", measure="access")
+    payload = av.download(model, state, "csv", JA)
+    cli = run_access(dataset, CoverageRequest(categories=("nursery",), radius_m=800.0))
+    assert payload["filename"] == "soja-access-elementary.csv"
+    content = base64.b64decode(payload["content"]).decode("utf-8")
+    assert content == access_report.to_csv(cli, "elementary", JA)
+    coverage = av.download(model, nurseries(by="elementary"), "csv", JA)
+    assert coverage["filename"] == "soja-coverage-elementary.csv"

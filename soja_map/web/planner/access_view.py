@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import numpy as np
 from dash import dcc, html
+from dash.dcc.express import send_bytes
 
 from soja_map.analysis import access_report
 from soja_map.analysis.access import AccessResult
@@ -258,6 +259,24 @@ def show(model: PanelModel, state: PanelState, tr: Translator) -> tuple[Any, ...
     if state.measure == "access":
         return view(model, state, tr)
     return (*views.view(model, state, tr), chart_view(model.report_or_none(state), state.by, tr))
+
+
+def download(
+    model: PanelModel, state: PanelState, fmt: str, tr: Translator
+) -> dict[str, Any] | None:
+    """The download of what the panel shows: the coverage report, or the 2SFCA table as the CLI
+    writes it (CSV, or JSON; Excel opens the CSV)."""
+    if state.measure != "access":
+        return views.download(model.report(state), state.by, fmt, tr, model.data)
+    result = access_result(model, state)
+    if result is None or not has_capacity(result):
+        return None
+    if fmt == "json":
+        text, name = access_report.to_json(result, state.by, tr), f"soja-access-{state.by}.json"
+    else:
+        text, name = access_report.to_csv(result, state.by, tr), f"soja-access-{state.by}.csv"
+    payload: dict[str, Any] = send_bytes(text.encode("utf-8"), name)  # type: ignore[no-untyped-call]
+    return payload
 
 
 def measure_options(tr: Translator) -> list[dict[str, str]]:

@@ -17,7 +17,6 @@ from soja_map.web.planner.chart import runtime_path, with_runtime
 from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
 from soja_map.web.planner.overlays import register_route
 from soja_map.web.planner.views import (
-    download,
     labels,
     removal_options,
     zone_collection,
@@ -153,8 +152,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     )
     def _download(_clicks: Any, **values: Any) -> Any:
         state, fmt = state_from(**values), ids.DOWNLOAD_FORMATS[str(dash.ctx.triggered_id)]
-        tr = translator(state.lang)
-        return download(model.report(state), state.by, fmt, tr, model.data)
+        return access_view.download(model, state, fmt, translator(state.lang))
 
     _register_second_edition(app, data)
     return model

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any, Final
 
 import numpy as np
@@ -71,15 +72,17 @@ def coverage_bars(report: Report, by: str, tr: Translator) -> Bars:
 
 
 def figure(bars: Bars, title: str, axis: str, tr: Translator, *, percent: bool) -> dict[str, Any]:
-    """Horizontal bars, highest at the top, and the city's value as a vertical line."""
+    """Horizontal bars, highest at the top, and the city's value as a vertical line. Plotly reads
+    its texts as a little HTML, so the zone names (data) are escaped."""
     n = len(bars.names)
+    names = [escape(name) for name in bars.names]
     city_name = tr("planner_chart_city", value=bars.city_text)
     return {
         "data": [
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": list(bars.names),
+                "y": names,
                 "x": list(bars.values),
                 "text": list(bars.texts),
                 "textposition": "none",
@@ -92,7 +95,7 @@ def figure(bars: Bars, title: str, axis: str, tr: Translator, *, percent: bool) 
                 "type": "scatter",
                 "mode": "lines",
                 "x": [bars.city, bars.city],
-                "y": [bars.names[0], bars.names[-1]] if n else [],
+                "y": [names[0], names[-1]] if n else [],
                 "line": {"color": CATCHMENT_COLOUR, "width": 2, "dash": "dash"},
                 "name": city_name,
                 "hovertemplate": f"{city_name}<extra></extra>",
