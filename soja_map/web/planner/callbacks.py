@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
+from soja_map.query.shelters import check_choice
 from soja_map.web import ids as app_ids
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.planner import access_view, ids
@@ -110,6 +111,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
             "store": State(ids.WHATIF_STORE, "data"),
             "removed": State(ids.REMOVE, "value"),
             "flt": State(app_ids.FILTER_STORE, "data"),
+            "hazard": State(ids.HAZARD, "value"),
         },
         prevent_initial_call=True,
     )
@@ -122,10 +124,11 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         store: Any,
         removed: Any,
         flt: Any,
+        hazard: Any = None,
     ) -> Any:
         if isinstance(dash.ctx.triggered_id, dict) and not dash.ctx.triggered[0]["value"]:
             raise PreventUpdate  # a target drawn anew, not clicked
-        facilities = model.facilities(source, flt)
+        facilities = model.facilities(source, flt, check_choice(hazard))
         added = (store or {}).get("add")
         adds, removes = next_whatif(dash.ctx.triggered_id, click, mode, added, removed, facilities)
         return {"add": adds}, removes
@@ -134,9 +137,10 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         Output(ids.REMOVE, "options"),
         Input(ids.SOURCE, "value"),
         Input(app_ids.FILTER_STORE, "data"),
+        Input(ids.HAZARD, "value"),
     )
-    def _removable(source: Any, flt: Any) -> list[dict[str, str]]:
-        return removal_options(model.facilities(source, flt))
+    def _removable(source: Any, flt: Any, hazard: Any = None) -> list[dict[str, str]]:
+        return removal_options(model.facilities(source, flt, check_choice(hazard)))
 
     @app.callback(*LANGUAGE_OUTPUTS, Input(app_ids.LANG_STORE, "data"))
     def _language(lang: Any) -> tuple[Any, ...]:
