@@ -4,6 +4,8 @@ screen (it loads when the chart is drawn, from this server, under the app's CSP)
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -108,4 +110,20 @@ def test_shelters_offer_a_hazard_choice_and_point_to_the_overlays(dash_duo, data
     wait_until(
         lambda: dash_duo.find_element(f"#{pid.CITY_COVERED}").text != before, 20, "flood sites"
     )
+    assert dash_duo.get_logs() == []
+
+
+def test_a_chart_computed_while_hidden_is_drawn_when_shown(dash_duo, dataset):
+    # a chart whose container is not displayed (the planner's pane on another view) waits: no
+    # Graph and no plotly.js until it shows
+    dash_duo.start_server(tiny_app(dataset))
+    dash_duo.wait_for_element(f"#{pid.SOURCE}")
+    dash_duo.driver.execute_script(f"document.getElementById('{pid.CHART}').style.display='none'")
+    dash_duo.select_dcc_dropdown(f"#{pid.SOURCE}", NURSERY_LABEL)
+    dash_duo.wait_for_element(f"#{pid.TABLE}-town", timeout=20)
+    time.sleep(1.0)
+    assert dash_duo.find_elements(f"#{pid.CHART_GRAPH}") == []
+    assert dash_duo.driver.execute_script(PLOTLY_REQUESTS) == []
+    dash_duo.driver.execute_script(f"document.getElementById('{pid.CHART}').style.display=''")
+    assert drawn_bars(dash_duo)["y"]
     assert dash_duo.get_logs() == []

@@ -45,11 +45,32 @@
         return runtime;
     }
 
+    /* Resolves once the element is displayed: a chart computed while the planner's pane is hidden
+       (e.g. a link opened on another view) is drawn, and plotly.js loaded, when the pane shows. */
+    function whenShown(id) {
+        return new Promise(function (resolve) {
+            var element = document.getElementById(id);
+            if (!element || element.getClientRects().length || !window.ResizeObserver) {
+                resolve();
+                return;
+            }
+            var watch = new ResizeObserver(function () {
+                if (element.getClientRects().length) {
+                    watch.disconnect();
+                    resolve();
+                }
+            });
+            watch.observe(element);
+        });
+    }
+
     function chart(data) {
         if (!data || !data.figure) {
             return null;
         }
-        return needRuntime(data.runtime).then(function () {
+        return whenShown(data.container).then(function () {
+            return needRuntime(data.runtime);
+        }).then(function () {
             return {
                 namespace: "dash_core_components",
                 type: "Graph",

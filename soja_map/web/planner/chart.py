@@ -142,8 +142,9 @@ def chart_view(report: Report | None, by: str, tr: Translator) -> dict[str, Any]
 
 
 def with_runtime(data: dict[str, Any] | None, runtime_url: str) -> dict[str, Any] | None:
-    """The store data with the URL of the Babel runtime dcc.Graph's lazy loader needs."""
-    return None if data is None else {**data, "runtime": runtime_url}
+    """The store data with the URL of the Babel runtime dcc.Graph's lazy loader needs, and the
+    container the chart waits to be shown in (planner.js)."""
+    return None if data is None else {**data, "runtime": runtime_url, "container": ids.CHART}
 
 
 def runtime_path() -> str:
