@@ -130,8 +130,10 @@ def test_what_if_click_adds_a_facility(dash_duo, dataset):
     report = model.report(state)
     change = pv.change(report.change, JA)
     assert change in dash_duo.find_element("#cov-whatif-change").text
-    _, expected_rows = pv.table_rows(report, "town", JA)
+    _, expected_rows = pv.shown_rows(report, "town", JA)  # the zones the what-if changes
     assert table_texts(dash_duo) == expected_rows
+    # the catchments are fetched by the map from their URL (web/planner/overlays.py)
+    dash_duo.wait_for_element("path.cov-hypothetical", timeout=10)
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.cov-hypothetical")) == 1
 
     # removing a nursery from the list, then resetting

@@ -229,15 +229,30 @@ def run_access(
     ``facts.childcare.capacity``), against the request's population (by default the estimate of the
     total population, which every output says)."""
     flt = request.selection(data)
-    frame = childcare_frame(data, flt, licensed_only=licensed_only)
     context = coverage_context(data, request, step)
     step("computing capacity against demand")
+    return access_of(
+        data, context, flt, request.radius(flt.categories), licensed_only=licensed_only
+    )
+
+
+def access_of(
+    data: Dataset,
+    context: cov.CoverageContext,
+    flt: Filter,
+    radius_m: float,
+    *,
+    licensed_only: bool = False,
+) -> AccessResult:
+    """The 2SFCA index of the places ``flt`` selects, with their stated capacities and enrolment
+    (``facts.childcare``), on ``context``: the one rule of the CLI and the app's planner."""
+    frame = childcare_frame(data, flt, licensed_only=licensed_only)
     facilities = cov.facilities_from_frame(frame)
     facts = frame.loc[list(facilities.ids), "facts"].map(_childcare)
     return two_step_fca(
         context,
         facilities,
         [_number(f.get("capacity")) for f in facts],
-        request.radius(flt.categories),
+        radius_m,
         enrolled=[_number(f.get("enrolled")) for f in facts],
     )

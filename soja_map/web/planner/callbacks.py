@@ -10,10 +10,14 @@ from dash.exceptions import PreventUpdate
 
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import translator
+from soja_map.query.shelters import check_choice
 from soja_map.web import ids as app_ids
-from soja_map.web.planner import ids
+from soja_map.web.callbacks.clientside import clientside
+from soja_map.web.planner import access_view, ids
+from soja_map.web.planner.chart import runtime_path, with_runtime
 from soja_map.web.planner.link import MAX_SCENARIOS, after_event, scenario_named, scenarios_of
 from soja_map.web.planner.model import PanelModel, next_whatif, state_from, sync_radius
+from soja_map.web.planner.overlays import register_route
 from soja_map.web.planner.scenarios import (
     comparison_view,
     download_name,
@@ -21,10 +25,8 @@ from soja_map.web.planner.scenarios import (
     status_view,
 )
 from soja_map.web.planner.views import (
-    download,
     labels,
     removal_options,
-    view,
     zone_collection,
     zones_to_send,
 )
@@ -41,6 +43,8 @@ STATE: Final[dict[str, tuple[str, str]]] = {
     "mode": (ids.MODE, "value"),
     "filter_data": (app_ids.FILTER_STORE, "data"),
     "lang": (app_ids.LANG_STORE, "data"),
+    "measure": (ids.MEASURE, "value"),
+    "hazard": (ids.HAZARD, "value"),
 }
 LANGUAGE_OUTPUTS: Final = (
     Output(ids.TITLE, "children"),
@@ -74,6 +78,8 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     """Wire the panel; the model (population grid, zones) is built once, on first use or by
     ``model.warm()`` (the app registers it to run before gunicorn forks)."""
     model = PanelModel(data)
+    runtime = str(app.get_relative_path(runtime_path()))  # type: ignore[no-untyped-call]
+    register_route(app, model)
 
     @app.callback(
         output=[
@@ -82,12 +88,14 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
             Output(ids.SUMMARY, "children"),
             Output(ids.TABLE, "children"),
             Output(ids.NOTE, "children"),
+            Output(ids.CHART_DATA, "data"),
         ],
         inputs={name: Input(*prop) for name, prop in STATE.items()},
     )
     def _show(**values: Any) -> tuple[Any, ...]:
         state = state_from(**values)
-        return view(model, state, translator(state.lang))
+        *outputs, chart_data = access_view.show(model, state, translator(state.lang))
+        return (*outputs, with_runtime(chart_data, runtime))
 
     @app.callback(
         Output(ids.ZONES, "data"),
@@ -123,6 +131,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
             "store": State(ids.WHATIF_STORE, "data"),
             "removed": State(ids.REMOVE, "value"),
             "flt": State(app_ids.FILTER_STORE, "data"),
+            "hazard": State(ids.HAZARD, "value"),
         },
         prevent_initial_call=True,
     )
@@ -135,10 +144,11 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         store: Any,
         removed: Any,
         flt: Any,
+        hazard: Any = None,
     ) -> Any:
         if isinstance(dash.ctx.triggered_id, dict) and not dash.ctx.triggered[0]["value"]:
             raise PreventUpdate  # a target drawn anew, not clicked
-        facilities = model.facilities(source, flt)
+        facilities = model.facilities(source, flt, check_choice(hazard))
         added = (store or {}).get("add")
         adds, removes = next_whatif(dash.ctx.triggered_id, click, mode, added, removed, facilities)
         return {"add": adds}, removes
@@ -147,9 +157,10 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         Output(ids.REMOVE, "options"),
         Input(ids.SOURCE, "value"),
         Input(app_ids.FILTER_STORE, "data"),
+        Input(ids.HAZARD, "value"),
     )
-    def _removable(source: Any, flt: Any) -> list[dict[str, str]]:
-        return removal_options(model.facilities(source, flt))
+    def _removable(source: Any, flt: Any, hazard: Any = None) -> list[dict[str, str]]:
+        return removal_options(model.facilities(source, flt, check_choice(hazard)))
 
     @app.callback(*LANGUAGE_OUTPUTS, Input(app_ids.LANG_STORE, "data"))
     def _language(lang: Any) -> tuple[Any, ...]:
@@ -168,9 +179,10 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     def _download(_clicks: Any, scenarios: Any, active: Any, **values: Any) -> Any:
         state, fmt = state_from(**values), ids.DOWNLOAD_FORMATS[str(dash.ctx.triggered_id)]
         tr, name = translator(state.lang), download_name(scenarios_of(scenarios), active, state)
-        return download(model.report(state), state.by, fmt, tr, model.data, scenario=name)
+        return access_view.download(model, state, fmt, tr, scenario=name)
 
     register_scenario_callbacks(app, model)
+    _register_second_edition(app, data)
     return model
 
 
@@ -242,3 +254,29 @@ def register_scenario_callbacks(app: dash.Dash, model: PanelModel) -> None:
     def _compare(names: Any, scenarios: Any, **values: Any) -> Any:
         state, pair = state_from(**values), (names[0], names[1])
         return comparison_view(model, state, scenarios_of(scenarios), pair, translator(state.lang))
+
+
+def _register_second_edition(app: dash.Dash, data: Dataset) -> None:
+    """The measure and hazard choices' words, the hazard choice shown for shelters only, and the
+    chart drawn in the browser from its store."""
+    clientside(
+        app,
+        "chart",
+        Output(ids.CHART, "children"),
+        Input(ids.CHART_DATA, "data"),
+        namespace="sojaPlanner",
+    )
+
+    @app.callback(
+        Output(ids.HAZARD_BOX, "hidden"),
+        Output(ids.HAZARD, "options"),
+        Output(ids.HAZARD_POINTER, "children"),
+        Output(ids.MEASURE, "options"),
+        *(Output(i, "children") for i in ids.EXTRA_LABELS),
+        Input(ids.SOURCE, "value"),
+        Input(app_ids.LANG_STORE, "data"),
+    )
+    def _second(source: Any, lang: Any) -> tuple[Any, ...]:
+        tr = translator(lang)
+        extra = (tr(key) for key in ids.EXTRA_LABELS.values())
+        return (*access_view.hazard_view(source, data, tr), access_view.measure_options(tr), *extra)

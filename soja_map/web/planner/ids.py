@@ -56,3 +56,20 @@ SCENARIO_ACTIVE: Final = "cov-scenario-active"  # the scenario shown (its what-i
 SCENARIO_VS: Final = "cov-scenario-vs"  # the scenario compared with the active one
 SCENARIO_STATUS: Final = "cov-scenario-status"
 COMPARISON: Final = "cov-comparison"
+
+# -- second edition: chart, capacity against demand (2SFCA), shelters by hazard ------------------
+CHART: Final = (
+    "cov-chart"  # a Div: the dcc.Graph is put in it once there are results (plotly lazily)
+)
+CHART_GRAPH: Final = "cov-chart-graph"
+CHART_DATA: Final = "cov-chart-data"  # dcc.Store: the Graph's props, drawn by planner.js
+MEASURE: Final = "cov-measure"  # coverage | access (model.MEASURE_CHOICES)
+HAZARD_BOX: Final = "cov-hazard-box"  # shown when the facilities are the shelter sites
+HAZARD: Final = "cov-hazard"  # query.shelters choice: all, shelter, a hazard id
+HAZARD_POINTER: Final = "cov-hazard-pointer"
+ACCESS_TABLE: Final = "cov-access-table"  # prefix of the 2SFCA table's id (cov-access-table-<by>)
+UTILISATION: Final = "cov-utilisation"
+EXTRA_LABELS: Final = {
+    "cov-label-measure": "planner_label_measure",
+    "cov-label-hazard": "planner_label_hazard",
+}

@@ -10,6 +10,7 @@ from soja_map.analysis import coverage as cov
 from soja_map.data.dataset import Dataset
 from soja_map.i18n import Translator, translator
 from soja_map.web.planner import ids
+from soja_map.web.planner.access_view import extra_controls
 from soja_map.web.planner.link import MAX_NAME, MAX_SCENARIOS, PlannerLink
 from soja_map.web.planner.model import RADIUS_MAX_M, RADIUS_MIN_M, filter_for
 from soja_map.web.planner.scenarios import scenario_options
@@ -126,6 +127,7 @@ def layout(
             dcc.Dropdown(
                 id=ids.SOURCE, options=sources, value=link.source, placeholder=placeholder
             ),
+            *extra_controls(data, translator(lang)),
             _radius(label["cov-label-radius"], presets, link),
             html.Fieldset(
                 [
@@ -164,6 +166,8 @@ def layout(
             dcc.Store(id=ids.WHATIF_STORE, data={"add": [list(p) for p in link.added]}),
             dcc.Store(id=ids.ZONES_KIND, data=""),
             html.Div(id=ids.SUMMARY, role="status", **_ARIA_LIVE),
+            html.Div(id=ids.CHART, className="cov-chart"),  # a dcc.Graph once there are results
+            dcc.Store(id=ids.CHART_DATA, data=None),
             html.Div(legend, id=ids.LEGEND),
             html.Div(id=ids.TABLE, className="cov-table-wrap"),
             _downloads(dl_text),

@@ -18,9 +18,11 @@ from soja_map.analysis import report as report_io
 from soja_map.analysis.presets import PRESETS, preset_matching
 from soja_map.data.dataset import Dataset
 from soja_map.data.schema import GEOGRAPHIC_CRS
-from soja_map.errors import ConfigError, RequestError
+from soja_map.errors import ConfigError, RequestError, SojaMapError
 from soja_map.i18n import Lang, as_lang
 from soja_map.query.filters import Filter
+from soja_map.query.shelters import check_choice, sites
+from soja_map.query.shelters import select as select_sites
 from soja_map.web import ids as app_ids
 from soja_map.web.planner import ids
 
@@ -37,6 +39,8 @@ RADIUS_MAX_M: Final = 50_000
 BY_CHOICES: Final = ("town", "elementary", "junior_high")
 LAYER_CHOICES: Final = ("choropleth", "catchments", "gaps")
 MODE_CHOICES: Final = ("off", "add", "remove")
+MEASURE_CHOICES: Final = ("coverage", "access")  # who is within reach; places per 1,000 (2SFCA)
+SHELTER_SOURCE: Final = "category:evacuation_shelter"  # sites by hazard (query.shelters' rule)
 
 # Choropleth classes of share covered (their colours are in soja_map.query.styling).
 SHARE_BREAKS: Final = (0.2, 0.4, 0.6, 0.8)
@@ -159,6 +163,8 @@ class PanelState:
     filter_data: dict[str, Any] | None = None
     lang: Lang = "ja"
     mode: str = "off"
+    measure: str = "coverage"
+    hazard: str = "all"  # shelters only: query.shelters choice (all, shelter, a hazard id)
 
     @property
     def radius_problem(self) -> bool:
@@ -186,6 +192,8 @@ def state_from(
     filter_data: dict[str, Any] | None = None,
     lang: Any = None,
     mode: str | None = None,
+    measure: str | None = None,
+    hazard: str | None = None,
 ) -> PanelState:
     """The state from the components' values (as the callbacks receive them)."""
     return PanelState(
@@ -199,7 +207,16 @@ def state_from(
         removed=_bounded("removed", removed or (), MAX_REMOVED),
         filter_data=filter_data,
         lang=as_lang(lang),
+        measure=measure if measure in MEASURE_CHOICES else "coverage",
+        hazard=check_choice(hazard),
     )
+
+
+def report_key(state: PanelState) -> str:
+    """What the report depends on (not the zone kind, layers, mode, language or measure)."""
+    added = [[float(v) for v in p] for p in state.added]
+    parts = (state.source, state.radius, state.preset, state.filter_data, added)
+    return repr((*parts, list(state.removed), state.hazard))
 
 
 @dataclass
@@ -209,6 +226,10 @@ class PanelModel:
     data: Dataset
     cache: cov.ContextCache = field(init=False)
     _zones: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
+    _last: tuple[str, Report | None] | None = field(default=None, init=False)
+    _sites: Any = field(default=None, init=False)
+    # where the map fetches the gaps and catchments (web.planner.overlays); "" sends them inline
+    overlay_base: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
         self.cache = cov.ContextCache(self.data)
@@ -220,24 +241,51 @@ class PanelModel:
             self.zone_features(kind)
 
     def facilities(
-        self, source: str | None, filter_data: dict[str, Any] | None
+        self, source: str | None, filter_data: dict[str, Any] | None, hazard: str | None = None
     ) -> cov.Facilities | None:
-        """The facilities a source value selects (None when nothing is chosen)."""
+        """The facilities a source value selects (None when nothing is chosen); shelters are the
+        sites the app's shelter layer shows for ``hazard`` (query.shelters)."""
         flt = filter_for(source, filter_data)
-        return None if flt is None else cov.select_facilities(self.data.places, flt)
+        if flt is None:
+            return None
+        if source == SHELTER_SOURCE:
+            return cov.facilities_from_frame(select_sites(self.shelter_sites(), hazard))
+        return cov.select_facilities(self.data.places, flt)
+
+    def shelter_sites(self) -> Any:
+        """Every shelter site (query.shelters.sites), computed once."""
+        if self._sites is None:
+            self._sites = sites(self.data)
+        return self._sites
 
     def report(self, state: PanelState) -> Report | None:
-        """Coverage (or a what-if) for the state; None until facilities and a radius are chosen."""
+        """Coverage (or a what-if) for the state; None until facilities and a radius are chosen.
+        The last one is kept: the view, the chart and the overlays' URLs ask for the same."""
+        key = report_key(state)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        report = self.compute(state)
+        self._last = (key, report)
+        return report
+
+    def forget(self) -> None:
+        """Drop the kept report (benches time the computing)."""
+        self._last = None
+
+    def compute(self, state: PanelState) -> Report | None:
+        """``report`` without keeping it."""
         flt = filter_for(state.source, state.filter_data)
         if flt is None or state.radius is None or not state.radius > 0:
             return None
-        facilities = cov.select_facilities(self.data.places, flt)
+        facilities = self.facilities(state.source, state.filter_data, state.hazard)
+        assert facilities is not None  # flt is not None
         ctx = self.cache.get()
         preset = preset_matching(float(state.radius), state.preset)
         common: dict[str, Any] = {"preset": preset, "selection": flt}
+        report: Report
         if state.added or state.removed:
             removable = [r for r in state.removed if r in facilities.ids]
-            return cov.what_if(
+            report = cov.what_if(
                 ctx,
                 facilities,
                 float(state.radius),
@@ -245,7 +293,18 @@ class PanelModel:
                 remove=removable,
                 **common,
             )
-        return cov.coverage(ctx, facilities, float(state.radius), **common)
+        else:
+            report = cov.coverage(ctx, facilities, float(state.radius), **common)
+        return report
+
+    def report_or_none(self, state: PanelState) -> Report | None:
+        """``report`` when the state can have one, else None (its errors are the view's to show)."""
+        if state.radius_problem:
+            return None
+        try:
+            return self.report(state)
+        except SojaMapError:
+            return None
 
     def zone_features(self, kind: str) -> dict[str, Any]:
         """Zone polygons of ``kind`` in lon/lat (simplified to 5 m), computed once."""

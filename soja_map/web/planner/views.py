@@ -106,6 +106,18 @@ FORMATS: Final[dict[str, Callable[[float | None, Translator], str]]] = {
 # -- controls ------------------------------------------------------------------------------------
 
 
+def fetched_layers(model: PanelModel, report: Report | None, state: PanelState) -> list[Any]:
+    from soja_map.web.planner.overlays import fetched_layers as fetched  # noqa: PLC0415
+
+    return fetched(model, report, state)
+
+
+def shelter_options(data: Dataset, tr: Translator) -> list[dict[str, str]]:
+    from soja_map.web.planner.access_view import shelter_option  # noqa: PLC0415 - it imports views
+
+    return shelter_option(data, tr)
+
+
 def source_options(data: Dataset, tr: Translator) -> list[dict[str, str]]:
     """Dropdown options: the current filter, then categories, projects and measures with located places."""
     located = data.located
@@ -122,6 +134,7 @@ def source_options(data: Dataset, tr: Translator) -> list[dict[str, str]]:
         for c in PLACE_CATEGORIES
         if c in present
     ]
+    options += shelter_options(data, tr)
     with_projects = {p for ps in located["projects"] for p in ps}
     options += [
         {
@@ -223,10 +236,21 @@ def table_rows(report: Report, by: str, tr: Translator) -> tuple[list[str], list
     return list(columns), rows
 
 
+def shown_rows(report: Report, by: str, tr: Translator) -> tuple[list[str], list[list[str]]]:
+    """The rows the panel's table shows: every zone, or in a what-if the zones whose coverage it
+    changes (every zone is in the download; the chart shows them all). A what-if re-draws only
+    these: the full table re-sent on every click cost seconds in the browser."""
+    columns, rows = table_rows(report, by, tr)
+    if not isinstance(report, cov.WhatIf):
+        return columns, rows
+    change = report.table(by)["change"].to_numpy(dtype=float)
+    return columns, [r for r, c in zip(rows, change, strict=True) if np.isfinite(c) and c != 0]
+
+
 def table_view(report: Report | None, by: str, tr: Translator) -> Any:
     if report is None:
         return html.P(tr("planner_choose"), className="cov-empty")
-    columns, rows = table_rows(report, by, tr)
+    columns, rows = shown_rows(report, by, tr)
     head = html.Tr(
         [html.Th(report_io.by_label(by, tr), scope="col")]
         + [html.Th(report_io.column_label(c, tr), scope="col") for c in columns]
@@ -235,9 +259,13 @@ def table_view(report: Report | None, by: str, tr: Translator) -> Any:
         html.Tr([html.Th(r[0], scope="row"), *(html.Td(v) for v in r[1:])], className="cov-row")
         for r in rows
     ]
-    table = html.Table(
+    table: Any = html.Table(
         [html.Thead(head), html.Tbody(body)], className="cov-table", id=f"{ids.TABLE}-{by}"
     )
+    if isinstance(report, cov.WhatIf):
+        total = len(report.table(by))
+        line = tr("planner_whatif_rows", n=tr.number(len(rows)), total=tr.number(total))
+        table = html.Div([html.P(line, className="cov-whatif-rows"), table])
     if not is_estimate(report):
         return table
     notes = [tr("planner_estimate_rounded")]
@@ -428,9 +456,19 @@ def _light(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
     return out
 
 
-def gap_layers(result: cov.CoverageResult, tr: Translator) -> list[Any]:
+GAP_STYLE: Final = {
+    "color": GAP_COLOUR,
+    "weight": 1.5,
+    "fillColor": GAP_COLOUR,
+    "fillOpacity": 0.35,
+    "className": "cov-gap",
+}
+
+
+def gap_collection(result: cov.CoverageResult, tr: Translator) -> dict[str, Any]:
+    """The largest gaps as GeoJSON (tooltips escaped)."""
     if not len(result.gaps):
-        return []
+        return _collection([])
     gaps = result.gaps.head(MAX_GAPS_DRAWN).copy()
     gaps = _light(gaps, GAP_SIMPLIFY_M)
     features = [
@@ -452,44 +490,57 @@ def gap_layers(result: cov.CoverageResult, tr: Translator) -> list[Any]:
         }
         for _, row in gaps.iterrows()
     ]
-    style = {
-        "color": GAP_COLOUR,
-        "weight": 1.5,
-        "fillColor": GAP_COLOUR,
-        "fillOpacity": 0.35,
-        "className": "cov-gap",
+    return _collection(features)
+
+
+def gap_layers(result: cov.CoverageResult, tr: Translator) -> list[Any]:
+    if not len(result.gaps):
+        return []
+    return [dl.GeoJSON(data=gap_collection(result, tr), style=GAP_STYLE)]
+
+
+def catchment_style(hypothetical: bool) -> dict[str, Any]:
+    return {
+        "color": HYPOTHETICAL_COLOUR if hypothetical else CATCHMENT_COLOUR,
+        "weight": 2,
+        "dashArray": "6 4",
+        "fill": False,
+        "className": "cov-catchment" + (" cov-hypothetical" if hypothetical else ""),
     }
-    return [dl.GeoJSON(data=_collection(features), style=style)]
 
 
-def catchment_layers(frame: gpd.GeoDataFrame, tr: Translator) -> list[Any]:
+def catchment_collections(frame: gpd.GeoDataFrame, tr: Translator) -> dict[bool, dict[str, Any]]:
+    """The catchments as GeoJSON, existing (False) and hypothetical (True) apart; none when empty."""
     lonlat = _light(frame, CATCHMENT_SIMPLIFY_M)
-    out = []
-    for hypothetical, colour in ((False, CATCHMENT_COLOUR), (True, HYPOTHETICAL_COLOUR)):
+    out = {}
+    for hypothetical in (False, True):
         part = lonlat[lonlat["hypothetical"] == hypothetical]
         if not len(part):
             continue
-        features = [
-            {
-                "type": "Feature",
-                "geometry": shapely.geometry.mapping(row.geometry),
-                "properties": {
-                    "tooltip": escape(
-                        tr("planner_hypothetical_id", id=fid) if hypothetical else str(row["name"])
-                    )
-                },
-            }
-            for fid, row in part.iterrows()
-        ]
-        style = {
-            "color": colour,
-            "weight": 2,
-            "dashArray": "6 4",
-            "fill": False,
-            "className": "cov-catchment" + (" cov-hypothetical" if hypothetical else ""),
-        }
-        out.append(dl.GeoJSON(data=_collection(features), style=style))
+        out[hypothetical] = _collection(
+            [
+                {
+                    "type": "Feature",
+                    "geometry": shapely.geometry.mapping(row.geometry),
+                    "properties": {
+                        "tooltip": escape(
+                            tr("planner_hypothetical_id", id=fid)
+                            if hypothetical
+                            else str(row["name"])
+                        )
+                    },
+                }
+                for fid, row in part.iterrows()
+            ]
+        )
     return out
+
+
+def catchment_layers(frame: gpd.GeoDataFrame, tr: Translator) -> list[Any]:
+    return [
+        dl.GeoJSON(data=data, style=catchment_style(hypothetical))
+        for hypothetical, data in catchment_collections(frame, tr).items()
+    ]
 
 
 def whatif_markers(report: cov.WhatIf, tr: Translator) -> list[Any]:
@@ -621,10 +672,14 @@ def view(
         report = model.report(state)
     except SojaMapError as exc:
         return empty, [], [html.P(str(exc), className="cov-error", role="alert")], None, []
+    drawn = (
+        fetched_layers(model, report, state)
+        if model.overlay_base
+        else map_layers(model, report, state.by, state.layers, tr)
+    )
     return (
         zone_hideout(report, state.by, "choropleth" in state.layers),
-        map_layers(model, report, state.by, state.layers, tr)
-        + target_layers(model, report, state.mode),
+        drawn + target_layers(model, report, state.mode),
         summary_view(report, tr, model.data),
         table_view(report, state.by, tr),
         note_view(report, tr),
