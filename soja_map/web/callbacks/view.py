@@ -12,7 +12,7 @@ from soja_map.i18n import LANGS, as_lang, translator
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
-from soja_map.web.planner.callbacks import LINK as PLANNER_LINK
+from soja_map.web.planner.ids import LINK as PLANNER_LINK
 from soja_map.web.planner.link import PlannerLink, link_of
 from soja_map.web.shelters import shown_choice
 from soja_map.web.state import current_state, encode_search

@@ -60,18 +60,6 @@ LANGUAGE_OUTPUTS: Final = (
     Output(ids.DOWNLOAD_LABEL, "children"),
 )  # in the order of views.labels()
 # what the shared link holds of the panel, by the name planner.link.link_of() takes it
-LINK: Final[dict[str, tuple[str, str]]] = {
-    "source": (ids.SOURCE, "value"),
-    "preset": (ids.PRESET, "value"),
-    "radius": (ids.RADIUS, "value"),
-    "by": (ids.BY, "value"),
-    "layers": (ids.LAYERS, "value"),
-    "whatif": (ids.WHATIF_STORE, "data"),
-    "removed": (ids.REMOVE, "value"),
-    "scenarios": (ids.SCENARIOS, "data"),
-    "active": (ids.SCENARIO_ACTIVE, "value"),
-    "vs": (ids.SCENARIO_VS, "value"),
-}
 
 
 def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:

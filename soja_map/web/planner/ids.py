@@ -73,3 +73,17 @@ EXTRA_LABELS: Final = {
     "cov-label-measure": "planner_label_measure",
     "cov-label-hazard": "planner_label_hazard",
 }
+
+# the planner's part of the shared link: link field -> the component property holding it
+LINK: Final[dict[str, tuple[str, str]]] = {
+    "source": (SOURCE, "value"),
+    "preset": (PRESET, "value"),
+    "radius": (RADIUS, "value"),
+    "by": (BY, "value"),
+    "layers": (LAYERS, "value"),
+    "whatif": (WHATIF_STORE, "data"),
+    "removed": (REMOVE, "value"),
+    "scenarios": (SCENARIOS, "data"),
+    "active": (SCENARIO_ACTIVE, "value"),
+    "vs": (SCENARIO_VS, "value"),
+}
