@@ -12,6 +12,7 @@ from typing import Any
 import brotli
 import pytest
 from dash import Dash
+from flask import request as flask_request
 from PIL import Image
 
 from soja_map.config import Settings
@@ -316,3 +317,42 @@ def test_a_layout_is_built_once_per_address_and_the_cache_stays_small(
     built.clear()
     get(client, "/_dash-layout", {"Referer": "http://localhost/"})
     assert built == [""]  # the bare map was evicted, and built again
+
+
+def test_compressed_bundles_are_reused_and_callbacks_never_are(
+    settings: Settings, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flask_compress.flask_compress as fc  # noqa: PLC0415 - the function counted
+
+    compressed: list[int] = []
+    real = fc._compress_data
+
+    def counting(app: Any, data: bytes, algorithm: str) -> bytes:
+        compressed.append(len(data))
+        return real(app, data, algorithm)
+
+    monkeypatch.setattr(fc, "_compress_data", counting)
+    app = create_app(settings, dataset)
+    client = app.server.test_client()
+    key = app.server.config["COMPRESS_CACHE_KEY"]
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        assert key(flask_request).endswith(perf.NO_KEY)
+    with app.server.test_request_context("/_soja/health"):
+        assert key(flask_request).endswith(perf.NO_KEY)
+    with app.server.test_request_context("/assets/soja_map.css"):  # not versioned: may change
+        assert key(flask_request).endswith(perf.NO_KEY)
+    page = get(client, "/", {"Accept-Encoding": "br"}).get_data()
+    page = brotli.decompress(page).decode()
+    bundle = next(u for u in script_urls(page) if "_dash-component-suites" in u)
+    compressed.clear()
+    first = get(client, bundle, {"Accept-Encoding": "br"})
+    again = get(client, bundle, {"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br"
+    assert again.get_data() == first.get_data()
+    assert len(compressed) == 1  # the second answer reused the first's bytes
+    cache_size = perf.CompressedCache(size=2)
+    for i in range(5):
+        cache_size.set(f"br;/x{i}", b"x")
+    assert list(cache_size._items) == ["br;/x3", "br;/x4"]
+    cache_size.set(f"br;{perf.NO_KEY}", b"y")
+    assert cache_size.get(f"br;{perf.NO_KEY}") is None

@@ -37,6 +37,11 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # the first layouts kept per worker, by the page's query string (each about 230 kB of JSON; the
 # layout depends only on it, the settings and the data, all fixed for the worker's life)
 LAYOUT_CACHE_SIZE = 32
+# compressed bodies kept per worker: the fingerprinted bundles and data files (which never change
+# under their URL) and the cached first layouts; everything else is compressed per response
+COMPRESSED_CACHE_SIZE = 128
+NO_KEY = "\x00not-cached"
+HEALTH_PATH = "_soja/health"  # its answer changes (web.security serves it, no-store)
 REVALIDATE = "no-cache"
 # substrings of script URLs the page never needs
 DROPPED_SCRIPTS = ("/dash/deps/polyfill@", "/dash/dash_table/")
@@ -151,6 +156,8 @@ def install(app: Dash, *, head: str = "", favicon: str | None = None) -> None:
     server = app.server
     server.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     server.config.setdefault("COMPRESS_MIMETYPES", list(COMPRESSED_TYPES))
+    server.config.setdefault("COMPRESS_CACHE_BACKEND", CompressedCache)
+    server.config.setdefault("COMPRESS_CACHE_KEY", _compress_key(app))
     Compress(server)
     _add_cache_headers(app)
     _serve_renderer(app)
@@ -191,3 +198,49 @@ def _cache_layout(app: Dash, size: int = LAYOUT_CACHE_SIZE) -> None:
         return Response(body, mimetype="application/json")
 
     server.view_functions[endpoint] = cached_layout
+
+
+class CompressedCache:
+    """Flask-Compress's cache backend: a bounded LRU of compressed bodies. Keys ending in NO_KEY
+    (POSTs, pages that may change) are never kept, so only :func:`_compress_key`'s choices are."""
+
+    def __init__(self, size: int = COMPRESSED_CACHE_SIZE) -> None:
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        if key.endswith(NO_KEY):
+            return None
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.endswith(NO_KEY):
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def _compress_key(app: Dash) -> Any:
+    """What a compressed body may be reused for: a GET of a file that never changes under its
+    URL, or a first layout (by its page's query string); anything else gets NO_KEY."""
+
+    def key(req: Any) -> str:
+        path = _relative(app, req.path)
+        if req.method != "GET" or path == HEALTH_PATH:
+            return NO_KEY
+        if path == "_dash-layout":
+            search = page_search(app)
+            return NO_KEY if search is None else f"_dash-layout?{search}"
+        if cache_control(path, req.query_string.decode("latin-1")) == IMMUTABLE:
+            return str(req.full_path)
+        return NO_KEY
+
+    return key
