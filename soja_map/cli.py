@@ -619,7 +619,7 @@ def _write_access(result: Any, by: str, fmt: str | None, output: Path | None, tr
     for column in access_report.ZONE_COLUMNS:
         table.add_column(access_report.access_label(column, tr), justify="right")
     for row in access_report.zone_rows(result, by):
-        table.add_row(*("-" if v is None else str(v) for v in row))
+        table.add_row(*access_report.display_row(row, tr))
     for key, value in meta[1:]:
         console.print(
             f"[bold]{tr(f'access_meta_{key}')}[/bold]: {value}", highlight=False, markup=True

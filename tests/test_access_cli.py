@@ -114,3 +114,15 @@ def test_the_shelter_category_selects_every_site(dataset):
     flt = status_sites.selection(dataset)
     assert status_sites.wants_shelters(flt)
     assert status_sites.chosen_preset(flt.categories).name == "shelter"
+
+
+def test_the_terminal_table_reads_like_the_coverage_table(run, dataset):
+    """Grouped numbers and shares in %, as the coverage table prints them (files keep plain values)."""
+    status, out, _ = run(*LICENSED, "--by", "elementary")
+    assert status == 0, out
+    request = CoverageRequest(categories=("保育所", "kodomo_en"))
+    result = run_access(dataset, request, licensed_only=True)
+    table = result.table("elementary")
+    name = table["population"].idxmax()
+    assert f"{round(table.loc[name, 'population']):,}" in out
+    assert f"{table.loc[name, 'reached_share'] * 100:.1f}%" in out

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
 from typing import Any, Final
 
 from soja_map import __version__
@@ -86,6 +87,22 @@ def metadata(result: AccessResult, tr: Translator) -> list[tuple[str, str]]:
 def zone_rows(result: AccessResult, by: str) -> list[list[Any]]:
     table = result.table(by)
     return [[str(n), *(rounded(c, row[c]) for c in ZONE_COLUMNS)] for n, row in table.iterrows()]
+
+
+def display_row(row: Sequence[Any], tr: Translator) -> list[str]:
+    """A zone row (zone_rows) as people read it on a terminal: grouped numbers, shares in %,
+    "-" for none (files keep the plain values)."""
+    out = [str(row[0])]
+    for column, value in zip(ZONE_COLUMNS, row[1:], strict=True):
+        if value is None:
+            out.append("-")
+        elif column in {"reached_share", "utilisation"}:
+            out.append(tr.percent(float(value)))
+        elif column in {"access_per_1000", "places_per_1000"}:
+            out.append(tr.number(float(value), INDEX_DECIMALS))
+        else:
+            out.append(tr.number(float(value)))
+    return out
 
 
 def to_csv(result: AccessResult, by: str, tr: Translator) -> str:
