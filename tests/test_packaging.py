@@ -50,3 +50,32 @@ def test_the_wheel_holds_the_package_data(tmp_path: Path) -> None:
     assert "soja_map/web/app.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "soja-map = soja_map.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_every_web_module_imports_first_without_a_cycle() -> None:
+    """Each web module can be the first one a process imports (a test file, gunicorn, a script):
+    an import cycle shows only in some orders, so every module is tried first in a fresh process."""
+    web = REPO / "soja_map" / "web"
+    modules = sorted(
+        "soja_map." + ".".join(p.relative_to(REPO / "soja_map").with_suffix("").parts)
+        for p in web.rglob("*.py")
+    )
+    modules = [m.removesuffix(".__init__") for m in modules]
+    code = (
+        "import subprocess, sys\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "def first(m):\n"
+        "    r = subprocess.run([sys.executable, '-c', 'import ' + m], capture_output=True, text=True)\n"
+        "    return None if r.returncode == 0 else (m, r.stderr.strip().splitlines()[-1])\n"
+        "with ThreadPoolExecutor(2) as pool:\n"
+        "    print([x for x in pool.map(first, sys.argv[1:]) if x])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *modules],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert result.stdout.strip() == "[]"
