@@ -24,9 +24,12 @@ from soja_map.analysis import report as report_io
 from soja_map.i18n import translator
 from soja_map.query.filters import Filter
 from soja_map.query.styling import GAP_COLOUR, project_colours
-from soja_map.web import ids, planner
+from soja_map.web import ids
+from soja_map.web.planner import callbacks as planner_callbacks
 from soja_map.web.planner import ids as pid
+from soja_map.web.planner import layout as planner_layout
 from soja_map.web.planner import model as pm
+from soja_map.web.planner import views as planner_views
 from soja_map.web.planner import views as pv
 
 JA = translator("ja")
@@ -35,7 +38,7 @@ EN = translator("en")
 NURSERY_LABEL = "分類: 保育所・地域型保育"
 
 
-ASSETS = str(Path(planner.__file__).parent.parent / "assets")  # planner.css and planner.js
+ASSETS = str(Path(planner_layout.__file__).parent.parent / "assets")  # planner.css and planner.js
 
 
 def tiny_app(dataset, lang: str = "ja") -> Dash:
@@ -48,13 +51,13 @@ def tiny_app(dataset, lang: str = "ja") -> Dash:
                 id=ids.MAP,
                 center=[34.675, 133.745],
                 zoom=13,
-                children=[dl.LayerGroup(planner.map_children(), id=ids.COVERAGE_LAYER)],
+                children=[dl.LayerGroup(planner_views.map_children(), id=ids.COVERAGE_LAYER)],
                 style={"height": "420px", "width": "800px"},
             ),
-            html.Div(planner.layout(dataset, lang), id=ids.COVERAGE_PANEL),
+            html.Div(planner_layout.layout(dataset, lang), id=ids.COVERAGE_PANEL),
         ]
     )
-    planner.register_callbacks(app, dataset)
+    planner_callbacks.register_callbacks(app, dataset)
     return app
 
 

@@ -14,9 +14,12 @@ from selenium.webdriver.common.keys import Keys
 
 from soja_map.analysis import coverage as cov
 from soja_map.query.filters import Filter
-from soja_map.web import ids, planner
+from soja_map.web import ids
+from soja_map.web.planner import callbacks as planner_callbacks
 from soja_map.web.planner import ids as pid
+from soja_map.web.planner import layout as planner_layout
 from soja_map.web.planner import model as pm
+from soja_map.web.planner import views as planner_views
 from soja_map.web.planner import views as pv
 from tests.test_coverage_panel import ASSETS, JA, NURSERY_LABEL
 
@@ -39,14 +42,14 @@ def app_with_a_marker(dataset) -> tuple[Dash, tuple[float, float]]:
                 zoom=15,
                 children=[
                     dl.Marker(position=[lat, lon], id="a-place", children=dl.Popup("card")),
-                    dl.LayerGroup(planner.map_children(), id=ids.COVERAGE_LAYER),
+                    dl.LayerGroup(planner_views.map_children(), id=ids.COVERAGE_LAYER),
                 ],
                 style={"height": "420px", "width": "800px"},
             ),
-            html.Div(planner.layout(dataset, "ja"), id=ids.COVERAGE_PANEL),
+            html.Div(planner_layout.layout(dataset, "ja"), id=ids.COVERAGE_PANEL),
         ]
     )
-    planner.register_callbacks(app, dataset)
+    planner_callbacks.register_callbacks(app, dataset)
     return app, (lon, lat)
 
 

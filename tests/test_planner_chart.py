@@ -162,11 +162,11 @@ def served(dataset):
     """The panel's callbacks and overlay route in a bare Dash app, and its test client."""
     from dash import Dash, html  # noqa: PLC0415
 
-    from soja_map.web import planner  # noqa: PLC0415
+    from soja_map.web.planner import callbacks as planner_callbacks  # noqa: PLC0415
 
     app = Dash(__name__)
     app.layout = html.Div()
-    panel = planner.register_callbacks(app, dataset)
+    panel = planner_callbacks.register_callbacks(app, dataset)
     return panel, app.server.test_client()
 
 

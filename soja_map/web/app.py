@@ -13,11 +13,11 @@ from soja_map.i18n import as_lang, translator
 from soja_map.maps.api import BrowserConfig
 from soja_map.query.basemaps import TileSource, tile_sources
 from soja_map.web import deferred, export_button, perf, pwa
-from soja_map.web import planner as planner_panel
 from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
 from soja_map.web.layout import first_layout
 from soja_map.web.mapdata import Payload
+from soja_map.web.planner.callbacks import register_callbacks as register_planner
 from soja_map.web.security import add_warmer, harden
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -125,7 +125,7 @@ def create_app(
     pwa.register(app, ctx)
     deferred.register(app)
     register_all(app, ctx)
-    planner = planner_panel.register_callbacks(app, data)
+    planner = register_planner(app, data)
     export_button.register_callbacks(
         app,
         data,

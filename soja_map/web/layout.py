@@ -10,11 +10,12 @@ from dash import dcc, html
 from soja_map.i18n import Translator, as_lang, other_lang, translator
 from soja_map.query.styling import REFERENCE_LABELS
 from soja_map.web import deferred, export_button, ids, pwa, views
-from soja_map.web import planner as planner_panel
 from soja_map.web import shelters as shelter_ui
 from soja_map.web.components import attrs, dropdown_labels
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
+from soja_map.web.planner.layout import layout as planner_layout
+from soja_map.web.planner.views import map_children as planner_map_children
 from soja_map.web.state import (
     MAX_ZOOM,
     REFERENCE_KEYS,
@@ -284,7 +285,7 @@ def _nearby_pane(
 
 
 def _planner_pane(ctx: AppContext, state: AppState, tr: Translator) -> html.Section:
-    panel = planner_panel.layout(ctx.data, state.lang, state.planner, state.filter.to_dict())
+    panel = planner_layout(ctx.data, state.lang, state.planner, state.filter.to_dict())
     return html.Section(
         [
             html.P(tr("planner_intro"), className="soja-help"),
@@ -389,7 +390,7 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translato
                 },
             ),
             dl.LayerGroup(near.layer, id=ids.NEARBY_LAYER),
-            dl.LayerGroup(planner_panel.map_children(), id=ids.COVERAGE_LAYER),
+            dl.LayerGroup(planner_map_children(), id=ids.COVERAGE_LAYER),
             dl.ScaleControl(position="bottomleft", imperial=False),
         ],
         id=ids.MAP,
