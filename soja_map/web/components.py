@@ -719,6 +719,28 @@ def search_hits(data: Dataset, hits: Sequence[SearchHit], query: str, tr: Transl
 # -- nearby ---------------------------------------------------------------------------------------
 
 
+def near_link(row: Any, tr: Translator, src: str) -> list[Any]:
+    """A nearby result's name (a button opening its card) and its distance and walking minutes;
+    ``src`` says which list it is in (the places' or the shelters')."""
+    return [
+        html.Button(
+            name_of(row, tr),
+            id={"type": ids.PLACE_LINK, "place": str(row["place_id"]), "src": src},
+            className="soja-link-button",
+            n_clicks=0,
+        ),
+        html.Small(
+            tr(
+                "nearby_row",
+                distance=format_distance(float(row["distance_m"]), tr),
+                walk=tr.number(int(row["walk_minutes"])),
+                elderly=tr.number(int(row["walk_minutes_elderly"])),
+            ),
+            className="soja-near-distance",
+        ),
+    ]
+
+
 def nearby_results(nearest: pd.DataFrame, origin_label: str, tr: Translator) -> Any:
     """The nearest place of each category, with distance and walking minutes (80 / 50 m per minute)."""
     if nearest.empty:
@@ -730,21 +752,7 @@ def nearby_results(nearest: pd.DataFrame, origin_label: str, tr: Translator) -> 
                 [
                     category_icon(str(category), size=18, lang=tr.lang),
                     html.Span(category_label(str(category), tr), className="soja-near-category"),
-                    html.Button(
-                        name_of(row, tr),
-                        id={"type": ids.PLACE_LINK, "place": str(row["place_id"]), "src": "near"},
-                        className="soja-link-button",
-                        n_clicks=0,
-                    ),
-                    html.Small(
-                        tr(
-                            "nearby_row",
-                            distance=format_distance(float(row["distance_m"]), tr),
-                            walk=tr.number(int(row["walk_minutes"])),
-                            elderly=tr.number(int(row["walk_minutes_elderly"])),
-                        ),
-                        className="soja-near-distance",
-                    ),
+                    *near_link(row, tr, "near"),
                 ],
                 className="soja-near-item",
                 **attrs({"data-category": str(category)}),

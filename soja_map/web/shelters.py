@@ -26,7 +26,7 @@ from soja_map.query.hazards import HazardOverlays, load_hazard_overlays
 from soja_map.query.plan_status import plan_status_text
 from soja_map.query.styling import SHELTER_COLOUR
 from soja_map.web import ids
-from soja_map.web.components import attrs, format_distance, name_of
+from soja_map.web.components import attrs, near_link
 from soja_map.web.context import AppContext
 
 SHOW = "on"
@@ -164,21 +164,7 @@ def nearby_shelters(nearest: pd.DataFrame, tr: Translator) -> Any:
         html.Li(
             [
                 html.Span(tr(shelters.CHOICE_MESSAGE[str(key)]), className="soja-near-category"),
-                html.Button(
-                    name_of(row, tr),
-                    id={"type": ids.PLACE_LINK, "place": str(row["place_id"]), "src": "shelter"},
-                    className="soja-link-button",
-                    n_clicks=0,
-                ),
-                html.Small(
-                    tr(
-                        "nearby_row",
-                        distance=format_distance(float(row["distance_m"]), tr),
-                        walk=tr.number(int(row["walk_minutes"])),
-                        elderly=tr.number(int(row["walk_minutes_elderly"])),
-                    ),
-                    className="soja-near-distance",
-                ),
+                *near_link(row, tr, "shelter"),
             ],
             className="soja-near-shelter",
             **attrs({"data-shelter": str(key)}),
