@@ -20,6 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from soja_map.config import Settings  # noqa: E402
 from soja_map.data.dataset import load_dataset  # noqa: E402
+from soja_map.data.schema import CATEGORIES  # noqa: E402
 
 
 def counts(geodata: Path) -> dict[str, object]:
@@ -37,14 +38,7 @@ def counts(geodata: Path) -> dict[str, object]:
     )
     merged = int(sum(1 for f in places["facts"] if isinstance(f, dict) and f.get("shelter")))
     by_project = Counter(p for ps in with_measures["projects"] for p in ps)
-    childcare = {
-        "nursery",
-        "kodomo_en",
-        "kindergarten",
-        "unlicensed_childcare",
-        "child_support_centre",
-        "after_school_club",
-    }
+    childcare = {k for k, c in CATEGORIES.items() if c.group == "child"}
     return {
         "places": len(places),
         "located_places_with_measures_inside_soja": len(with_measures),

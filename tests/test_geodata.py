@@ -20,14 +20,7 @@ from soja_map.data.facts import Facts
 from soja_map.data.schema import CATEGORIES, PositionAccuracy, Role
 from tests.conftest import GEODATA, REPO, SHARED
 
-CHILD_CARE = (
-    "nursery",
-    "kodomo_en",
-    "kindergarten",
-    "unlicensed_childcare",
-    "child_support_centre",
-    "after_school_club",
-)
+CHILD_CARE = tuple(k for k, c in CATEGORIES.items() if c.group == "child")
 
 
 def everything(dataset: Dataset) -> pd.DataFrame:
