@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import numpy as np
 import shapely
 
 from soja_map.analysis import coverage as cov
@@ -21,6 +20,10 @@ from soja_map.data.schema import GEOGRAPHIC_CRS
 from soja_map.errors import ConfigError, RequestError, SojaMapError
 from soja_map.i18n import Lang, as_lang
 from soja_map.query.filters import Filter
+from soja_map.query.share_classes import (  # noqa: F401 - re-exported: the one class rule
+    SHARE_BREAKS,
+    share_class,
+)
 from soja_map.query.shelters import check_choice, sites
 from soja_map.query.shelters import select as select_sites
 from soja_map.web import ids as app_ids
@@ -43,7 +46,6 @@ MEASURE_CHOICES: Final = ("coverage", "access")  # who is within reach; places p
 SHELTER_SOURCE: Final = "category:evacuation_shelter"  # sites by hazard (query.shelters' rule)
 
 # Choropleth classes of share covered (their colours are in soja_map.query.styling).
-SHARE_BREAKS: Final = (0.2, 0.4, 0.6, 0.8)
 
 Report = report_io.Report
 
@@ -316,13 +318,6 @@ class PanelModel:
                 "geometry": [shapely.geometry.mapping(g) for g in simple],
             }
         return self._zones[kind]
-
-
-def share_class(share: float) -> int:
-    """0..4 for the choropleth classes (-1 when the zone has no people)."""
-    if share is None or not np.isfinite(share):
-        return -1
-    return int(np.searchsorted(np.asarray(SHARE_BREAKS), share, side="right"))
 
 
 def city_numbers(report: Report) -> dict[str, float]:

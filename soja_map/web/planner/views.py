@@ -27,6 +27,7 @@ from soja_map.data.dataset import Dataset
 from soja_map.data.schema import CATEGORIES, GEOGRAPHIC_CRS, PLACE_CATEGORIES
 from soja_map.errors import SojaMapError
 from soja_map.i18n import Translator
+from soja_map.query.share_classes import SHARE_BREAKS, share_class
 from soja_map.query.styling import (
     CATCHMENT_COLOUR,
     GAP_COLOUR,
@@ -45,13 +46,11 @@ from soja_map.web.planner.model import (
     MODE_CHOICES,
     RADIUS_MAX_M,
     RADIUS_MIN_M,
-    SHARE_BREAKS,
     PanelModel,
     PanelState,
     Report,
     city_numbers,
     removal_choices,
-    share_class,
 )
 
 planner_ns = Namespace("sojaPlanner", "geo")  # functions of assets/planner.js
