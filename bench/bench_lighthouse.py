@@ -14,6 +14,10 @@ same session and the medians are printed side by side:
   the README deploys it) or, for generated data, by werkzeug in this process; tiles off.
 * the peer: ``GeoDataFrame.explore()`` of the same located places saved to HTML and served by
   ``http.server``, its CDN files replaced by local copies (see bench_app.py: this favours the peer).
+* the Dash floor: the least a Dash app with this stack costs, a bare ``Dash`` page with one
+  dash-leaflet map of the same places as a clustered GeoJSON and a title, served like ours
+  (werkzeug here, with soja-map's compression and trimmed scripts, web/perf.py). What the app
+  spends above it is ours to cut; what the floor spends is Dash's, React's and Leaflet's.
 
 Figures: performance score, Largest Contentful Paint, Total Blocking Time, Time to Interactive,
 bytes transferred, DOM elements and the accessibility score; with --trace, our top long tasks and
@@ -38,11 +42,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import dash_leaflet as dl
 from _serve import gunicorn, in_process
 from bench_app import offline_html, peer_frame, serving_dir
+from dash import Dash, html
 
 from soja_map.config import Settings
 from soja_map.data.dataset import Dataset, load_dataset
+from soja_map.web import perf
 from soja_map.web.app import create_app
 from soja_map.web.synthetic import synthetic_dataset
 
@@ -178,6 +185,36 @@ def serving_peer(data: Dataset) -> Iterator[str]:
             yield url + "explore.html"
 
 
+def floor_app(data: Dataset) -> Dash:
+    """The Dash floor (see the module's docstring)."""
+    located = peer_frame(data)
+    points = json.loads(located[located.geom_type == "Point"][["geometry"]].to_json())
+    (south, west), (north, east) = (
+        (located.total_bounds[1], located.total_bounds[0]),
+        (located.total_bounds[3], located.total_bounds[2]),
+    )
+    app = Dash(__name__, assets_ignore=".*", title="総社市 重点プロジェクトマップ")
+    app.layout = html.Div(
+        [
+            html.H1("総社市 重点プロジェクトマップ", style={"fontSize": "18px", "margin": 0}),
+            dl.Map(
+                [dl.GeoJSON(data=points, cluster=True)],
+                bounds=[[south, west], [north, east]],
+                center=[(south + north) / 2, (west + east) / 2],
+                style={"height": "90vh"},
+            ),
+        ]
+    )
+    perf.install(app)
+    return app
+
+
+@contextlib.contextmanager
+def serving_floor(data: Dataset) -> Iterator[str]:
+    with in_process(floor_app(data).server) as url:
+        yield url
+
+
 def median_of(runs: list[Run]) -> Run:
     def med(name: str) -> float:
         return float(statistics.median(getattr(r, name) for r in runs))
@@ -213,15 +250,16 @@ ROWS = (
 )
 
 
-def report(title: str, ours: Run, peer: Run | None, runs: int) -> None:
+def report(title: str, ours: Run, peer: Run | None, runs: int, floor: Run | None = None) -> None:
     print(f"\n{title} (Lighthouse {LIGHTHOUSE_VERSION}, mobile, median of {runs})")
-    print(f"  {'':28}{'soja-map':>12}{'explore()':>12}{'ours / peer':>13}")
+    print(f"  {'':28}{'soja-map':>12}{'explore()':>12}{'ours / peer':>13}{'Dash floor':>12}")
     for label, name, unit, fmt in ROWS:
         mine, theirs = getattr(ours, name), getattr(peer, name) if peer else None
         scale = 1000 if unit == "s" else 1
         ratio = f"{mine / theirs:11.2f} x" if theirs else f"{'-':>13}"
         t = fmt.format(theirs / scale) if theirs is not None else "-"
-        print(f"  {label:28}{fmt.format(mine / scale):>12}{t:>12}{ratio}  {unit}")
+        f = fmt.format(getattr(floor, name) / scale) if floor is not None else "-"
+        print(f"  {label:28}{fmt.format(mine / scale):>12}{t:>12}{ratio}{f:>12}  {unit}")
     if ours.long_tasks:
         print("  our longest main-thread tasks (ms): ")
         for url, ms in ours.long_tasks:
@@ -259,12 +297,24 @@ def measure_peer(data: Dataset, args: argparse.Namespace) -> Run | None:
             return None
 
 
+def measure_floor(data: Dataset, args: argparse.Namespace) -> Run | None:
+    if args.no_floor:
+        return None
+    with serving_floor(data) as url:
+        return measure(url, args.runs, trace=False)
+
+
 def bench_real(real: Dataset, args: argparse.Namespace, results: dict[str, Any]) -> list[str]:
     with serving_gunicorn(real.geodata_dir) as url:
         ours = measure(url, args.runs, trace=args.trace)
     peer = measure_peer(real, args)
-    report(f"real data: {len(real.places):,} places", ours, peer, args.runs)
-    results["real"] = {"ours": ours.__dict__, "peer": peer.__dict__ if peer else None}
+    floor = measure_floor(real, args)
+    report(f"real data: {len(real.places):,} places", ours, peer, args.runs, floor)
+    results["real"] = {
+        "ours": ours.__dict__,
+        "peer": peer.__dict__ if peer else None,
+        "dash_floor": floor.__dict__ if floor else None,
+    }
     return missed_targets(ours)
 
 
@@ -287,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-big", action="store_true", help="skip the generated data set")
     parser.add_argument("--no-real", action="store_true", help="skip the real data")
     parser.add_argument("--no-peer", action="store_true", help="skip explore()")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare Dash page")
     parser.add_argument("--trace", action="store_true", help="print long tasks and bytes")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--json", type=Path, help="also write the figures here")

@@ -266,6 +266,21 @@ def test_clicking_a_place_shows_its_details_and_its_measures(dash_duo, settings,
     assert dash_duo.get_logs() == []
 
 
+def test_the_address_follows_the_map_as_it_is_zoomed_and_moved(dash_duo, settings, dataset) -> None:
+    """The view goes to the address bar (lat, lon, z) from the browser's own copy of it
+    (sojaMap.viewStore), so a link shared after zooming opens the same view."""
+    open_app(dash_duo, settings, dataset, "?lat=34.67000&lon=133.74000&z=13")
+    dash_duo.wait_for_element(".leaflet-marker-icon")
+    dash_duo.find_element(".leaflet-control-zoom-in").click()
+    wait_query(dash_duo, "z", "14")
+    link = query(dash_duo)
+    assert float(link["lat"]) == pytest.approx(34.67, abs=1e-4)
+    assert float(link["lon"]) == pytest.approx(133.74, abs=1e-4)
+    dash_duo.find_element(".leaflet-control-zoom-out").click()
+    wait_query(dash_duo, "z", "13")
+    assert dash_duo.get_logs() == []
+
+
 def test_search_finds_a_place_in_any_kana_or_width_and_zooms_to_it(
     dash_duo, settings, dataset
 ) -> None:

@@ -222,7 +222,7 @@ def tiny_app(
             dcc.Checklist(id=ids.REFERENCES, options=["boundary", "rail", "towns"], value=refs),
             dcc.Checklist(id=ids.SHELTER_SHOW, options=["on"], value=[]),
             dcc.Dropdown(id=ids.SHELTER_CHOICE, options=["all", "flood"], value="all"),
-            html.Div(export_button.layout(lang), id=ids.EXPORT_SLOT),
+            html.Div(export_button.layout(lang, browser_config.available()), id=ids.EXPORT_SLOT),
         ]
     )
     export_button.register_callbacks(app, dataset, browser=browser_config)

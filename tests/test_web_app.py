@@ -96,6 +96,8 @@ def test_every_callback_finds_its_components_in_the_page(
         )
         rich = state_of(ctx, "?place=station.soja&near=34.67,133.74&view=nearby")
         present = ids_in(shell()) | ids_in(page(ctx, rich))
+        # the planner's panel is drawn when its tab is chosen (web/deferred.py)
+        present |= ids_in(page(ctx, state_of(ctx, "?view=planner")))
         # the shelter layer's sites are drawn when a person shows the layer
         present |= ids_in(shelter_layer(dataset, ["on"], "all", translator("ja"))[0])
         # the planner's what-if targets (pattern ids) are drawn only in remove mode
@@ -234,3 +236,23 @@ def test_numbers_are_formatted_for_the_language(settings: Settings, dataset: Dat
     big = replace(ctx, data=replace(dataset, places=dataset.places.iloc[[0] * 1234]))
     summary = find(page(big, state_of(ctx, "?lang=en")), ids.SUMMARY).children
     assert summary.startswith("Showing 1,234 of 1,234 places")
+
+
+def test_no_callback_needs_the_planner_panel_and_listens_outside_it(
+    settings: Settings, dataset: Dataset
+) -> None:
+    """The planner's panel is drawn only when its tab is opened (web/deferred.py). A callback that
+    needs one of its components and is started by a component that is always there would fail in
+    the browser ("A nonexistent object was used in an Input") whenever the latter changes first;
+    such values are mirrored into the panel (planner/ids.py FILTER) or are optional. (Pattern ids
+    with ALL match nothing when their components are not there, which Dash accepts.)"""
+    app = create_app(settings, dataset)
+    ctx = build_context(settings, dataset, url_for=lambda p: "/" + p)
+    always = ids_in(shell()) | ids_in(page(ctx, state_of(ctx, "")))
+    panel = ids_in(page(ctx, state_of(ctx, "?view=planner"))) - always
+    assert {"cov-source", "cov-filter", "cov-map-click"} <= panel
+    for callback in app._callback_list:
+        named = [d for d in callback["inputs"] + callback["state"] if not d["id"].startswith("{")]
+        needs = {d["id"] for d in named if not d.get("allow_optional")} & panel
+        started_by = {d["id"] for d in callback["inputs"] if not d["id"].startswith("{")} - panel
+        assert not (needs and started_by), (callback["output"], needs, started_by)

@@ -199,19 +199,6 @@ def test_reference_overlays_come_from_their_urls(ctx: AppContext) -> None:
     assert layers[1].hideout["style"]["weight"] > layers[0].hideout["style"]["weight"] / 2
 
 
-def test_the_view_store_accepts_both_shapes_of_center() -> None:
-    assert views.view_store(12, [34.6, 133.7], None) == {
-        "center": [34.6, 133.7],
-        "zoom": 12,
-        "bounds": None,
-    }
-    assert views.view_store(13, {"lat": 34.6, "lng": 133.7}, [[1, 2], [3, 4]])["center"] == [
-        34.6,
-        133.7,
-    ]
-    assert views.view_store(None, [34.6, 133.7], None) is None
-
-
 # -- search and selection -------------------------------------------------------------------------
 
 

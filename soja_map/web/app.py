@@ -12,7 +12,7 @@ from soja_map.data.dataset import Dataset
 from soja_map.i18n import as_lang, translator
 from soja_map.maps.api import BrowserConfig
 from soja_map.query.basemaps import TileSource, tile_sources
-from soja_map.web import deferred, export_button, perf, pwa
+from soja_map.web import deferred, export_button, first_paint, perf, pwa
 from soja_map.web.callbacks import register_all
 from soja_map.web.context import AppContext, build_context
 from soja_map.web.layout import first_layout
@@ -112,16 +112,23 @@ def create_app(
     app.index_string = INDEX.format(lang=lang)
     if basemaps is None and settings.tile_mirror:
         basemaps = tuple(tile_sources(settings.tile_mirror).values())
+    browser = BrowserConfig.from_settings(settings)
     ctx = build_context(
         settings,
         data,
         url_for=lambda path: relative_path(app, path),
         basemaps=basemaps,
+        can_render=browser.available(),
     )
     app.layout = lambda: first_layout(ctx, perf.page_search(app) if has_request_context() else None)
     _add_data_routes(app, ctx)
     prefix = app.config.requests_pathname_prefix
-    perf.install(app, head=pwa.head_html(prefix), favicon=pwa.favicon_html(prefix))
+    perf.install(
+        app,
+        head=pwa.head_html(prefix),
+        favicon=pwa.favicon_html(prefix),
+        entry=first_paint.entry_for(ctx, lambda: request.query_string.decode("latin-1")),
+    )
     pwa.register(app, ctx)
     deferred.register(app)
     register_all(app, ctx)
@@ -131,7 +138,7 @@ def create_app(
         data,
         basemap=settings.basemap if settings.tiles else "none",
         tile_mirror=settings.tile_mirror,
-        browser=BrowserConfig.from_settings(settings),
+        browser=browser,
     )
     harden(
         app,

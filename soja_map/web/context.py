@@ -25,6 +25,7 @@ class AppContext:
     places_url: str
     reference_urls: dict[str, str]
     measure_counts: dict[str, int]  # measure id -> places (located or city-wide) serving it
+    can_render: bool = True  # Chromium is on the server: PNG and report exports are offered
 
     @property
     def total(self) -> int:
@@ -37,6 +38,7 @@ def build_context(
     *,
     url_for: Callable[[str], str],
     basemaps: tuple[TileSource, ...] | None = None,
+    can_render: bool = True,
 ) -> AppContext:
     """Prepare the map data once. ``url_for(path)`` turns a route into a URL (path prefix aware)."""
     mapdata = prepare(data)
@@ -53,4 +55,5 @@ def build_context(
             for key, payload in mapdata.references.items()
         },
         measure_counts={m: counts.get(m, 0) for m in data.plan.measures},
+        can_render=can_render,
     )

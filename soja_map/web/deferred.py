@@ -1,8 +1,8 @@
 """Content that the first screen does not show, drawn in the browser only when it is opened.
 
 A phone spends most of the first load rendering components (React), not downloading them, and
-half of the page's components are in the credits dialog and the list tab, which are hidden until
-asked for. Their content still comes with the page (so it works with no network), but in a
+most of the page's components are in the credits dialog and the list and planner tabs, which are
+hidden until asked for (the planner's also start its callbacks at load). Their content still comes with the page (so it works with no network), but in a
 ``dcc.Store``; a clientside callback (``dash_clientside.sojaDefer.fill`` in assets/soja_boot.js)
 moves it into its container the first time the dialog opens or the tab is chosen. Once filled,
 the server's callbacks keep it up to date as before.
@@ -22,6 +22,7 @@ from soja_map.web.callbacks.clientside import clientside
 OPENED_BY: dict[str, tuple[Input, str]] = {
     ids.CREDITS_BODY: (Input(ids.CREDITS_OPEN, "n_clicks"), "whenClicked"),
     ids.PLACE_LIST: (Input(ids.VIEW_TABS, "value"), "whenList"),
+    ids.COVERAGE_PANEL: (Input(ids.VIEW_TABS, "value"), "whenPlanner"),
 }
 
 

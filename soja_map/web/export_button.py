@@ -68,18 +68,21 @@ PNG_PAGE = Page(paper="A4", landscape=True, dpi=150)
 REPORT_PAGE = Page(paper="A4", landscape=False, dpi=150)
 
 
-def _button(label: str, ident: str, title: str) -> html.Button:
-    return html.Button(label, id=ident, n_clicks=0, title=title, className="soja-export-button")
+def _button(label: str, ident: str, title: str, hidden: bool = False) -> html.Button:
+    return html.Button(
+        label, id=ident, n_clicks=0, title=title, className="soja-export-button", hidden=hidden
+    )
 
 
-def layout(lang: str) -> Component:
-    """The buttons, a status line for screen readers, and the dcc.Download they fill."""
+def layout(lang: str, can_render: bool = True) -> Component:
+    """The buttons, a status line for screen readers, and the dcc.Download they fill. PNG and
+    report are hidden when the server cannot render (``can_render``: BrowserConfig.available)."""
     labels = button_labels(translator(lang))
     return html.Div(
         [
             _button(labels[0], HTML_BUTTON, labels[1]),
-            _button(labels[2], PNG_BUTTON, labels[3]),
-            _button(labels[4], REPORT_BUTTON, labels[5]),
+            _button(labels[2], PNG_BUTTON, labels[3], hidden=not can_render),
+            _button(labels[4], REPORT_BUTTON, labels[5], hidden=not can_render),
             dcc.Dropdown(
                 id=DATA_FORMAT,
                 options=[{"label": DATA_LABELS[k], "value": k} for k in DATA_KINDS],
@@ -193,9 +196,9 @@ def register_callbacks(
 ) -> None:
     """Wire the buttons. ``basemap``: the background of exported maps (pass the app's own, e.g.
     ``settings.basemap``, or "none" when tiles are off); ``tile_mirror``: the URL prefix of a
-    tile cache, if the app uses one. PNG and report are offered only if Chromium is on the server."""
+    tile cache, if the app uses one. (The layout offers PNG and report only if ``browser`` is
+    available.)"""
     browser = browser or BrowserConfig.from_env()
-    can_render = browser.available()
 
     def download(kind: Kind, states: Mapping[str, Any]) -> tuple[Any, str]:
         tr = translator(states["lang"])
@@ -258,22 +261,6 @@ def register_callbacks(
     )
     def _export(_clicks: list[int], states: dict[str, Any]) -> tuple[Any, str]:
         return download(_kind_of(ctx.triggered_id, states["data_format"]), states)
-
-    @app.callback(
-        Output(HTML_BUTTON, "children"),
-        Output(HTML_BUTTON, "title"),
-        Output(PNG_BUTTON, "children"),
-        Output(PNG_BUTTON, "title"),
-        Output(REPORT_BUTTON, "children"),
-        Output(REPORT_BUTTON, "title"),
-        Output(DATA_BUTTON, "children"),
-        Output(DATA_BUTTON, "title"),
-        Output(PNG_BUTTON, "hidden"),
-        Output(REPORT_BUTTON, "hidden"),
-        Input(ids.LANG_STORE, "data"),
-    )
-    def _labels(lang: Any) -> tuple[Any, ...]:
-        return (*button_labels(translator(lang)), not can_render, not can_render)
 
 
 def button_labels(tr: Translator) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from soja_map.web.components import attrs, dropdown_labels
 from soja_map.web.context import AppContext
 from soja_map.web.mapdata import REFERENCE_STYLE_OF
 from soja_map.web.planner.layout import layout as planner_layout
+from soja_map.web.planner.link import PlannerLink
 from soja_map.web.planner.views import map_children as planner_map_children
 from soja_map.web.state import (
     MAX_ZOOM,
@@ -24,6 +25,7 @@ from soja_map.web.state import (
     encode_search,
     parse_search,
 )
+from soja_map.web.static_html import as_static
 
 ns = views.ns
 MIN_ZOOM = 8
@@ -82,9 +84,9 @@ def _stores(ctx: AppContext, state: AppState, tr: Translator) -> list[Any]:
     ]
 
 
-def _header(ctx: AppContext, state: AppState, tr: Translator) -> html.Header:
+def header(ctx: AppContext, state: AppState, tr: Translator) -> html.Header:
     lang = state.lang
-    export = export_button.layout(lang)
+    export = export_button.layout(lang, ctx.can_render)
     return html.Header(
         [
             html.Button(
@@ -127,7 +129,7 @@ def _header(ctx: AppContext, state: AppState, tr: Translator) -> html.Header:
 
 
 def _filter_pane(
-    ctx: AppContext, state: AppState, fv: views.FilterView, tr: Translator
+    ctx: AppContext, state: AppState, fv: views.FilterView, tr: Translator, shelter_count: str
 ) -> html.Section:
     flt = state.filter
     return html.Section(
@@ -221,7 +223,7 @@ def _filter_pane(
                 ],
                 className="soja-block",
             ),
-            shelter_ui.shelter_controls(ctx, tr, state.shelters),
+            shelter_ui.shelter_controls(ctx, tr, state.shelters, shelter_count),
             shelter_ui.hazard_controls(ctx, tr),
         ],
         className="soja-pane soja-pane-filter",
@@ -286,10 +288,14 @@ def _nearby_pane(
 
 def _planner_pane(ctx: AppContext, state: AppState, tr: Translator) -> html.Section:
     panel = planner_layout(ctx.data, state.lang, state.planner, state.filter.to_dict())
+    # a resident's first screen does not draw the planner (its components and the callbacks they
+    # start at load); it is drawn when the tab is chosen, or at once when the link holds its state
+    shown = state.view == "planner" or state.planner != PlannerLink()
     return html.Section(
         [
             html.P(tr("planner_intro"), className="soja-help"),
-            html.Div(panel, id=ids.COVERAGE_PANEL),
+            html.Div(panel if shown else None, id=ids.COVERAGE_PANEL),
+            deferred.holding(ids.COVERAGE_PANEL, None if shown else panel),
         ],
         className="soja-pane soja-pane-planner",
         **attrs({"aria-label": tr("view_planner")}),
@@ -333,7 +339,13 @@ def initial_view(ctx: AppContext, state: AppState) -> dict[str, Any]:
     return {"center": city_centre(ctx), "zoom": None, "bounds": ctx.mapdata.city_bounds}
 
 
-def _map(ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translator) -> dl.Map:
+def _map(
+    ctx: AppContext,
+    state: AppState,
+    near: views.NearbyView,
+    tr: Translator,
+    shelter_sites: list[Any],
+) -> dl.Map:
     start = initial_view(ctx, state)
     # dash-leaflet compares its view with `center` on load, so the centre is always given;
     # without a zoom, the bounds decide
@@ -357,7 +369,7 @@ def _map(ctx: AppContext, state: AppState, near: views.NearbyView, tr: Translato
                 name="soja-reference",
                 style={"zIndex": 350},
             ),
-            *shelter_ui.map_panes(),
+            *shelter_ui.map_panes(shelter_sites),
             dl.GeoJSON(
                 id=ids.SHAPES_LAYER,
                 style=ns("placeStyle"),
@@ -415,11 +427,12 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
         tr,
     )
     details = views.details_view(ctx, state.filter, state.place, tr)
+    shelter_sites, shelter_count = shelter_ui.shown_layer(ctx.data, state.shelters, tr)
     view = state.view if state.view in VIEWS else "filter"
     return html.Div(
         [
             *_stores(ctx, state, tr),
-            _header(ctx, state, tr),
+            header(ctx, state, tr),
             html.Div(
                 [
                     html.Aside(
@@ -434,7 +447,7 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                                 ),
                                 **attrs({"data-a11y-label": tr("resident_views_label")}),
                             ),
-                            _filter_pane(ctx, state, fv, tr),
+                            _filter_pane(ctx, state, fv, tr, shelter_count),
                             _list_pane(ctx, state, tr),
                             _nearby_pane(ctx, state, near, tr),
                             _planner_pane(ctx, state, tr),
@@ -445,12 +458,12 @@ def page(ctx: AppContext, state: AppState) -> html.Div:
                     ),
                     html.Main(
                         [
-                            _map(ctx, state, near, tr),
+                            _map(ctx, state, near, tr, shelter_sites),
                             pwa.cached_notice(ctx, tr),
                             html.Details(
                                 [
                                     html.Summary(tr("legend")),
-                                    html.Div(fv.legend, id=ids.LEGEND),
+                                    html.Div(as_static(fv.legend), id=ids.LEGEND),
                                 ],
                                 id=ids.LEGEND_BOX,
                                 open=True,

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from dash import __version__ as dash_version
 from dash.fingerprint import check_fingerprint
 from flask import Response, request
 from flask_compress import Compress
+from markupsafe import escape
 
 from soja_map.web.mapdata import Payload
 
@@ -133,9 +135,24 @@ def _serve_renderer(app: Dash) -> None:
     )
 
 
-def _index_with(app: Dash, head: str, favicon: str | None) -> None:
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a page shows before the app runs: its language, title and entry point's HTML."""
+
+    lang: str
+    title: str
+    html: str
+
+
+def _index_with(
+    app: Dash, head: str, favicon: str | None, entry: Callable[[], Entry] | None
+) -> None:
     """Filter the page's scripts, load the renderer from a file, add ``head`` to the <head> and
-    replace Dash's 15 KiB favicon.ico with ``favicon`` (a <link>) when given."""
+    replace Dash's 15 KiB favicon.ico with ``favicon`` (a <link>) when given. ``entry()`` gives
+    the page's language, title and entry point (what shows before the app has run)."""
     original = app.interpolate_index
     renderer_url = f"{app.config.requests_pathname_prefix}{RENDERER_ROUTE}?v={dash_version}"
 
@@ -145,14 +162,27 @@ def _index_with(app: Dash, head: str, favicon: str | None) -> None:
         kwargs["metas"] = f"{kwargs.get('metas', '')}\n{head}"
         if favicon is not None:
             kwargs["favicon"] = favicon
-        return str(original(**kwargs))  # type: ignore[no-untyped-call]
+        if entry is None:
+            return str(original(**kwargs))  # type: ignore[no-untyped-call]
+        first = entry()
+        kwargs["app_entry"] = first.html
+        kwargs["title"] = escape(first.title)
+        page = str(original(**kwargs))  # type: ignore[no-untyped-call]
+        return _HTML_LANG.sub(f'<html lang="{escape(first.lang)}"', page, count=1)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
 
 
-def install(app: Dash, *, head: str = "", favicon: str | None = None) -> None:
+def install(
+    app: Dash,
+    *,
+    head: str = "",
+    favicon: str | None = None,
+    entry: Callable[[], Entry] | None = None,
+) -> None:
     """Compression, cache headers, the trimmed script list and the external renderer for ``app``;
-    ``head`` is extra HTML for the page's <head> (the manifest link), ``favicon`` its icon link."""
+    ``head`` is extra HTML for the page's <head> (the manifest link), ``favicon`` its icon link,
+    ``entry`` the page's first paint (web/first_paint.py)."""
     server = app.server
     server.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     server.config.setdefault("COMPRESS_MIMETYPES", list(COMPRESSED_TYPES))
@@ -161,7 +191,7 @@ def install(app: Dash, *, head: str = "", favicon: str | None = None) -> None:
     Compress(server)
     _add_cache_headers(app)
     _serve_renderer(app)
-    _index_with(app, head, favicon)
+    _index_with(app, head, favicon, entry)
     _cache_layout(app)
 
 

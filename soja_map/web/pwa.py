@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, html
+from dash import Dash, html
 from dash import __version__ as dash_version
 from flask import Response, abort
 
@@ -88,19 +88,20 @@ def favicon_html(prefix: str) -> str:
 
 
 def cached_notice(ctx: AppContext, tr: Translator) -> html.P:
-    """The notice shown over the map when the page is the worker's kept copy (hidden otherwise)."""
+    """The notice shown over the map when the page is the worker's kept copy: the worker marks
+    that page's <html data-soja-cached>, and the stylesheet (assets/soja_boot.css) shows the notice
+    only under that mark, so it needs no callback."""
     _start, end = ctx.data.as_of_range()
     return html.P(
         tr("pwa_cached_copy", date=end or tr("pwa_undated")),
         id=ids.CACHED_NOTICE,
         className="soja-cached-notice",
         role="status",
-        hidden=True,
     )
 
 
 def register(app: Dash, ctx: AppContext) -> None:
-    """The worker, manifest and icon routes, and the callback that shows the notice."""
+    """The worker, manifest and icon routes."""
     routes = app.config.routes_pathname_prefix
     prefix = app.config.requests_pathname_prefix
     tr = translator(as_lang(ctx.settings.language))
@@ -123,8 +124,3 @@ def register(app: Dash, ctx: AppContext) -> None:
     server.add_url_rule(f"{routes}{WORKER_ROUTE}", "soja_worker", worker)
     server.add_url_rule(f"{routes}{MANIFEST_ROUTE}", "soja_manifest", manifest_route)
     server.add_url_rule(f"{routes}_soja/<name>", "soja_icon", icon)
-    app.clientside_callback(  # type: ignore[no-untyped-call]
-        ClientsideFunction(namespace="sojaPwa", function_name="cachedCopy"),
-        Output(ids.CACHED_NOTICE, "hidden"),
-        Input(ids.PAGE, "children"),
-    )

@@ -79,9 +79,12 @@ def shown_choice(show: Sequence[str] | None, choice: str | None) -> str | None:
     return shelters.check_choice(choice)
 
 
-def shelter_controls(ctx: AppContext, tr: Translator, shown: str | None = None) -> html.Fieldset:
+def shelter_controls(
+    ctx: AppContext, tr: Translator, shown: str | None = None, count: str = ""
+) -> html.Fieldset:
     """Show the layer, choose a hazard; says the layer is safety information, not a plan measure.
-    ``shown``: the layer as a shared link restores it (``AppState.shelters``)."""
+    ``shown``: the layer as a shared link restores it (``AppState.shelters``); ``count``: the
+    count line for it (shelter_layer)."""
     return html.Fieldset(
         [
             html.Legend(tr("dataui_shelters_legend")),
@@ -101,7 +104,7 @@ def shelter_controls(ctx: AppContext, tr: Translator, shown: str | None = None) 
                 clearable=False,
                 searchable=False,
             ),
-            html.P(id=ids.SHELTER_COUNT, className="soja-summary", role="status"),
+            html.P(count, id=ids.SHELTER_COUNT, className="soja-summary", role="status"),
             html.P(tr("dataui_shelters_note"), className="soja-note"),
         ],
         className="soja-block soja-shelters",
@@ -269,11 +272,22 @@ def hazard_view(
     ], ""
 
 
-def map_panes() -> list[Any]:
-    """The map's groups for the hazard tiles (under the places) and the shelter layer."""
+def shown_layer(data: Dataset, shown: str | None, tr: Translator) -> tuple[list[Any], str]:
+    """The layer and count line a page opens with (``AppState.shelters``; None: not shown), as the
+    controls' callback would draw them, so the first screen needs no callback."""
+    return shelter_layer(data, [SHOW] if shown else [], shown or shelters.DEFAULT_CHOICE, tr)
+
+
+def map_panes(sites: Sequence[Any] = ()) -> list[Any]:
+    """The map's groups for the hazard tiles (under the places) and the shelter layer, with the
+    ``sites`` the page opens with."""
     return [
         dl.Pane(dl.LayerGroup(id=ids.HAZARD_GROUP), name="soja-hazard", style={"zIndex": 300}),
-        dl.Pane(dl.LayerGroup(id=ids.SHELTER_LAYER), name="soja-shelter", style={"zIndex": 450}),
+        dl.Pane(
+            dl.LayerGroup(list(sites), id=ids.SHELTER_LAYER),
+            name="soja-shelter",
+            style={"zIndex": 450},
+        ),
     ]
 
 

@@ -529,20 +529,5 @@ def nearby_view(
 # -- view and URL ---------------------------------------------------------------------------------
 
 
-def view_store(
-    zoom: float | None, center: Any, bounds: list[list[float]] | None
-) -> dict[str, Any] | None:
-    """VIEW_STORE from the map's props (``center`` is a list at first, then {"lat", "lng"})."""
-    if zoom is None or center is None:
-        return None
-    if isinstance(center, Mapping):
-        lat, lon = center.get("lat"), center.get("lng", center.get("lon"))
-    else:
-        lat, lon = center[0], center[1]
-    if lat is None or lon is None:
-        return None
-    return {"center": [float(lat), float(lon)], "zoom": zoom, "bounds": bounds}
-
-
 def credits_view(ctx: AppContext, tr: Translator) -> list[Any]:
     return c.credits(ctx.data, tr)

@@ -81,6 +81,10 @@
 
     var clientside = window.dash_clientside || {};
     window.dash_clientside = Object.assign({}, clientside, {
-        sojaPlanner: Object.assign({}, clientside.sojaPlanner, {chart: chart})
+        sojaPlanner: Object.assign({}, clientside.sojaPlanner, {
+            chart: chart,
+            // the app's filter or map click, copied into the panel (planner/ids.py FILTER)
+            mirror: function (value) { return value; }
+        })
     });
 })();

@@ -2,8 +2,8 @@
  * soja-map: the page's side of the offline copy (the worker is soja_map/web/static/sw.js).
  *
  * Registers the service worker below the app's path prefix (read from Dash's config), tells it
- * which URLs this page loaded before it took control, and (dash_clientside.sojaPwa.cachedCopy)
- * shows the "cached copy" notice when the worker served this page from its cache.
+ * which URLs this page loaded before it took control. (The "cached copy" notice is shown by the
+ * stylesheet when the worker served this page from its cache.)
  */
 (function () {
     "use strict";
@@ -52,14 +52,6 @@
         if (document.readyState === "complete") { whenIdle(); } else { window.addEventListener("load", whenIdle); }
     }
 
-    window.dash_clientside = Object.assign({}, window.dash_clientside, {
-        sojaPwa: {
-            // hidden unless the service worker served this page from its cache
-            cachedCopy: function () {
-                return !document.documentElement.hasAttribute("data-soja-cached");
-            }
-        }
-    });
 })();
 
 /*
@@ -84,7 +76,7 @@
 
 /*
  * dash_clientside.sojaDefer (soja_map.web.deferred): content held in a store until its container
- * is opened (the credits dialog, the list tab) is moved in the first time; after that the
+ * is opened (the credits dialog, the list and planner tabs) is moved in the first time; after that the
  * container keeps what the server's callbacks put there.
  */
 (function () {
@@ -101,7 +93,8 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         sojaDefer: {
             whenClicked: function (clicks, content, current) { return fill(!!clicks, content, current); },
-            whenList: function (tab, content, current) { return fill(tab === "list", content, current); }
+            whenList: function (tab, content, current) { return fill(tab === "list", content, current); },
+            whenPlanner: function (tab, content, current) { return fill(tab === "planner", content, current); }
         }
     });
 })();

@@ -368,6 +368,15 @@
                     }, {enableHighAccuracy: false, timeout: 10000, maximumAge: 60000});
                 });
             },
+            // VIEW_STORE from the map's props, in the browser (a pan costs no round trip for it):
+            // ``center`` is [lat, lon] at first, then {lat, lng}; nothing until both are known
+            viewStore: function (zoom, center, bounds) {
+                if (zoom === null || zoom === undefined || !center) { return null; }
+                var lat = Array.isArray(center) ? center[0] : center.lat;
+                var lon = Array.isArray(center) ? center[1] : (center.lng !== undefined ? center.lng : center.lon);
+                if (lat === null || lat === undefined || lon === null || lon === undefined) { return null; }
+                return {center: [Number(lat), Number(lon)], zoom: zoom, bounds: bounds || null};
+            },
             // the address bar follows the state, without a history entry per pan or click
             replaceUrl: function (search) {
                 if (search === null || search === undefined) { return; }

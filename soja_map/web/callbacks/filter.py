@@ -21,6 +21,7 @@ from soja_map.query.filters import Filter
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
+from soja_map.web.static_html import as_static
 
 
 def controls_for(
@@ -110,7 +111,7 @@ def register(app: Dash, ctx: AppContext) -> None:
             fv.category_options,
             fv.measure_note,
             fv.city_wide,
-            fv.legend,
+            as_static(fv.legend),
         )
 
     @app.callback(

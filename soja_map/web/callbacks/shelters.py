@@ -19,6 +19,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         Input(ids.SHELTER_SHOW, "value"),
         Input(ids.SHELTER_CHOICE, "value"),
         State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,  # the page opens with them drawn (shelters.shown_layer)
     )
     def show_shelters(show: list[str], choice: str, lang: str) -> Any:
         return shelters.shelter_layer(ctx.data, show, choice, translator(lang))

@@ -9,7 +9,7 @@ from dash import ctx as dash_ctx
 
 from soja_map.config import BASEMAPS
 from soja_map.i18n import LANGS, as_lang, translator
-from soja_map.web import ids, views
+from soja_map.web import ids
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
 from soja_map.web.planner.ids import LINK as PLANNER_LINK
@@ -39,15 +39,15 @@ def credits_hidden(trigger: Any) -> bool:
 def register(app: Dash, ctx: AppContext) -> None:
     default_lang = as_lang(ctx.settings.language)
 
-    @app.callback(
+    clientside(
+        app,
+        "viewStore",
         Output(ids.VIEW_STORE, "data"),
         Input(ids.MAP, "zoom"),
         Input(ids.MAP, "center"),
         Input(ids.MAP, "bounds"),
         prevent_initial_call=True,
     )
-    def track_view(zoom: float | None, center: Any, bounds: Any) -> Any:
-        return views.view_store(zoom, center, bounds)
 
     base_input = [Input(ids.BASE_LAYERS, "baseLayer")] if ctx.settings.tiles else []
 
@@ -62,7 +62,9 @@ def register(app: Dash, ctx: AppContext) -> None:
         Input(ids.SHELTER_SHOW, "value"),
         Input(ids.SHELTER_CHOICE, "value"),
         *base_input,
-        *(Input(*prop) for prop in PLANNER_LINK.values()),
+        # the planner's panel is drawn only once its tab is opened (web/deferred.py); until then
+        # its values are None, which planner_link reads as the default settings
+        *(Input(*prop, allow_optional=True) for prop in PLANNER_LINK.values()),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
     )
@@ -91,12 +93,14 @@ def register(app: Dash, ctx: AppContext) -> None:
         Input(ids.URL_TARGET, "data"),
         prevent_initial_call=True,
     )
-    # <html lang> and the tab's title follow the page (rendered again when the language changes)
+    # <html lang> and the tab's title follow the page when it is rendered again (the language
+    # switch); the page the browser loads has them already (web/first_paint.py)
     clientside(
         app,
         "setDocumentLanguage",
         Input(ids.PAGE, "children"),
         State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
     )
     clientside(
         app,

@@ -41,8 +41,8 @@ STATE: Final[dict[str, tuple[str, str]]] = {
     "whatif": (ids.WHATIF_STORE, "data"),
     "removed": (ids.REMOVE, "value"),
     "mode": (ids.MODE, "value"),
-    "filter_data": (app_ids.FILTER_STORE, "data"),
-    "lang": (app_ids.LANG_STORE, "data"),
+    "filter_data": (ids.FILTER, "data"),
+    "lang": (app_ids.LANG_STORE, "data"),  # a State: a new language draws the panel anew
     "measure": (ids.MEASURE, "value"),
     "hazard": (ids.HAZARD, "value"),
 }
@@ -62,12 +62,42 @@ LANGUAGE_OUTPUTS: Final = (
 # what the shared link holds of the panel, by the name planner.link.link_of() takes it
 
 
+def _inputs(props: dict[str, tuple[str, str]]) -> dict[str, Input | State]:
+    """Inputs for the panel's own components, States for the app's (see ids.FILTER)."""
+    return {
+        name: (Input if prop[0].startswith(ids.PANEL_PREFIX) else State)(*prop)
+        for name, prop in props.items()
+    }
+
+
+def _mirror(app: dash.Dash) -> None:
+    """The app's filter and map clicks, copied into the panel when it is there (a callback whose
+    output is not on the page does not run). The filter is copied when the panel appears too; a
+    click only when one happens."""
+    clientside(
+        app,
+        "mirror",
+        Output(ids.FILTER, "data"),
+        Input(app_ids.FILTER_STORE, "data"),
+        namespace="sojaPlanner",
+    )
+    clientside(
+        app,
+        "mirror",
+        Output(ids.MAP_CLICK, "data"),
+        Input(app_ids.MAP, "clickData"),
+        namespace="sojaPlanner",
+        prevent_initial_call=True,
+    )
+
+
 def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     """Wire the panel; the model (population grid, zones) is built once, on first use or by
     ``model.warm()`` (the app registers it to run before gunicorn forks)."""
     model = PanelModel(data)
     runtime = str(app.get_relative_path(runtime_path()))  # type: ignore[no-untyped-call]
     register_route(app, model)
+    _mirror(app)
 
     @app.callback(
         output=[
@@ -78,7 +108,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
             Output(ids.NOTE, "children"),
             Output(ids.CHART_DATA, "data"),
         ],
-        inputs={name: Input(*prop) for name, prop in STATE.items()},
+        inputs=_inputs(STATE),
     )
     def _show(**values: Any) -> tuple[Any, ...]:
         state = state_from(**values)
@@ -111,7 +141,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     @app.callback(
         output=[Output(ids.WHATIF_STORE, "data"), Output(ids.REMOVE, "value")],
         inputs={
-            "click": Input(app_ids.MAP, "clickData"),
+            "click": Input(ids.MAP_CLICK, "data"),
             "targets": Input({"type": ids.TARGET, "id": ALL}, "n_clicks"),
             "_reset": Input(ids.RESET, "n_clicks"),
             "source": Input(ids.SOURCE, "value"),
@@ -144,7 +174,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     @app.callback(
         Output(ids.REMOVE, "options"),
         Input(ids.SOURCE, "value"),
-        Input(app_ids.FILTER_STORE, "data"),
+        Input(ids.FILTER, "data"),
         Input(ids.HAZARD, "value"),
     )
     def _removable(source: Any, flt: Any, hazard: Any = None) -> list[dict[str, str]]:
@@ -235,8 +265,8 @@ def register_scenario_callbacks(app: dash.Dash, model: PanelModel) -> None:
         inputs={
             "names": [Input(ids.SCENARIO_ACTIVE, "value"), Input(ids.SCENARIO_VS, "value")],
             "scenarios": Input(ids.SCENARIOS, "data"),
-            **{n: Input(*STATE[n]) for n in ("source", "radius", "preset", "by", "filter_data")},
-            "lang": Input(app_ids.LANG_STORE, "data"),
+            **_inputs({n: STATE[n] for n in ("source", "radius", "preset", "by", "filter_data")}),
+            "lang": State(app_ids.LANG_STORE, "data"),
         },
     )
     def _compare(names: Any, scenarios: Any, **values: Any) -> Any:
@@ -262,7 +292,7 @@ def _register_second_edition(app: dash.Dash, data: Dataset) -> None:
         Output(ids.MEASURE, "options"),
         *(Output(i, "children") for i in ids.EXTRA_LABELS),
         Input(ids.SOURCE, "value"),
-        Input(app_ids.LANG_STORE, "data"),
+        State(app_ids.LANG_STORE, "data"),
     )
     def _second(source: Any, lang: Any) -> tuple[Any, ...]:
         tr = translator(lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+PANEL_PREFIX: Final = "cov-"  # every id of the planner (its panel, its layers on the map) starts so
 ROOT: Final = "cov-root"
 TITLE: Final = "cov-title"
 SOURCE: Final = "cov-source"
@@ -15,6 +16,10 @@ MODE: Final = "cov-mode"
 REMOVE: Final = "cov-remove"
 RESET: Final = "cov-reset"
 WHATIF_STORE: Final = "cov-whatif-store"
+# The panel is drawn only when its tab is opened (web/deferred.py), so no callback of the panel
+# listens to a component outside it: the app's filter and map clicks are mirrored into these
+FILTER: Final = "cov-filter"
+MAP_CLICK: Final = "cov-map-click"
 SUMMARY: Final = "cov-summary"
 LEGEND: Final = "cov-legend"
 TABLE: Final = "cov-table"

@@ -164,6 +164,8 @@ def layout(
             ),
             _scenarios(link, translator(lang)),
             dcc.Store(id=ids.WHATIF_STORE, data={"add": [list(p) for p in link.added]}),
+            dcc.Store(id=ids.FILTER, data=filter_data or {}),  # the app's filter (callbacks.py)
+            dcc.Store(id=ids.MAP_CLICK, data={}),  # the map's last click (callbacks.py)
             dcc.Store(id=ids.ZONES_KIND, data=""),
             html.Div(id=ids.SUMMARY, role="status", **_ARIA_LIVE),
             html.Div(id=ids.CHART, className="cov-chart"),  # a dcc.Graph once there are results

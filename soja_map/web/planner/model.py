@@ -96,6 +96,10 @@ def toggled(items: list[str], item: str) -> list[str]:
     return [i for i in items if i != item] if item in items else [*items, item]
 
 
+# a click on the map, as the map reports it or as mirrored into the panel (ids.MAP_CLICK)
+MAP_CLICKS: Final = (app_ids.MAP, ids.MAP_CLICK)
+
+
 def next_whatif(
     trigger: str | Mapping[str, Any] | None,
     click: dict[str, Any] | None,
@@ -111,7 +115,7 @@ def next_whatif(
     removes = list(removed or [])
     if isinstance(trigger, Mapping) and trigger.get("type") == ids.TARGET:
         return adds, toggled(removes, str(trigger.get("id")))  # a facility clicked in remove mode
-    if trigger != app_ids.MAP:
+    if trigger not in MAP_CLICKS:
         return [], []
     point = click_lonlat(click)
     if point is None:
