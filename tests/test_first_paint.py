@@ -142,6 +142,12 @@ def test_components_other_than_html_are_left_to_the_app() -> None:
 
     out = str(static_html(html.Div([dcc.Dropdown(id="x", options=["a"]), html.Span("kept")])))
     assert out == "<div><span>kept</span></div>"
+    # one with a class or style keeps its place as an empty box
+    box = dcc.Dropdown(id="y", options=["a"], className="f", style={"minWidth": "9em"})
+    assert (
+        str(static_html(box)) == '<div class="f" style="min-width: 9em" aria-hidden="true"></div>'
+    )
+    assert str(static_html(dcc.Store(id="s", data={"x": 1}))) == ""
 
 
 def test_the_legend_is_one_component_with_the_same_content(

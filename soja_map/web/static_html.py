@@ -44,7 +44,10 @@ def _style(style: dict[str, Any]) -> str:
 
 
 def _attributes(component: Component) -> Markup:
-    props = component.to_plotly_json()["props"]  # type: ignore[no-untyped-call]
+    return _attributes_of(component.to_plotly_json()["props"])  # type: ignore[no-untyped-call]
+
+
+def _attributes_of(props: dict[str, Any]) -> Markup:
     out: list[Markup] = []
     for name, value in props.items():
         if value is None or name == "children":
@@ -61,9 +64,19 @@ def _attributes(component: Component) -> Markup:
     return Markup("").join(out)
 
 
+def _placeholder(component: Component) -> Markup:
+    """An empty box where a component that is not html will be drawn (a dropdown), with its class
+    and style so that it takes its place; nothing for one with neither (a store, a download)."""
+    props = component.to_plotly_json()["props"]  # type: ignore[no-untyped-call]
+    if not props.get("className") and not props.get("style"):
+        return Markup("")
+    kept = {k: props[k] for k in ("className", "style") if props.get(k)}
+    return Markup('<div{} aria-hidden="true"></div>').format(_attributes_of(kept))
+
+
 def _element(component: Component) -> Markup:
     if component._namespace != HTML_NAMESPACE:
-        return Markup("")
+        return _placeholder(component)
     tag = component._type.lower()
     if tag in VOID_ELEMENTS:
         return Markup("<{tag}{attrs}>").format(tag=tag, attrs=_attributes(component))
@@ -76,8 +89,8 @@ def _element(component: Component) -> Markup:
 
 def static_html(node: Any) -> Markup:
     """``node`` (Dash components, text, lists) as HTML, text escaped. Only html components are
-    written; any other component (a dropdown, a download) is left out: it is drawn by its own
-    script once the app runs."""
+    written; any other component (a dropdown, a download) is drawn by its own script once the app
+    runs, so it is an empty box of its class and style here, or nothing (_placeholder)."""
     if node is None or isinstance(node, bool):
         return Markup("")
     if isinstance(node, Component):
