@@ -189,10 +189,7 @@ def floor_app(data: Dataset) -> Dash:
     """The Dash floor (see the module's docstring)."""
     located = peer_frame(data)
     points = json.loads(located[located.geom_type == "Point"][["geometry"]].to_json())
-    (south, west), (north, east) = (
-        (located.total_bounds[1], located.total_bounds[0]),
-        (located.total_bounds[3], located.total_bounds[2]),
-    )
+    west, south, east, north = located.total_bounds
     app = Dash(__name__, assets_ignore=".*", title="総社市 重点プロジェクトマップ")
     app.layout = html.Div(
         [

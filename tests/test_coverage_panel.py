@@ -202,13 +202,13 @@ def test_map_clicks_in_either_form():
 def test_what_if_state_follows_clicks_and_resets(model):
     nurseries = model.facilities("category:nursery", None)
     click = {"latlng": {"lat": 34.67, "lng": 133.74}}
-    assert pm.next_whatif(ids.MAP, click, "add", [], [], nurseries) == ([[133.74, 34.67]], [])
-    assert pm.next_whatif(ids.MAP, click, "off", [], [], nurseries) == ([], [])
+    assert pm.next_whatif(pid.MAP_CLICK, click, "add", [], [], nurseries) == ([[133.74, 34.67]], [])
+    assert pm.next_whatif(pid.MAP_CLICK, click, "off", [], [], nurseries) == ([], [])
     lon, lat = cov.lonlat_of(nurseries)[0]
     on_it = {"latlng": {"lat": lat, "lng": lon}}
     first = nurseries.ids[0]
-    assert pm.next_whatif(ids.MAP, on_it, "remove", [], [], nurseries) == ([], [first])
-    assert pm.next_whatif(ids.MAP, on_it, "remove", [], [first], nurseries) == ([], [])
+    assert pm.next_whatif(pid.MAP_CLICK, on_it, "remove", [], [], nurseries) == ([], [first])
+    assert pm.next_whatif(pid.MAP_CLICK, on_it, "remove", [], [first], nurseries) == ([], [])
     assert pm.next_whatif(pid.RESET, None, "add", [[1, 2]], [first], nurseries) == ([], [])
 
 

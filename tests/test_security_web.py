@@ -154,9 +154,9 @@ def test_too_many_what_if_points_get_400(app: Dash, client: Any) -> None:
 def test_clicks_beyond_the_limit_add_nothing() -> None:
     added = [[133.7, 34.67]] * MAX_WHATIF_POINTS
     click = {"latlng": {"lat": 34.68, "lng": 133.71}}
-    adds, _ = next_whatif("map", click, "add", added, [], None)
+    adds, _ = next_whatif(planner_ids.MAP_CLICK, click, "add", added, [], None)
     assert len(adds) == MAX_WHATIF_POINTS
-    adds, _ = next_whatif("map", click, "add", added[:-1], [], None)
+    adds, _ = next_whatif(planner_ids.MAP_CLICK, click, "add", added[:-1], [], None)
     assert len(adds) == MAX_WHATIF_POINTS
 
 

@@ -26,7 +26,6 @@ from soja_map.query.share_classes import (  # noqa: F401 - re-exported: the one 
 )
 from soja_map.query.shelters import check_choice, sites
 from soja_map.query.shelters import select as select_sites
-from soja_map.web import ids as app_ids
 from soja_map.web.planner import ids
 
 FILTER_SOURCE: Final = "filter"
@@ -96,10 +95,6 @@ def toggled(items: list[str], item: str) -> list[str]:
     return [i for i in items if i != item] if item in items else [*items, item]
 
 
-# a click on the map, as the map reports it or as mirrored into the panel (ids.MAP_CLICK)
-MAP_CLICKS: Final = (app_ids.MAP, ids.MAP_CLICK)
-
-
 def next_whatif(
     trigger: str | Mapping[str, Any] | None,
     click: dict[str, Any] | None,
@@ -115,7 +110,7 @@ def next_whatif(
     removes = list(removed or [])
     if isinstance(trigger, Mapping) and trigger.get("type") == ids.TARGET:
         return adds, toggled(removes, str(trigger.get("id")))  # a facility clicked in remove mode
-    if trigger not in MAP_CLICKS:
+    if trigger != ids.MAP_CLICK:  # the map's click, as mirrored into the panel
         return [], []
     point = click_lonlat(click)
     if point is None:
