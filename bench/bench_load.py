@@ -11,8 +11,9 @@
 2. Replay: ``gunicorn --workers 4 --preload app:server`` on 127.0.0.1; N virtual users (asyncio +
    aiohttp), each replaying the whole recorded session in order, again and again until the time is up.
    Loops are bounded in time and count and only 127.0.0.1 is ever contacted.
-3. Report requests/s, latency p50 / p95 / p99 and errors (HTTP >= 400 or no answer), per load, and
-   with ``--kill-worker`` the errors when one worker is SIGKILLed in the middle of the run.
+3. Report requests/s, latency p50 / p95 / p99 and errors (HTTP >= 400 or no answer), per load, the
+   kinds of request with the highest p95 (where the tail comes from), and with ``--kill-worker``
+   the errors when one worker is SIGKILLed in the middle of the run.
 4. Memory: RSS and USS (private pages, what a worker costs on its own) of the master and of each
    worker from /proc, once the workers are up and after each load; and the time of the first
    coverage callback on a fresh server (the planner's population grid and zones: built before the
@@ -87,6 +88,7 @@ class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
 
 
 # -- recording ---------------------------------------------------------------------------------
@@ -361,6 +363,7 @@ async def _user(
             except (aiohttp.ClientError, TimeoutError):
                 tally.errors += 1
             tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+            tally.by_kind.setdefault(kind_of(req), []).append(tally.latencies_ms[-1])
             sent += 1
 
 
@@ -386,6 +389,35 @@ async def _load(
     return tally, time.monotonic() - started
 
 
+def kind_of(req: Request) -> str:
+    """What a request is, for the tail report: a callback by its first output, else the page,
+    the layout or a static file."""
+    if req.method == "POST":
+        output = str(json.loads(req.body or "{}").get("output", ""))
+        first = output.strip(".").split("...")[0].split("@")[0]
+        return f"callback {first}"
+    if req.page is not None:
+        return "GET layout"
+    if req.path == "/" or req.path.startswith("/?"):
+        return "GET page"
+    return "GET static"
+
+
+def slowest_kinds(tally: Tally, n: int = 5) -> list[dict[str, Any]]:
+    """The ``n`` kinds of request with the highest p95: where the tail comes from."""
+    rows = [
+        {
+            "kind": kind,
+            "count": len(lat),
+            "p50_ms": round(percentile(lat, 50), 1),
+            "p95_ms": round(percentile(lat, 95), 1),
+        }
+        for kind, lat in tally.by_kind.items()
+        if len(lat) >= 2
+    ]
+    return sorted(rows, key=lambda r: -r["p95_ms"])[:n]
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -407,12 +439,20 @@ def run_load(
         "p99_ms": round(percentile(lat, 99), 1),
         "errors": tally.errors,
         "statuses": tally.statuses,
+        "slowest": slowest_kinds(tally),
     }
     print(
         f"  {users:4d} users {elapsed:5.1f} s: {figures['requests']:7,d} requests, "
         f"{figures['rps']:7.1f} req/s, p50 {figures['p50_ms']:6.1f} ms, "
         f"p95 {figures['p95_ms']:7.1f} ms, p99 {figures['p99_ms']:7.1f} ms, "
         f"errors {tally.errors}  {tally.statuses}",
+        flush=True,
+    )
+    print(
+        "       slowest (p50 / p95 ms): "
+        + "; ".join(
+            f"{r['kind']} {r['p50_ms']:.0f} / {r['p95_ms']:.0f}" for r in figures["slowest"][:3]
+        ),
         flush=True,
     )
     return figures
@@ -455,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     durations = list(args.seconds) + [args.seconds[-1]] * len(args.users)
     config = None if args.gunicorn_config == "none" else Path(args.gunicorn_config)
     memory: list[dict[str, Any]] = []
+    print("  machine load before (1/5/15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with serving_gunicorn(args.workers, config) as (base, proc):
         print(f"gunicorn --workers {args.workers} --preload (config {config}), on {base}")
         memory.append(memory_report(proc.pid, "workers up"))

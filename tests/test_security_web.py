@@ -44,7 +44,11 @@ def client(app: Dash) -> Any:
 
 def callback_body(app: Dash, output_part: str, values: dict[str, Any]) -> dict[str, Any]:
     """The JSON body Dash's renderer sends for the callback whose output names ``output_part``."""
-    key = next(k for k in app.callback_map if output_part in k)
+    key = (
+        output_part
+        if output_part in app.callback_map
+        else next(k for k in app.callback_map if output_part in k)
+    )
     spec = app.callback_map[key]
     inputs = [
         {"id": i["id"], "property": i["property"], "value": values.get(i["id"])}

@@ -16,7 +16,7 @@ from soja_map.i18n import translator
 from soja_map.query import shelters as rule
 from soja_map.query.filters import Filter, select
 from soja_map.web import ids, shelters, views
-from soja_map.web.callbacks.details import UNCHANGED, selection_for
+from soja_map.web.callbacks.details import UNCHANGED, pressed_link, selection_for
 from soja_map.web.callbacks.filter import controls_for
 from soja_map.web.callbacks.nearby import UNCHANGED as NEAR_UNCHANGED
 from soja_map.web.callbacks.nearby import near_for
@@ -239,6 +239,16 @@ def test_what_a_click_chooses(ctx: AppContext) -> None:
     city_wide = selection_for(ctx, {**link, "place": "transport.sesshu-kun"}, 1)
     assert city_wide.place == "transport.sesshu-kun"
     assert city_wide.viewport is None
+
+
+def test_a_pressed_name_reaches_the_choice_as_its_link() -> None:
+    link = {"type": ids.PLACE_LINK, "place": "station.soja", "src": "list"}
+    assert pressed_link({"place": "station.soja", "src": "list", "n": 2}) == (link, 2)
+    # what the browser did not send as a press chooses nothing
+    for junk in (None, {}, [], "station.soja", {"place": ["station.soja"]}, {"src": "list"}):
+        assert pressed_link(junk) == (None, 0)
+    assert pressed_link({"place": "station.soja", "src": "list", "n": True})[1] == 0
+    assert pressed_link({"place": "station.soja", "src": "list", "n": "1"})[1] == 0
 
 
 def test_reset_and_show_this_measure_set_the_controls(ctx: AppContext) -> None:

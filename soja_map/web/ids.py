@@ -73,6 +73,7 @@ CACHED_NOTICE = "cached-notice"  # shown when the page is the service worker's k
 
 # pattern-matching id types
 PLACE_LINK = "place-link"  # {"type": PLACE_LINK, "place": id, "src": "list" | "search" | "near"}
+LINK_PRESSED = "link-pressed"  # dcc.Store: the PLACE_LINK last pressed, {"place", "src", "n"}
 MEASURE_LINK = "measure-link"  # {"type": MEASURE_LINK, "measure": id}
 
 # --- shelters and hazard overlays (issue 9) -------------------------------------------------------

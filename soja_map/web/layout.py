@@ -81,6 +81,7 @@ def _stores(ctx: AppContext, state: AppState, tr: Translator) -> list[Any]:
             id=ids.URL_TARGET, data=encode_search(state, lang=as_lang(ctx.settings.language))
         ),
         dcc.Store(id=ids.LIST_PAGE, data=0),
+        dcc.Store(id=ids.LINK_PRESSED, data={}),
     ]
 
 

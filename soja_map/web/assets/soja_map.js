@@ -412,6 +412,15 @@
                     });
                 });
             },
+            // LINK_PRESSED: the name pressed in the list, search results or nearby list. Dash also
+            // calls this when a list is drawn (new links, none pressed): then nothing is sent
+            linkPressed: function () {
+                var cc = window.dash_clientside.callback_context;
+                var pressed = (cc.triggered || []).filter(function (t) { return t.value; });
+                if (pressed.length !== 1) { return noUpdate(); }
+                var link = JSON.parse(pressed[0].prop_id.slice(0, pressed[0].prop_id.lastIndexOf(".")));
+                return {place: link.place, src: link.src, n: pressed[0].value};
+            },
             // phone layout: the menu button opens the panel; choosing a place closes it
             shellClass: function (nToggle, selected, view, current) {
                 var trigger = window.dash_clientside.callback_context.triggered_id;

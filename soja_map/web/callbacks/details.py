@@ -13,6 +13,7 @@ from soja_map.i18n import as_lang
 from soja_map.query.card import has_card
 from soja_map.query.filters import Filter
 from soja_map.web import ids, views
+from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
 
 
@@ -60,13 +61,35 @@ def selection_for(
     return UNCHANGED
 
 
+def pressed_link(pressed: Any) -> tuple[dict[str, Any] | None, int]:
+    """The PLACE_LINK id and press count that LINK_PRESSED holds ({"place", "src", "n"}); (None, 0)
+    for anything else."""
+    if not isinstance(pressed, Mapping) or not isinstance(pressed.get("place"), str):
+        return None, 0
+    n = pressed.get("n")
+    link = {"type": ids.PLACE_LINK, "place": pressed["place"], "src": str(pressed.get("src"))}
+    return link, n if isinstance(n, int) and not isinstance(n, bool) else 0
+
+
 def register(app: Dash, ctx: AppContext) -> None:
+    # A name pressed in the list, the search results or the nearby list reaches the server through
+    # LINK_PRESSED: the browser fills it only on a press (assets/soja_map.js, linkPressed). Listening
+    # to every PLACE_LINK here instead would cost a round trip each time a list is drawn, since Dash
+    # calls a pattern-matching callback when matching components appear.
+    clientside(
+        app,
+        "linkPressed",
+        Output(ids.LINK_PRESSED, "data"),
+        Input({"type": ids.PLACE_LINK, "place": ALL, "src": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(ids.SELECTED_STORE, "data"),
         Output(ids.MAP, "viewport", allow_duplicate=True),
         Input(ids.POINTS_LAYER, "n_clicks"),
         Input(ids.SHAPES_LAYER, "n_clicks"),
-        Input({"type": ids.PLACE_LINK, "place": ALL, "src": ALL}, "n_clicks"),
+        Input(ids.LINK_PRESSED, "data"),
         Input(ids.DETAILS_CLOSE, "n_clicks"),
         Input(ids.SEARCH, "n_submit"),
         State(ids.POINTS_LAYER, "clickData"),
@@ -78,6 +101,8 @@ def register(app: Dash, ctx: AppContext) -> None:
         trigger = dash_ctx.triggered_id
         clicked = args[5] if trigger == ids.POINTS_LAYER else args[6]
         value = dash_ctx.triggered[0]["value"] if dash_ctx.triggered else None
+        if trigger == ids.LINK_PRESSED:
+            trigger, value = pressed_link(args[2])
         chosen = selection_for(ctx, trigger, value, clicked=clicked, query=args[7])
         return (chosen.place, chosen.viewport or no_update) if chosen.changed else (no_update,) * 2
 

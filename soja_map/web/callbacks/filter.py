@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from dash import (
@@ -16,11 +17,12 @@ from dash import (
     ctx as dash_ctx,
 )
 
-from soja_map.i18n import translator
+from soja_map.i18n import as_lang, translator
 from soja_map.query.filters import Filter
 from soja_map.web import ids, views
 from soja_map.web.callbacks.clientside import clientside
 from soja_map.web.context import AppContext
+from soja_map.web.memo import bounded_memo
 from soja_map.web.static_html import as_static
 
 
@@ -45,8 +47,33 @@ def controls_for(
     return None
 
 
+PANEL_MEMO = 128  # filter states kept per worker (about 115 kB each)
+LIST_MEMO = 64  # list pages kept per worker (about 200 kB each)
+
+
+def panel(ctx: AppContext, flt: Filter, references: tuple[str, ...], lang: str) -> tuple[Any, ...]:
+    """The panel's outputs for a filter: summary, the four option lists, notes and legend."""
+    fv = views.filter_view(ctx, flt, references, translator(lang))
+    return (
+        fv.summary,
+        fv.project_options,
+        fv.policy_options,
+        fv.measure_options,
+        fv.category_options,
+        fv.measure_note,
+        fv.city_wide,
+        as_static(fv.legend),
+    )
+
+
+def place_list(ctx: AppContext, flt: Filter, page: int, place: str | None, lang: str) -> Any:
+    return views.list_view(ctx, flt, page, place, translator(lang))
+
+
 def register(app: Dash, ctx: AppContext) -> None:
     plan = ctx.data.plan
+    panel_of = bounded_memo(functools.partial(panel, ctx), PANEL_MEMO)
+    list_of = bounded_memo(functools.partial(place_list, ctx), LIST_MEMO)
 
     @app.callback(
         Output(ids.FILTER_STORE, "data"),
@@ -100,19 +127,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def update_panel(filter_data: dict[str, Any], references: list[str], lang: str) -> Any:
-        fv = views.filter_view(
-            ctx, Filter.from_dict(filter_data), references or [], translator(lang)
-        )
-        return (
-            fv.summary,
-            fv.project_options,
-            fv.policy_options,
-            fv.measure_options,
-            fv.category_options,
-            fv.measure_note,
-            fv.city_wide,
-            as_static(fv.legend),
-        )
+        return panel_of(Filter.from_dict(filter_data), tuple(references or ()), as_lang(lang))
 
     @app.callback(
         Output(ids.MAP, "viewport", allow_duplicate=True),
@@ -177,5 +192,4 @@ def register(app: Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def update_list(filter_data: dict[str, Any], page: int, place: str | None, lang: str) -> Any:
-        tr = translator(lang)
-        return views.list_view(ctx, Filter.from_dict(filter_data), page or 0, place, tr)
+        return list_of(Filter.from_dict(filter_data), page or 0, place, as_lang(lang))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any, Final
 
 import dash
@@ -9,10 +11,11 @@ from dash import ALL, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from soja_map.data.dataset import Dataset
-from soja_map.i18n import translator
+from soja_map.i18n import as_lang, translator
 from soja_map.query.shelters import check_choice
 from soja_map.web import ids as app_ids
 from soja_map.web.callbacks.clientside import clientside
+from soja_map.web.memo import bounded_memo, key_of
 from soja_map.web.planner import access_view, ids
 from soja_map.web.planner.chart import runtime_path, with_runtime
 from soja_map.web.planner.link import MAX_SCENARIOS, after_event, scenario_named, scenarios_of
@@ -91,6 +94,16 @@ def _mirror(app: dash.Dash) -> None:
     )
 
 
+SHOW_MEMO = 32  # panel states kept per worker (a town table and chart: about 300 kB each)
+SHOW_KEY = 16_000  # a state with more what-if sites than this holds is drawn, not kept
+
+
+def _shown(model: PanelModel, key: str) -> tuple[Any, ...]:
+    """The panel's outputs for the state whose input values ``key`` holds (memo.key_of)."""
+    state = state_from(**json.loads(key))
+    return access_view.show(model, state, translator(state.lang))
+
+
 def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     """Wire the panel; the model (population grid, zones) is built once, on first use or by
     ``model.warm()`` (the app registers it to run before gunicorn forks)."""
@@ -98,6 +111,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     runtime = str(app.get_relative_path(runtime_path()))  # type: ignore[no-untyped-call]
     register_route(app, model)
     _mirror(app)
+    show_of = bounded_memo(functools.partial(_shown, model), SHOW_MEMO, max_key_chars=SHOW_KEY)
 
     @app.callback(
         output=[
@@ -111,8 +125,7 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
         inputs=_inputs(STATE),
     )
     def _show(**values: Any) -> tuple[Any, ...]:
-        state = state_from(**values)
-        *outputs, chart_data = access_view.show(model, state, translator(state.lang))
+        *outputs, chart_data = show_of(key_of(values))
         return (*outputs, with_runtime(chart_data, runtime))
 
     @app.callback(
@@ -180,9 +193,11 @@ def register_callbacks(app: dash.Dash, data: Dataset) -> PanelModel:
     def _removable(source: Any, flt: Any, hazard: Any = None) -> list[dict[str, str]]:
         return removal_options(model.facilities(source, flt, check_choice(hazard)))
 
+    labels_in = bounded_memo(lambda lang: labels(data, translator(lang)), 2)
+
     @app.callback(*LANGUAGE_OUTPUTS, Input(app_ids.LANG_STORE, "data"))
     def _language(lang: Any) -> tuple[Any, ...]:
-        return labels(data, translator(lang))
+        return labels_in(as_lang(lang))  # type: ignore[no-any-return]
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
