@@ -10,20 +10,22 @@ import sys
 
 from soja_map.config import Settings
 from soja_map.data.dataset import load_dataset
-from soja_map.errors import SojaMapError, ValidationError
+from soja_map.errors import SojaMapError
 from soja_map.web.app import create_app
+from soja_map.web.security import DevRequestHandler, refusal
 
 settings = Settings.from_env()
 try:
     dataset = load_dataset(settings)
-except ValidationError as exc:
-    sys.exit(
-        f"soja-map: refusing to start: the data in {settings.geodata_dir} is not valid.\n{exc}"
-    )
 except SojaMapError as exc:
-    sys.exit(f"soja-map: refusing to start: {exc}")
+    sys.exit(refusal(settings.geodata_dir, exc))
 app = create_app(settings, dataset)
 server = app.server
 
 if __name__ == "__main__":
-    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        debug=settings.debug,
+        request_handler=DevRequestHandler,
+    )

@@ -201,14 +201,42 @@ def serve(
 ) -> None:
     """Start the map app (Dash) on the bundled data: http://127.0.0.1:8050 by default."""
     from soja_map.web.app import create_app  # noqa: PLC0415
+    from soja_map.web.security import DevRequestHandler, refusal  # noqa: PLC0415
 
     overrides = {"host": host, "port": port, "debug": debug, "tiles": tiles, "basemap": basemap}
     settings = ctx.settings.with_(**{k: v for k, v in overrides.items() if v is not None})
-    app = create_app(settings, ctx.dataset())
+    try:
+        data = ctx.dataset()
+    except SojaMapError as exc:
+        click.echo(refusal(settings.geodata_dir, exc), err=True)
+        sys.exit(1)
+    app = create_app(settings, data)
     click.echo(
-        f"soja-map: serving {ctx.dataset().places.shape[0]} places on http://{settings.host}:{settings.port}"
+        f"soja-map: serving {data.places.shape[0]} places on http://{settings.host}:{settings.port}"
     )
-    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        debug=settings.debug,
+        request_handler=DevRequestHandler,
+    )
+
+
+# -- output files --------------------------------------------------------------------------------
+
+
+def _refuse_missing_folders(*paths: Path | None) -> None:
+    """Stop before any work when an output's folder does not exist: soja-map creates no folder it
+    was not asked to, and writes nothing when one output cannot be written.
+
+    The rule and its message are data.io's (``require_folder``, which every write without
+    ``create_folders`` applies too).
+    """
+    from soja_map.data.io import require_folder  # noqa: PLC0415
+
+    for path in paths:
+        if path is not None:
+            require_folder(path)
 
 
 # -- coverage ------------------------------------------------------------------------------------
@@ -411,6 +439,7 @@ def coverage(
         raise click.UsageError("--population needs --population-column (the column of people)")
     if output is None and fmt == "xlsx":
         raise click.UsageError("xlsx needs a file: add -o FILE.xlsx")
+    _refuse_missing_folders(output, gaps_path)
     chosen = named_preset(preset) if preset else None
     if chosen is not None and radius is not None and radius != chosen.radius_m:
         raise click.UsageError(
@@ -576,6 +605,7 @@ def access(
         raise click.UsageError("choose facilities with --category, --measure or --project")
     if population_path is not None and not population_column:
         raise click.UsageError("--population needs --population-column (the column of people)")
+    _refuse_missing_folders(output)
     request = CoverageRequest(
         categories=categories,
         measures=measures,
@@ -604,7 +634,7 @@ def _write_access(result: Any, by: str, fmt: str | None, output: Path | None, tr
         if output is None:
             click.echo(text.removeprefix("\ufeff"), nl=False)
         else:
-            atomic_write_text(output, text)
+            atomic_write_text(output, text, create_folders=False)
             click.echo(f"wrote {output} ({chosen}, by {by}, {len(result.table(by))} rows)")
         return
     if output is not None:
@@ -763,6 +793,8 @@ def export(
         )
     except api.ExportUsageError as exc:
         raise click.UsageError(str(exc)) from None
+    # with --each-project, -o, --png and --pdf name folders: a missing one is made, its parent not
+    _refuse_missing_folders(output, png, pdf, report, *data_files)
     settings = ctx.settings
     data = ctx.dataset()
     flt = api.filter_from_names(

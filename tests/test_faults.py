@@ -68,3 +68,22 @@ def test_the_folder_must_exist(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         atomic_write_text(missing / "x.csv", "a", create_folders=False)
     assert not (tmp_path / "no").exists()
+
+
+def test_the_next_write_of_any_layer_removes_every_leftover(tmp_path: Path) -> None:
+    folder = tmp_path / "geodata"
+    folder.mkdir()
+    layer, other = folder / "layer.geojson", folder / "other.geojson"
+    for path in (layer, other):
+        path.write_text('{"type": "FeatureCollection", "features": []}\n', encoding="utf-8")
+    # what killed writers of both layers left (names as tempfile makes them), and a file of the
+    # user's own that only looks similar
+    left = [folder / ".layer.geojson.k3j2ab_9.tmp", folder / ".other.geojson.zz01xy7q.tmp"]
+    for path in left:
+        path.write_bytes(b"x" * 1000)
+    mine = folder / ".notes.tmp"
+    mine.write_text("keep me", encoding="utf-8")
+    assert expand_paths([folder]) == [layer, other]  # never read as layers
+    atomic_write_text(other, '{"type": "FeatureCollection", "features": []}\n')
+    assert not any(p.exists() for p in left)
+    assert mine.read_text(encoding="utf-8") == "keep me"

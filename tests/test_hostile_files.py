@@ -228,3 +228,46 @@ def test_the_app_refuses_to_start_with_the_report_validate_gives(
     assert lines
     for line in lines:
         assert line in started.stderr
+
+
+def test_each_refused_value_is_located_and_the_rest_of_its_file_still_checked(
+    capsys: pytest.CaptureFixture[str], geodata_copy: Path
+) -> None:
+    path = geodata_copy / LAYER
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    features = doc["features"]
+    ids = [f["properties"]["id"] for f in features[:4]]
+    features[0]["properties"]["name_ja"] = "@SURROGATE@"
+    features[1]["geometry"]["coordinates"][0] = "@HUGE@"
+    features[2]["geometry"]["coordinates"][1] = "@NAN@"
+    features[3]["properties"]["name_ja"] = 42  # an ordinary problem, in the same file
+    text = json.dumps(doc, ensure_ascii=False)
+    for mark, raw in (("SURROGATE", '"\\ud800 保育園"'), ("HUGE", "1e400"), ("NAN", "NaN")):
+        text = text.replace(f'"@{mark}@"', raw)
+    path.write_text(text, encoding="utf-8")
+    status, out = validate(capsys, geodata_copy)
+    assert status == 1
+    lines = problem_lines(out, path)
+    where = [
+        (0, "name_ja", "text-surrogate"),
+        (1, "geometry.coordinates", "number-out-of-range"),
+        (2, "geometry.coordinates", "number-not-finite"),
+    ]
+    for index, field, code in where:
+        mine = [line for line in lines if f"feature {index} (id={ids[index]})" in line]
+        # one problem each: the refused value, not also "missing" or "invalid" for the same field
+        assert len(mine) == 1, (index, lines)
+        assert f"field '{field}'" in mine[0], mine
+        assert f"[{code}]" in mine[0], mine
+    assert any(f"feature 3 (id={ids[3]})" in line and "name_ja" in line for line in lines), lines
+    # the file is counted with the others, and the JSON report names the same places
+    assert f"{len(list(geodata_copy.glob('*.geojson')))} file(s)" in out
+    status, out = validate(capsys, geodata_copy, "--format", "json")
+    assert status == 1
+    located = {
+        (p["feature_index"], p["feature_id"], p["field"], p["code"])
+        for p in json.loads(out)["problems"]
+        if p["file"] == str(path)
+    }
+    for index, field, code in where:
+        assert (index, ids[index], field, code) in located, located

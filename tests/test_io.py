@@ -107,3 +107,34 @@ def test_read_vector_without_crs_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text('WKT,pop\n"POINT (1 2)",5\n', encoding="utf-8")
     with pytest.raises(CRSError, match="no coordinate reference system"):
         sio.read_vector(path)
+
+
+def test_the_located_reader_finds_every_refused_value_and_where_it_is() -> None:
+    data = (
+        b'{"a": [1, NaN, {"b": 1e400}], "\\udc00k": "x", "c": "\\ud800",'
+        b' "d": 1' + b"0" * 40 + b', "e": [-Infinity], "ok": 2.5}'
+    )
+    with pytest.raises(sio.ReadLimitError):
+        sio.loads_bounded(data)  # the strict reader stops at the first
+    doc, refused = sio.loads_located(data)
+    where = {path: error.code for path, error in refused}
+    assert where == {
+        ("a", 1): "number-not-finite",
+        ("a", 2, "b"): "number-out-of-range",
+        ("\\udc00k",): "text-surrogate",
+        ("c",): "text-surrogate",
+        ("d",): "number-too-long",
+        ("e", 0): "number-not-finite",
+    }
+    assert doc == {
+        "a": [1, None, {"b": None}],
+        "\\udc00k": "x",
+        "c": None,
+        "d": None,
+        "e": [None],
+        "ok": 2.5,
+    }
+    json.dumps(doc).encode("utf-8")  # what is left is plain, encodable JSON
+    # file-level limits are still raised
+    with pytest.raises(sio.ReadLimitError, match="nested"):
+        sio.loads_located(b"[" * 40 + b"]" * 40)

@@ -33,6 +33,7 @@ from soja_map.analysis.provenance import (
 )
 from soja_map.data.facts import HAZARD_MESSAGE, Hazard
 from soja_map.data.io import (
+    append_safe_row,
     atomic_write_bytes,
     atomic_write_text,
     dumps_feature_collection,
@@ -407,16 +408,6 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-# OWASP CSV injection: every cell goes through data.io.safe_cell (numbers stay numbers).
-def _append_text_safe(sheet: Any, values: list[Any]) -> None:
-    """Append a row to an openpyxl sheet with every string stored as text, never as a formula
-    (openpyxl makes any string beginning with '=' a formula); numbers stay numbers."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
-
-
 def csv_table_rows(report: Report, by: str, tr: Translator) -> list[list[Any]]:
     """The table as CSV rows: the header (row 1 in Excel), then a row per zone."""
     frame = display_frame(table_of(report, by), by, tr)
@@ -539,12 +530,12 @@ def _xlsx_table(sheet: Any, report: Report, by: str, tr: Translator) -> None:
     from openpyxl.styles import Font  # noqa: PLC0415 - only when writing xlsx
 
     frame = display_frame(table_of(report, by), by, tr)
-    _append_text_safe(sheet, [frame.index.name, *frame.columns])
+    append_safe_row(sheet, [frame.index.name, *frame.columns])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     first_data = sheet.max_row + 1
     for name, row in frame.iterrows():
-        _append_text_safe(sheet, [name, *(cell_value(v) for v in row)])
+        append_safe_row(sheet, [name, *(cell_value(v) for v in row)])
     xlsx_formats(sheet, list(table_of(report, by).columns), first_data)
 
 
@@ -608,19 +599,19 @@ def to_xlsx(
         tr("report_xlsx_details"),
     ]
     for text in header:
-        _append_text_safe(sheet, [text])
+        append_safe_row(sheet, [text])
     sheet["A1"].font = Font(bold=True)
     sheet.append([])
     _xlsx_table(sheet, report, by, tr)
     about = book.create_sheet(tr("report_sheet_about"))
     for r in rows:
-        _append_text_safe(about, [r.label, r.value])
+        append_safe_row(about, [r.label, r.value])
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 120
     gaps = book.create_sheet(tr("report_sheet_gaps"))
-    _append_text_safe(gaps, [gap_label(c, tr) for c in GAP_COLUMNS])
+    append_safe_row(gaps, [gap_label(c, tr) for c in GAP_COLUMNS])
     for _, row in result_of(report).gaps.iterrows():
-        _append_text_safe(gaps, [cell_value(row[c]) for c in GAP_COLUMNS])
+        append_safe_row(gaps, [cell_value(row[c]) for c in GAP_COLUMNS])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

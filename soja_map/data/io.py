@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import json
 import math
 import os
@@ -95,8 +94,12 @@ def json_depth(data: bytes) -> int:
     return int(np.cumsum(step).max()) if step.size else 0
 
 
-def _number_constant(name: str) -> Any:
-    raise ReadLimitError(
+# The strictness rules for values (numbers and texts), one place for both readers: loads_bounded
+# raises the first one broken, loads_located finds each and where it is.
+
+
+def _not_finite(name: str) -> ReadLimitError:
+    return ReadLimitError(
         "number-not-finite",
         f"{name} is not a JSON number (RFC 8259 has no NaN or Infinity)",
         value=name,
@@ -104,27 +107,67 @@ def _number_constant(name: str) -> Any:
     )
 
 
-def _parse_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ReadLimitError(
-            "number-out-of-range",
-            "a number is too large to be represented",
-            value=text if len(text) < 40 else text[:39] + "…",
-            expected="a finite number (at most about 1.8e308)",
+def _float_error(text: str) -> ReadLimitError | None:
+    if math.isfinite(float(text)):
+        return None
+    return ReadLimitError(
+        "number-out-of-range",
+        "a number is too large to be represented",
+        value=text if len(text) < 40 else text[:39] + "…",
+        expected="a finite number (at most about 1.8e308)",
+    )
+
+
+def _int_error(text: str) -> ReadLimitError | None:
+    if len(text.lstrip("-")) <= MAX_INT_DIGITS:
+        return None
+    return ReadLimitError(
+        "number-too-long",
+        f"an integer has {len(text.lstrip('-')):,} digits",
+        value=text[:20] + "…",
+        expected=f"at most {MAX_INT_DIGITS} digits",
+    )
+
+
+def _text_error(text: str) -> ReadLimitError | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return ReadLimitError(
+            "text-surrogate",
+            "a text holds a lone surrogate escape (half of a UTF-16 pair), which is no character",
+            value=text.encode("utf-8", "backslashreplace").decode("utf-8")[:60],
+            expected="valid Unicode text",
         )
-    return value
+    return None
+
+
+def _number_constant(name: str) -> Any:
+    raise _not_finite(name)
+
+
+def _parse_float(text: str) -> float:
+    error = _float_error(text)
+    if error is not None:
+        raise error
+    return float(text)
 
 
 def _parse_int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise ReadLimitError(
-            "number-too-long",
-            f"an integer has {len(text.lstrip('-')):,} digits",
-            value=text[:20] + "…",
-            expected=f"at most {MAX_INT_DIGITS} digits",
-        )
+    error = _int_error(text)
+    if error is not None:
+        raise error
     return int(text)
+
+
+def _check_depth(data: bytes, max_depth: int) -> None:
+    depth = json_depth(data)
+    if depth > max_depth:
+        raise ReadLimitError(
+            "json-too-deep",
+            f"arrays and objects are nested {depth:,} deep",
+            expected=f"at most {max_depth} levels",
+        )
 
 
 def loads_bounded(data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
@@ -134,19 +177,83 @@ def loads_bounded(data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     and json.JSONDecodeError for text that is not JSON.
     """
     text = decode_utf8(data)
-    depth = json_depth(data)
-    if depth > max_depth:
-        raise ReadLimitError(
-            "json-too-deep",
-            f"arrays and objects are nested {depth:,} deep",
-            expected=f"at most {max_depth} levels",
-        )
+    _check_depth(data, max_depth)
     doc = json.loads(
         text, parse_constant=_number_constant, parse_float=_parse_float, parse_int=_parse_int
     )
     if _SURROGATE_ESCAPE.search(data):
         _refuse_lone_surrogates(doc)
     return doc
+
+
+JsonPath = tuple[str | int, ...]
+
+
+class _Refused:
+    """A value the strict rules refuse, held in its place by loads_located's parse."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ReadLimitError) -> None:
+        self.error = error
+
+
+def _lenient_float(text: str) -> Any:
+    error = _float_error(text)
+    return float(text) if error is None else _Refused(error)
+
+
+def _lenient_int(text: str) -> Any:
+    error = _int_error(text)
+    return int(text) if error is None else _Refused(error)
+
+
+def loads_located(
+    data: bytes, *, max_depth: int = MAX_JSON_DEPTH
+) -> tuple[Any, list[tuple[JsonPath, ReadLimitError]]]:
+    """The JSON document with every value loads_bounded would refuse (NaN, Infinity, a number too
+    large or too long, a text with a lone surrogate) replaced by None, and each refusal with where
+    it was: the keys and indexes from the top (("features", 3, "properties", "name_ja")). A key
+    holding a lone surrogate is kept in its escaped form.
+
+    For reports that name the feature and the field; file-level limits (depth, UTF-8, JSON syntax)
+    raise as in loads_bounded.
+    """
+    text = decode_utf8(data)
+    _check_depth(data, max_depth)
+    doc = json.loads(
+        text,
+        parse_constant=lambda name: _Refused(_not_finite(name)),
+        parse_float=_lenient_float,
+        parse_int=_lenient_int,
+    )
+    found: list[tuple[JsonPath, ReadLimitError]] = []
+    return _settle(doc, (), found), found
+
+
+def _settle(node: Any, path: JsonPath, found: list[tuple[JsonPath, ReadLimitError]]) -> Any:
+    """``node`` with refused values replaced by None, noting each (depth is bounded before)."""
+    if isinstance(node, _Refused):
+        found.append((path, node.error))
+        return None
+    if isinstance(node, str):
+        error = _text_error(node)
+        if error is not None:
+            found.append((path, error))
+            return None
+        return node
+    if isinstance(node, list):
+        return [_settle(item, (*path, i), found) for i, item in enumerate(node)]
+    if isinstance(node, dict):
+        settled: dict[str, Any] = {}
+        for raw, value in node.items():
+            key, error = raw, _text_error(raw)
+            if error is not None:
+                key = raw.encode("utf-8", "backslashreplace").decode("utf-8")
+                found.append(((*path, key), error))
+            settled[key] = _settle(value, (*path, key), found)
+        return settled
+    return node
 
 
 def _strings(doc: Any) -> Iterator[str]:
@@ -165,15 +272,9 @@ def _strings(doc: Any) -> Iterator[str]:
 def _refuse_lone_surrogates(doc: Any) -> None:
     """A \\ud800 escape without its pair is valid JSON but no text: refuse it here, not at render."""
     for text in _strings(doc):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ReadLimitError(
-                "text-surrogate",
-                "a text holds a lone surrogate escape (half of a UTF-16 pair), which is no character",
-                value=text.encode("utf-8", "backslashreplace").decode("utf-8")[:60],
-                expected=f"valid Unicode text (position {exc.start})",
-            ) from None
+        error = _text_error(text)
+        if error is not None:
+            raise error
 
 
 def decode_utf8(data: bytes) -> str:
@@ -204,17 +305,14 @@ def atomic_write_bytes(path: Path, data: bytes, *, create_folders: bool = True) 
 
     The data goes to a temporary file in the same folder, is flushed to disk, then renamed over
     the target (``os.replace`` is atomic on POSIX and Windows). Any failure leaves the old file.
-    Writers of one folder take turns (a lock on the folder), so a temporary file left for the
-    same target is a dead writer's and is removed first. With ``create_folders=False`` the folder
+    Writers of one folder take turns (a lock on the folder), so any temporary file of ours found
+    there (for this target or another) is a dead writer's and is removed first. With ``create_folders=False`` the folder
     must exist: a mistyped output path is an error, not a new tree of folders.
     """
     path = Path(path)
     if create_folders:
         path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.parent.is_dir():
-        raise FolderMissingError(
-            f"{path}: the folder {path.parent} does not exist; create it first (nothing was written)"
-        )
+    require_folder(path)
     with _folder_lock(path.parent):
         remove_stale_temporaries(path)
         fd, tmp_name = tempfile.mkstemp(prefix=_tmp_prefix(path), suffix=".tmp", dir=path.parent)
@@ -231,16 +329,31 @@ def atomic_write_bytes(path: Path, data: bytes, *, create_folders: bool = True) 
             raise
 
 
+def require_folder(path: Path) -> None:
+    """FolderMissingError unless ``path``'s folder exists: soja-map makes no folder it was not
+    asked to (a mistyped output path is an error, not a new tree of folders)."""
+    if not Path(path).parent.is_dir():
+        raise FolderMissingError(
+            f"{path}: the folder {Path(path).parent} does not exist; create it first "
+            "(nothing was written)"
+        )
+
+
 def _tmp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
+# what tempfile.mkstemp(prefix=_tmp_prefix(target), suffix=".tmp") names: ".<target>.<8 chars>.tmp"
+_OUR_TEMPORARY: Final = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
 def remove_stale_temporaries(path: Path) -> list[Path]:
-    """Remove the temporary files an interrupted write of ``path`` left (call under the lock)."""
+    """Remove the temporary files interrupted writes left in ``path``'s folder, whatever file they
+    were writing (call under the folder's lock: no live writer then has one)."""
     stale = [
         p
-        for p in path.parent.glob(f"{glob.escape(_tmp_prefix(path))}*.tmp")
-        if p.is_file() and not p.is_symlink()
+        for p in path.parent.glob(".*.tmp")
+        if _OUR_TEMPORARY.fullmatch(p.name) and p.is_file() and not p.is_symlink()
     ]
     for p in stale:
         p.unlink(missing_ok=True)
@@ -358,10 +471,30 @@ def finite(x: float) -> bool:
 FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
+def looks_like_formula(value: Any) -> bool:
+    """Text a spreadsheet could take for a formula: it begins with = + - @ tab or CR (the OWASP
+    CSV-injection rule), also after leading spaces (a CR turned into a space by a one-line cell).
+    Numbers are never formulas. The one rule for every CSV and XLSX soja-map writes."""
+    return isinstance(value, str) and (
+        value.startswith(FORMULA_TRIGGERS) or value.lstrip(" \u3000").startswith(FORMULA_TRIGGERS)
+    )
+
+
 def safe_cell(value: Any) -> Any:
-    """A spreadsheet cell that no spreadsheet runs: text beginning with = + - @ tab or CR gets a
-    leading apostrophe (the OWASP CSV-injection rule); numbers and other values stay as they are.
-    The one rule for every CSV/XLSX soja-map writes (coverage reports, place lists)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """A CSV cell that no spreadsheet runs: formula-like text (``looks_like_formula``) gets a
+    leading apostrophe; numbers and other values stay as they are. (XLSX cells keep their text and
+    are marked as text instead: analysis.report.)"""
+    return "'" + value if looks_like_formula(value) else value
+
+
+def append_safe_row(sheet: Any, values: Iterable[Any]) -> None:
+    """Append a row to an openpyxl worksheet with no formula in it: every string is stored as text
+    (openpyxl would make one beginning with '=' a formula), and formula-like text is marked as
+    Excel marks a typed apostrophe (``quotePrefix``), so it reads as written and stays text when
+    edited. Numbers stay numbers. The XLSX side of ``safe_cell``."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+        if looks_like_formula(cell.value):
+            cell.quotePrefix = True

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pydantic
@@ -19,8 +19,10 @@ from shapely.geometry.base import BaseGeometry
 from soja_map.data.io import (
     MAX_LAYER_BYTES,
     MAX_TEXT_BYTES,
+    JsonPath,
     describe_decode_error,
     loads_bounded,
+    loads_located,
     read_bounded,
     read_text_bounded,
 )
@@ -146,6 +148,49 @@ class _Sink:
         )
 
 
+VALUE_CODES: Final = frozenset(
+    {"number-not-finite", "number-out-of-range", "number-too-long", "text-surrogate"}
+)  # the strict reader's rules for single values (data.io), which a report can locate
+
+
+def _refusal(doc: Any, path: JsonPath, error: ReadLimitError, file: str) -> Problem:
+    """The problem of a refused value, naming its feature (index and id) and field: a property's
+    name (attributes.capacity), geometry.coordinates, or the path from the top outside features."""
+    if len(path) >= 2 and path[0] == "features" and isinstance(path[1], int):
+        index, rest = path[1], path[2:]
+        feat = doc["features"][index] if isinstance(doc, dict) else None
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        fid = props.get("id") if isinstance(props, dict) else None
+        if rest[:1] == ("properties",) and len(rest) > 1:
+            rest = rest[1:]
+        elif rest[:1] == ("geometry",):
+            rest = rest[:2]
+        return error.problem(
+            file,
+            feature_index=index,
+            feature_id=fid if isinstance(fid, str) else None,
+            field=_dotted(rest) or None,
+        )
+    return error.problem(file, field=_dotted(path) or None)
+
+
+def _dotted(path: JsonPath) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
+
+
+def _same_place(problem: Problem, where: set[tuple[int | None, str | None]]) -> bool:
+    """Whether ``problem`` is about a field (or a part of it) whose value was refused."""
+    mine = problem.field
+    for index, refused in where:
+        if problem.feature_index != index or refused is None or mine is None:
+            continue
+        if mine == refused or refused.startswith((mine + ".", mine + "[")):
+            return True
+        if mine.startswith((refused + ".", refused + "[")):
+            return True
+    return False
+
+
 class Validator:
     """Checks files against the place schema, the plan catalogue and Soja's extent."""
 
@@ -168,12 +213,32 @@ class Validator:
             sink.add("not-utf8", describe_decode_error(data, exc))
             return None, sink.problems
         except ReadLimitError as exc:
-            sink.problems.append(exc.problem(file))
-            return None, sink.problems
+            if exc.code not in VALUE_CODES:
+                sink.problems.append(exc.problem(file))
+                return None, sink.problems
+            try:
+                return self._check_refused_values(data, file, sink)
+            except json.JSONDecodeError as bad:  # a refused value and broken JSON after it
+                sink.problems.append(exc.problem(file))
+                sink.add("not-json", f"not JSON: {bad.msg} at line {bad.lineno} column {bad.colno}")
+                return None, sink.problems
         except json.JSONDecodeError as exc:
             sink.add("not-json", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
             return None, sink.problems
         return self.check_document(doc, file, sink)
+
+    def _check_refused_values(
+        self, data: bytes, file: str, sink: _Sink
+    ) -> tuple[ParsedLayer | None, list[Problem]]:
+        """A file holding values the strict reader refuses (NaN, 1e400, a 5,000-digit number, a
+        lone surrogate): each is reported with its feature and field, and the rest of the file is
+        still checked, with those values taken as absent (their field's other checks are moot)."""
+        doc, refused = loads_located(data)
+        located = [_refusal(doc, path, error, file) for path, error in refused]
+        layer, problems = self.check_document(doc, file, sink)
+        where = {(p.feature_index, p.field) for p in located}
+        rest = [p for p in problems if not _same_place(p, where)]
+        return layer, [*located, *rest]
 
     def check_document(
         self, doc: Any, file: str, sink: _Sink | None = None

@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from soja_map.data.io import atomic_write_bytes, safe_cell
+from soja_map.data.io import append_safe_row, atomic_write_bytes, safe_cell
 from soja_map.errors import ExportError
 from soja_map.i18n import Translator
 from soja_map.maps.options import data_format
@@ -27,19 +27,16 @@ from soja_map.maps.placelist import PLACE_COLUMNS, column_headings
 LAYER_NAME = "places"
 
 
-# A spreadsheet reads a cell that starts with one of these as a formula (CSV/formula injection).
 def _rows(table: gpd.GeoDataFrame) -> list[list[Any]]:
     frame = pd.DataFrame(table[list(PLACE_COLUMNS)])
-    return [
-        [safe_cell(None if pd.isna(v) else v) for v in row] for row in frame.itertuples(index=False)
-    ]
+    return [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False)]
 
 
 def to_csv(table: gpd.GeoDataFrame, tr: Translator) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(column_headings(tr))
-    writer.writerows(_rows(table))
+    writer.writerows([safe_cell(v) for v in row] for row in _rows(table))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -54,7 +51,7 @@ def to_xlsx(table: gpd.GeoDataFrame, tr: Translator) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _rows(table):
-        sheet.append(row)
+        append_safe_row(sheet, row)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

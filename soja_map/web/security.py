@@ -1,5 +1,7 @@
 """The web app's defences, in one place: request limits, security headers, a health endpoint and
-4xx answers to malformed callback input. ``harden(app, ...)`` is called once by ``create_app``.
+4xx answers to malformed callback input (``harden(app, ...)``, called once by ``create_app``); the
+development server's one ``Server`` header (``DevRequestHandler``); and the refusal to start on
+data that is not valid (``refusal``), said alike by ``soja-map serve``, ``python app.py`` and gunicorn.
 
 The Content-Security-Policy allows what the app really loads and nothing else:
 
@@ -17,14 +19,16 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from dash import Dash
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.serving import WSGIRequestHandler
 
-from soja_map.errors import RequestError
+from soja_map.errors import RequestError, SojaMapError, ValidationError
 
 MAX_REQUEST_BYTES: Final = 1024 * 1024  # a callback body is a few kB; the largest seen is ~40 kB
 HEALTH_PATH: Final = "_soja/health"
@@ -102,15 +106,51 @@ def harden(
     def _secure(response: Response) -> Response:
         for name, value in headers().items():
             response.headers.setdefault(name, value)
-        if not str(request.environ.get("SERVER_SOFTWARE", "")).startswith("gunicorn"):
-            # Werkzeug's server adds "Werkzeug/x Python/y" unless the app names itself; gunicorn
-            # sends "gunicorn" alone, and a second Server header would be wrong
-            response.headers["Server"] = SERVER_NAME
+        # for servers that take the app's word for it. gunicorn drops it and sends its own
+        # "Server: gunicorn", with no version (its hop-by-hop list has Server and Date);
+        # Werkzeug's always sends its own too ("Werkzeug/x Python/y"), so soja-map's entry
+        # points run it with DevRequestHandler, which sends this name once
+        response.headers["Server"] = SERVER_NAME
         return response
 
     prefix = app.config.routes_pathname_prefix
     server.add_url_rule(f"{prefix}{HEALTH_PATH}", "soja_health", lambda: _health(health))
     server.register_error_handler(Exception, _answer_error)
+
+
+class DevRequestHandler(WSGIRequestHandler):
+    """Werkzeug's development server naming the app alone, in one ``Server`` header.
+
+    ``http.server`` sends ``Server: <version_string()>`` and ``Date`` with every response, before
+    the app's headers, so the app's own ``Server`` (set for other servers) and ``Date`` (set by
+    conditional responses) would be second ones: they are dropped here. Give it to
+    ``app.run(request_handler=...)``.
+    """
+
+    _SINGLE: Final = frozenset({"server", "date"})
+    _sent: frozenset[str] = frozenset()  # which of _SINGLE this response has sent
+
+    def version_string(self) -> str:
+        return SERVER_NAME
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._sent = frozenset()
+        super().send_response(code, message)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        name = keyword.lower()
+        if name in self._SINGLE:
+            if name in self._sent:
+                return
+            self._sent |= {name}
+        super().send_header(keyword, value)
+
+
+def refusal(geodata_dir: Path, exc: SojaMapError) -> str:
+    """Why the app does not start: one line saying so, then the report ``validate`` gives."""
+    if isinstance(exc, ValidationError):
+        return f"soja-map: refusing to start: the data in {geodata_dir} is not valid.\n{exc}"
+    return f"soja-map: refusing to start: {exc}"
 
 
 WARM_KEY: Final = "soja_map.warm"
