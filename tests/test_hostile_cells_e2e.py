@@ -32,9 +32,9 @@ from soja_map.data.dataset import Dataset, load_dataset
 from soja_map.web.app import create_app
 from soja_map.web.planner import ids
 from tests.conftest import GEODATA
+from tests.test_hostile_cells import TRIGGERS, xlsx_cells
 from tests.test_security_web import callback_body
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CR_NAME = "\r=1+1"
 NAMES = [
     '=HYPERLINK("http://example.invalid/","町")',
@@ -80,20 +80,13 @@ def check_xlsx(raw: bytes, name: str) -> None:
                 xml = archive.read(part)
                 assert b"<f>" not in xml, part  # no formula element at all
                 assert b"<f " not in xml, part
-    book = load_workbook(io.BytesIO(raw))
-    texts: list[str] = []
-    numbers = 0
-    for sheet in book.worksheets:  # the table, the 説明 sheet and the gaps
-        for row in sheet.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    texts.append(cell.value)
-                    if cell.value.lstrip(" ").startswith(TRIGGERS):
-                        # marked as text as Excel marks a typed apostrophe: editing keeps it text
-                        assert cell.quotePrefix, (sheet.title, cell.coordinate, cell.value)
-                elif isinstance(cell.value, int | float):
-                    numbers += 1
+    cells = xlsx_cells(load_workbook(io.BytesIO(raw)))  # no formula on any sheet
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.lstrip(" ").startswith(TRIGGERS):
+            # marked as text as Excel marks a typed apostrophe: editing keeps it text
+            assert cell.quotePrefix, (cell.parent.title, cell.coordinate, cell.value)
+    numbers = sum(isinstance(c.value, int | float) for c in cells)
     assert any(name in t for t in texts)  # the name is there, as text
     assert numbers > 100  # numbers are stored as numbers
 

@@ -306,8 +306,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, create_folders: bool = True) 
     The data goes to a temporary file in the same folder, is flushed to disk, then renamed over
     the target (``os.replace`` is atomic on POSIX and Windows). Any failure leaves the old file.
     Writers of one folder take turns (a lock on the folder), so any temporary file of ours found
-    there (for this target or another) is a dead writer's and is removed first. With ``create_folders=False`` the folder
-    must exist: a mistyped output path is an error, not a new tree of folders.
+    there (for this target or another) is a dead writer's and is removed first. With
+    ``create_folders=False`` the folder must exist (``require_folder``).
     """
     path = Path(path)
     if create_folders:
@@ -332,10 +332,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, create_folders: bool = True) 
 def require_folder(path: Path) -> None:
     """FolderMissingError unless ``path``'s folder exists: soja-map makes no folder it was not
     asked to (a mistyped output path is an error, not a new tree of folders)."""
-    if not Path(path).parent.is_dir():
+    folder = Path(path).parent
+    if not folder.is_dir():
         raise FolderMissingError(
-            f"{path}: the folder {Path(path).parent} does not exist; create it first "
-            "(nothing was written)"
+            f"{path}: the folder {folder} does not exist; create it first (nothing was written)"
         )
 
 
@@ -475,15 +475,13 @@ def looks_like_formula(value: Any) -> bool:
     """Text a spreadsheet could take for a formula: it begins with = + - @ tab or CR (the OWASP
     CSV-injection rule), also after leading spaces (a CR turned into a space by a one-line cell).
     Numbers are never formulas. The one rule for every CSV and XLSX soja-map writes."""
-    return isinstance(value, str) and (
-        value.startswith(FORMULA_TRIGGERS) or value.lstrip(" \u3000").startswith(FORMULA_TRIGGERS)
-    )
+    return isinstance(value, str) and value.lstrip(" \u3000").startswith(FORMULA_TRIGGERS)
 
 
 def safe_cell(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs: formula-like text (``looks_like_formula``) gets a
     leading apostrophe; numbers and other values stay as they are. (XLSX cells keep their text and
-    are marked as text instead: analysis.report.)"""
+    are marked as text instead: ``append_safe_row``.)"""
     return "'" + value if looks_like_formula(value) else value
 
 

@@ -184,9 +184,8 @@ def _same_place(problem: Problem, where: set[tuple[int | None, str | None]]) -> 
     for index, refused in where:
         if problem.feature_index != index or refused is None or mine is None:
             continue
-        if mine == refused or refused.startswith((mine + ".", mine + "[")):
-            return True
-        if mine.startswith((refused + ".", refused + "[")):
+        shorter, longer = sorted((mine, refused), key=len)
+        if longer == shorter or longer.startswith((shorter + ".", shorter + "[")):
             return True
     return False
 
